@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Swasm",
+    products: [
+        .library(name: "Swasm", targets: ["Swasm"]),
+        .library(name: "SwasmText", targets: ["SwasmText"]),
+        .executable(name: "swasm", targets: ["swasm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The engine: decoder, validator, compiler, interpreter, runtime. No dependencies.
+        .target(name: "Swasm"),
+        // The WebAssembly text format (WAT) and script format (WAST), encoded to binary.
+        .target(name: "SwasmText"),
+        // Runs WAST scripts against the engine (used by the CLI and the spec tests).
+        .target(name: "WastRunner", dependencies: ["Swasm", "SwasmText"]),
+        .executableTarget(
+            name: "swasm",
+            dependencies: [
+                "Swasm", "SwasmText", "WastRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwasmTests", dependencies: ["Swasm"]),
+        .testTarget(name: "SwasmTextTests", dependencies: ["SwasmText"]),
+        .testTarget(name: "SpecTests", dependencies: ["Swasm", "SwasmText", "WastRunner"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,111 @@
+/// The one error vocabulary of Swasm, shared by the library and the CLI (see DESIGN.md).
+public enum SwasmError: Error, CustomStringConvertible, Sendable {
+    /// The binary (or text) could not be decoded. `offset` is a byte offset in the module.
+    case malformed(String, offset: Int?)
+    /// The module decoded but does not validate. `function` is the function index
+    /// (in the function index space) when the error is inside a body.
+    case invalid(String, function: UInt32?, offset: Int?)
+    /// Instantiation failed because an import is missing or has the wrong type.
+    case unlinkable(String)
+    /// Execution trapped.
+    case trap(Trap)
+    /// The guest asked to exit (WASI `proc_exit`).
+    case exit(Int32)
+    /// A resource limit was hit (fuel, deadline, memory).
+    case limit(String)
+    /// The module uses a feature this build does not support yet.
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let m, let off):
+            return off.map { "malformed module at offset \($0): \(m)" } ?? "malformed module: \(m)"
+        case .invalid(let m, let f, let off):
+            var s = "invalid module"
+            if let f { s += " in function \(f)" }
+            if let off { s += " at offset \(off)" }
+            return s + ": \(m)"
+        case .unlinkable(let m): return "unlinkable: \(m)"
+        case .trap(let t): return t.description
+        case .exit(let code): return "exit with status \(code)"
+        case .limit(let m): return "limit exceeded: \(m)"
+        case .unsupported(let m): return "unsupported: \(m)"
+        }
+    }
+}
+
+/// Why execution trapped. The descriptions are the messages of the spec's reference
+/// interpreter, which the spec tests match.
+public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
+    case unreachable
+    case integerDivideByZero
+    case integerOverflow
+    case invalidConversionToInteger
+    case outOfBoundsMemoryAccess
+    case outOfBoundsTableAccess
+    case indirectCallTypeMismatch
+    case undefinedElement
+    case uninitializedElement
+    case nullReference
+    case callStackExhausted
+    case outOfBoundsDataSegmentAccess  // reserved; bulk memory reports memory access
+    case fuelExhausted
+    case interrupted
+    /// A trap raised by a host function.
+    case host(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable: return "unreachable"
+        case .integerDivideByZero: return "integer divide by zero"
+        case .integerOverflow: return "integer overflow"
+        case .invalidConversionToInteger: return "invalid conversion to integer"
+        case .outOfBoundsMemoryAccess: return "out of bounds memory access"
+        case .outOfBoundsTableAccess: return "out of bounds table access"
+        case .indirectCallTypeMismatch: return "indirect call type mismatch"
+        case .undefinedElement: return "undefined element"
+        case .uninitializedElement: return "uninitialized element"
+        case .nullReference: return "null reference"
+        case .callStackExhausted: return "call stack exhausted"
+        case .outOfBoundsDataSegmentAccess: return "out of bounds memory access"
+        case .fuelExhausted: return "fuel exhausted"
+        case .interrupted: return "interrupted"
+        case .host(let m): return m
+        }
+    }
+}
+
+/// A trap with the Wasm call stack at the point it happened, innermost first.
+public struct Trap: Error, CustomStringConvertible, Sendable {
+    public struct Frame: Sendable, Hashable {
+        /// Function index in the module's function index space.
+        public var functionIndex: UInt32
+        /// The function's name from the name section, if any.
+        public var functionName: String?
+        /// The module's name from the name section, if any.
+        public var moduleName: String?
+        public init(functionIndex: UInt32, functionName: String?, moduleName: String?) {
+            self.functionIndex = functionIndex
+            self.functionName = functionName
+            self.moduleName = moduleName
+        }
+    }
+    public var reason: TrapReason
+    public var backtrace: [Frame]
+    public init(_ reason: TrapReason, backtrace: [Frame] = []) {
+        self.reason = reason
+        self.backtrace = backtrace
+    }
+    public var description: String {
+        var s = "wasm trap: \(reason)"
+        if !backtrace.isEmpty {
+            s += "\nwasm backtrace:"
+            for (i, f) in backtrace.enumerated() {
+                let name = f.functionName ?? "<wasm function \(f.functionIndex)>"
+                let mod = f.moduleName.map { "\($0)!" } ?? ""
+                s += "\n  \(i): \(mod)\(name)"
+            }
+        }
+        return s
+    }
+}

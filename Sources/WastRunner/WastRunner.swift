@@ -1,0 +1,2 @@
+import Swasm
+import SwasmText
