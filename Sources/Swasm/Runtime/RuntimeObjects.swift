@@ -1,0 +1,83 @@
+// Internal runtime objects shared by the runtime (instantiation, public API) and the
+// interpreter. Values everywhere are untyped 64-bit slots; the validator guarantees types.
+//
+// Reference encoding in a slot (tables, globals, locals, operands):
+//   0                      null (of any heap type)
+//   funcref   non-null     FunctionAddress.rawValue + 1   (index into Store.functions)
+//   externref non-null     host payload + 1
+// A future GC heap gets its own tagging; nothing outside this file and the interpreter
+// depends on the encoding.
+
+enum RefEncoding {
+    @inline(__always) static func function(_ a: FunctionAddress) -> UInt64 { UInt64(a.rawValue) &+ 1 }
+    @inline(__always) static func extern(_ payload: UInt64) -> UInt64 { payload &+ 1 }
+    static let null: UInt64 = 0
+}
+
+/// A linear memory. `base`/`byteCount` are read by the interpreter's bounds checks;
+/// `grow` refreshes them.
+final class MemoryInstance {
+    var base: UnsafeMutableRawPointer
+    var byteCount: Int
+    var type: MemoryType
+    init(type: MemoryType, base: UnsafeMutableRawPointer, byteCount: Int) {
+        self.type = type
+        self.base = base
+        self.byteCount = byteCount
+    }
+}
+
+/// A table of references (encoded as above).
+final class TableInstance {
+    var elements: [UInt64]
+    var type: TableType
+    init(type: TableType, elements: [UInt64]) {
+        self.type = type
+        self.elements = elements
+    }
+}
+
+/// A global variable; `v128` uses both words.
+final class GlobalInstance {
+    var value: UInt64
+    var high: UInt64 = 0
+    let type: GlobalType
+    init(type: GlobalType, value: UInt64) {
+        self.type = type
+        self.value = value
+    }
+}
+
+/// A function: Wasm code of an instance, or a host closure.
+final class FunctionInstance {
+    enum Kind {
+        /// `definedIndex` indexes the module's `code`/`functions` (not the function index space).
+        case wasm(instance: InstanceState, definedIndex: Int)
+        case host((Caller, [Value]) throws -> [Value])
+    }
+    let type: FuncType
+    /// Engine-wide canonical id of `type`: equal ids ⇔ equal types (fast call_indirect check).
+    let typeID: Int
+    let kind: Kind
+    init(type: FuncType, typeID: Int, kind: Kind) {
+        self.type = type
+        self.typeID = typeID
+        self.kind = kind
+    }
+}
+
+/// The runtime state of an instance: its index spaces resolved to store objects.
+final class InstanceState {
+    let module: Module
+    var functions: [FunctionInstance] = []
+    var memories: [MemoryInstance] = []
+    var tables: [TableInstance] = []
+    var globals: [GlobalInstance] = []
+    /// Element segments' references; a dropped segment is empty.
+    var elementSegments: [[UInt64]] = []
+    /// Data segments' byte ranges in `module.sections.bytes`; a dropped segment is empty.
+    var dataSegments: [Range<Int>] = []
+    /// Canonical type ids of the module's type section, for call_indirect.
+    var typeIDs: [Int] = []
+    init(module: Module) { self.module = module }
+}
