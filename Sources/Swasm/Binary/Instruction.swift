@@ -1,0 +1,459 @@
+/// The WebAssembly instruction set, defined once: `InstructionReader` decodes into these
+/// values, `FunctionValidator` types them and the compiler translates them. See
+/// https://webassembly.github.io/spec/core/syntax/instructions.html and
+/// https://webassembly.github.io/spec/core/binary/instructions.html
+///
+/// Design:
+/// - `Instruction` is a trivial (POD) enum: copying one is a memcpy, never a retain. The only
+///   variable-length immediate, `br_table`'s target list, lives in the reader's reusable
+///   buffer (`InstructionReader.brTableTargets`) and the instruction carries its range.
+/// - The ~140 numeric instructions without immediates are one case, `.numeric(NumericOp)`.
+///   `NumericOp`'s raw values are contiguous (`NumericOp.indexRange`), so the compiler can map
+///   an op to an IR opcode with a table or an offset, and `NumericOp.signature` gives the
+///   operand and result types from a handful of opcode ranges instead of a 140-way switch.
+/// - Loads and stores are two cases keyed by `LoadOp`/`StoreOp`, which know their value type,
+///   access width and natural alignment.
+/// - Instructions of proposals this build does not execute (SIMD `0xFD`, threads `0xFE`, GC
+///   `0xFB`, exception handling, typed function references) are recognised by the reader and
+///   reported as `SwasmError.unsupported`; tail calls decode into cases when enabled in
+///   `InstructionReader.Features`. New proposals add cases here, next to their family.
+
+/// The type of a structured instruction (`block`, `loop`, `if`).
+public enum BlockType: Hashable, Sendable {
+    /// `[] -> []`
+    case empty
+    /// `[] -> [t]`
+    case value(ValueType)
+    /// The function type at this index of the type section (multi-value: `[t1*] -> [t2*]`).
+    case typeIndex(UInt32)
+}
+
+/// The immediate of a load or store.
+public struct MemArg: Hashable, Sendable {
+    /// Constant byte offset added to the dynamic address (u64 so memory64 needs no change).
+    public var offset: UInt64
+    /// Alignment hint as a power-of-two exponent (`align=2^alignLog2`).
+    public var alignLog2: UInt32
+    /// Memory index (multi-memory); 0 in Wasm 2.0.
+    public var memory: UInt32
+
+    public init(offset: UInt64, alignLog2: UInt32, memory: UInt32 = 0) {
+        self.offset = offset
+        self.alignLog2 = alignLog2
+        self.memory = memory
+    }
+}
+
+/// `br_table`'s immediates. The targets are `InstructionReader.brTableTargets[targets]`;
+/// they stay valid until the reader is discarded (the buffer only grows during one body).
+public struct BrTable: Hashable, Sendable {
+    /// Start of the target labels in the reader's `brTableTargets`.
+    public var targetStart: UInt32
+    /// Number of target labels (the default label excluded).
+    public var targetCount: UInt32
+    /// The label taken when the index is out of range.
+    public var defaultTarget: UInt32
+
+    public init(targetStart: UInt32, targetCount: UInt32, defaultTarget: UInt32) {
+        self.targetStart = targetStart
+        self.targetCount = targetCount
+        self.defaultTarget = defaultTarget
+    }
+
+    /// Range of the targets in `InstructionReader.brTableTargets`.
+    public var targets: Range<Int> {
+        Int(targetStart)..<(Int(targetStart) + Int(targetCount))
+    }
+}
+
+/// One decoded instruction with its immediates.
+public enum Instruction: Hashable, Sendable {
+    // MARK: Control
+    case unreachable
+    case nop
+    case block(BlockType)
+    case loop(BlockType)
+    case `if`(BlockType)
+    case `else`
+    case end
+    /// Label index (relative depth).
+    case br(UInt32)
+    case brIf(UInt32)
+    case brTable(BrTable)
+    case `return`
+    /// Function index.
+    case call(UInt32)
+    case callIndirect(typeIndex: UInt32, table: UInt32)
+    /// Tail calls (decoded only with `InstructionReader.Features.tailCall`).
+    case returnCall(UInt32)
+    case returnCallIndirect(typeIndex: UInt32, table: UInt32)
+
+    // MARK: Reference
+    case refNull(HeapType)
+    case refIsNull
+    /// Function index.
+    case refFunc(UInt32)
+
+    // MARK: Parametric
+    case drop
+    /// Untyped `select` (numeric and vector operands only).
+    case select
+    /// `select t*`. Wasm 2.0 allows exactly one type; `nil` records that the binary listed
+    /// zero or several, which validation reports as "invalid result arity".
+    case typedSelect(ValueType?)
+
+    // MARK: Variable
+    case localGet(UInt32)
+    case localSet(UInt32)
+    case localTee(UInt32)
+    case globalGet(UInt32)
+    case globalSet(UInt32)
+
+    // MARK: Table
+    case tableGet(UInt32)
+    case tableSet(UInt32)
+    case tableSize(UInt32)
+    case tableGrow(UInt32)
+    case tableFill(UInt32)
+    case tableCopy(destination: UInt32, source: UInt32)
+    case tableInit(element: UInt32, table: UInt32)
+    case elemDrop(UInt32)
+
+    // MARK: Memory
+    case load(LoadOp, MemArg)
+    case store(StoreOp, MemArg)
+    /// Memory index.
+    case memorySize(UInt32)
+    case memoryGrow(UInt32)
+    case memoryFill(UInt32)
+    case memoryCopy(destination: UInt32, source: UInt32)
+    case memoryInit(data: UInt32, memory: UInt32)
+    case dataDrop(UInt32)
+
+    // MARK: Numeric
+    case i32Const(Int32)
+    case i64Const(Int64)
+    /// Bit pattern, so NaN payloads survive.
+    case f32Const(UInt32)
+    case f64Const(UInt64)
+    /// Every numeric instruction without immediates.
+    case numeric(NumericOp)
+}
+
+// MARK: - Loads and stores
+
+/// The load instructions; raw values are the binary opcodes (0x28...0x35).
+public enum LoadOp: UInt8, CaseIterable, Hashable, Sendable {
+    case i32Load = 0x28, i64Load, f32Load, f64Load
+    case i32Load8S, i32Load8U, i32Load16S, i32Load16U
+    case i64Load8S, i64Load8U, i64Load16S, i64Load16U, i64Load32S, i64Load32U
+
+    /// The type pushed.
+    public var valueType: ValueType {
+        switch self {
+        case .i32Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U: return .i32
+        case .f32Load: return .f32
+        case .f64Load: return .f64
+        default: return .i64
+        }
+    }
+
+    /// Bytes read from memory; also the natural alignment.
+    public var byteWidth: Int { 1 << Int(naturalAlignmentLog2) }
+
+    /// log2 of the access width: the largest valid `MemArg.alignLog2`.
+    public var naturalAlignmentLog2: UInt32 {
+        switch self {
+        case .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U: return 0
+        case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U: return 1
+        case .i32Load, .f32Load, .i64Load32S, .i64Load32U: return 2
+        case .i64Load, .f64Load: return 3
+        }
+    }
+
+    /// Whether a narrow load sign-extends.
+    public var isSigned: Bool {
+        switch self {
+        case .i32Load8S, .i32Load16S, .i64Load8S, .i64Load16S, .i64Load32S: return true
+        default: return false
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .i32Load: return "i32.load"
+        case .i64Load: return "i64.load"
+        case .f32Load: return "f32.load"
+        case .f64Load: return "f64.load"
+        case .i32Load8S: return "i32.load8_s"
+        case .i32Load8U: return "i32.load8_u"
+        case .i32Load16S: return "i32.load16_s"
+        case .i32Load16U: return "i32.load16_u"
+        case .i64Load8S: return "i64.load8_s"
+        case .i64Load8U: return "i64.load8_u"
+        case .i64Load16S: return "i64.load16_s"
+        case .i64Load16U: return "i64.load16_u"
+        case .i64Load32S: return "i64.load32_s"
+        case .i64Load32U: return "i64.load32_u"
+        }
+    }
+}
+
+/// The store instructions; raw values are the binary opcodes (0x36...0x3E).
+public enum StoreOp: UInt8, CaseIterable, Hashable, Sendable {
+    case i32Store = 0x36, i64Store, f32Store, f64Store
+    case i32Store8, i32Store16, i64Store8, i64Store16, i64Store32
+
+    /// The type popped as the stored value.
+    public var valueType: ValueType {
+        switch self {
+        case .i32Store, .i32Store8, .i32Store16: return .i32
+        case .f32Store: return .f32
+        case .f64Store: return .f64
+        case .i64Store, .i64Store8, .i64Store16, .i64Store32: return .i64
+        }
+    }
+
+    /// Bytes written to memory; also the natural alignment.
+    public var byteWidth: Int { 1 << Int(naturalAlignmentLog2) }
+
+    public var naturalAlignmentLog2: UInt32 {
+        switch self {
+        case .i32Store8, .i64Store8: return 0
+        case .i32Store16, .i64Store16: return 1
+        case .i32Store, .f32Store, .i64Store32: return 2
+        case .i64Store, .f64Store: return 3
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .i32Store: return "i32.store"
+        case .i64Store: return "i64.store"
+        case .f32Store: return "f32.store"
+        case .f64Store: return "f64.store"
+        case .i32Store8: return "i32.store8"
+        case .i32Store16: return "i32.store16"
+        case .i64Store8: return "i64.store8"
+        case .i64Store16: return "i64.store16"
+        case .i64Store32: return "i64.store32"
+        }
+    }
+}
+
+// MARK: - Numeric instructions
+
+/// Every numeric instruction without immediates: comparisons, arithmetic, conversions,
+/// sign extension and saturating truncation.
+///
+/// Raw values are the one-byte opcodes (0x45...0xC4). The saturating truncations, whose
+/// binary encoding is `0xFC 0x00...0x07`, continue the sequence at 0xC5...0xCC, so every op
+/// has a dense index `rawValue - NumericOp.indexRange.lowerBound` for lookup tables.
+public enum NumericOp: UInt8, CaseIterable, Hashable, Sendable {
+    // i32 comparisons
+    case i32Eqz = 0x45, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
+    // i64 comparisons
+    case i64Eqz = 0x50, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
+    // f32 / f64 comparisons
+    case f32Eq = 0x5B, f32Ne, f32Lt, f32Gt, f32Le, f32Ge
+    case f64Eq = 0x61, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
+    // i32 arithmetic
+    case i32Clz = 0x67, i32Ctz, i32Popcnt
+    case i32Add = 0x6A, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
+    case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
+    // i64 arithmetic
+    case i64Clz = 0x79, i64Ctz, i64Popcnt
+    case i64Add = 0x7C, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
+    case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
+    // f32 arithmetic
+    case f32Abs = 0x8B, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
+    case f32Add = 0x92, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
+    // f64 arithmetic
+    case f64Abs = 0x99, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
+    case f64Add = 0xA0, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
+    // Conversions
+    case i32WrapI64 = 0xA7
+    case i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
+    case i64ExtendI32S = 0xAC, i64ExtendI32U
+    case i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
+    case f32ConvertI32S = 0xB2, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
+    case f64ConvertI32S = 0xB7, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
+    case i32ReinterpretF32 = 0xBC, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
+    // Sign extension
+    case i32Extend8S = 0xC0, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
+    // Saturating truncation (binary: 0xFC 0x00...0x07)
+    case i32TruncSatF32S = 0xC5, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
+    case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
+
+    /// The raw values in use; `rawValue - indexRange.lowerBound` is a dense index.
+    public static let indexRange: ClosedRange<UInt8> = 0x45...0xCC
+
+    /// Dense index in 0..<NumericOp.allCases.count.
+    public var index: Int { Int(rawValue &- 0x45) }
+
+    /// The op for a one-byte opcode (0x45...0xC4), or nil.
+    public static func fromOpcode(_ opcode: UInt8) -> NumericOp? {
+        opcode >= 0x45 && opcode <= 0xC4 ? NumericOp(rawValue: opcode) : nil
+    }
+
+    /// The op for a `0xFC`-prefixed sub-opcode (0...7: saturating truncation), or nil.
+    public static func fromPrefixedOpcode(_ subOpcode: UInt32) -> NumericOp? {
+        subOpcode <= 7 ? NumericOp(rawValue: 0xC5 &+ UInt8(subOpcode)) : nil
+    }
+
+    /// The binary encoding: (prefix, opcode). `prefix` is nil for one-byte opcodes.
+    public var encoding: (prefix: UInt8?, opcode: UInt32) {
+        rawValue >= 0xC5 ? (0xFC, UInt32(rawValue - 0xC5)) : (nil, UInt32(rawValue))
+    }
+
+    /// The shape of an op's stack effect.
+    public enum Shape: UInt8, Hashable, Sendable {
+        /// `[t] -> [t]` (clz, abs, sqrt, extend8_s, ...)
+        case unary
+        /// `[t t] -> [t]`
+        case binary
+        /// `[t] -> [i32]` (eqz)
+        case test
+        /// `[t t] -> [i32]`
+        case compare
+        /// `[t1] -> [t2]`, t1 ≠ t2 (wrap, extend, trunc, convert, demote, promote, reinterpret)
+        case conversion
+    }
+
+    /// Operand and result types of an op. `operandCount` is 2 for `binary`/`compare`, else 1,
+    /// and both operands have type `operand`.
+    public struct Signature: Hashable, Sendable {
+        public var shape: Shape
+        public var operand: ValueType
+        public var result: ValueType
+        public var operandCount: Int { shape == .binary || shape == .compare ? 2 : 1 }
+    }
+
+    /// The op's type, derived from the opcode ranges the binary format groups by type.
+    public var signature: Signature {
+        let r = rawValue
+        switch r {
+        case 0x45: return Signature(shape: .test, operand: .i32, result: .i32)
+        case 0x46...0x4F: return Signature(shape: .compare, operand: .i32, result: .i32)
+        case 0x50: return Signature(shape: .test, operand: .i64, result: .i32)
+        case 0x51...0x5A: return Signature(shape: .compare, operand: .i64, result: .i32)
+        case 0x5B...0x60: return Signature(shape: .compare, operand: .f32, result: .i32)
+        case 0x61...0x66: return Signature(shape: .compare, operand: .f64, result: .i32)
+        case 0x67...0x69, 0xC0, 0xC1: return Signature(shape: .unary, operand: .i32, result: .i32)
+        case 0x6A...0x78: return Signature(shape: .binary, operand: .i32, result: .i32)
+        case 0x79...0x7B, 0xC2...0xC4: return Signature(shape: .unary, operand: .i64, result: .i64)
+        case 0x7C...0x8A: return Signature(shape: .binary, operand: .i64, result: .i64)
+        case 0x8B...0x91: return Signature(shape: .unary, operand: .f32, result: .f32)
+        case 0x92...0x98: return Signature(shape: .binary, operand: .f32, result: .f32)
+        case 0x99...0x9F: return Signature(shape: .unary, operand: .f64, result: .f64)
+        case 0xA0...0xA6: return Signature(shape: .binary, operand: .f64, result: .f64)
+        default: break
+        }
+        let from: ValueType, to: ValueType
+        switch r {
+        case 0xA7: (from, to) = (.i64, .i32)
+        case 0xA8, 0xA9, 0xBC, 0xC5, 0xC6: (from, to) = (.f32, .i32)
+        case 0xAA, 0xAB, 0xC7, 0xC8: (from, to) = (.f64, .i32)
+        case 0xAC, 0xAD: (from, to) = (.i32, .i64)
+        case 0xAE, 0xAF, 0xC9, 0xCA: (from, to) = (.f32, .i64)
+        case 0xB0, 0xB1, 0xBD, 0xCB, 0xCC: (from, to) = (.f64, .i64)
+        case 0xB2, 0xB3, 0xBE: (from, to) = (.i32, .f32)
+        case 0xB4, 0xB5: (from, to) = (.i64, .f32)
+        case 0xB6: (from, to) = (.f64, .f32)
+        case 0xB7, 0xB8: (from, to) = (.i32, .f64)
+        case 0xB9, 0xBA, 0xBF: (from, to) = (.i64, .f64)
+        default: (from, to) = (.f32, .f64)  // 0xBB f64.promote_f32
+        }
+        return Signature(shape: .conversion, operand: from, result: to)
+    }
+
+    /// The text-format name, e.g. "i32.add".
+    public var name: String { NumericOp.names[index] }
+
+    /// Text-format names in raw-value order.
+    static let names: [String] = [
+        "i32.eqz", "i32.eq", "i32.ne", "i32.lt_s", "i32.lt_u", "i32.gt_s", "i32.gt_u",
+        "i32.le_s", "i32.le_u", "i32.ge_s", "i32.ge_u",
+        "i64.eqz", "i64.eq", "i64.ne", "i64.lt_s", "i64.lt_u", "i64.gt_s", "i64.gt_u",
+        "i64.le_s", "i64.le_u", "i64.ge_s", "i64.ge_u",
+        "f32.eq", "f32.ne", "f32.lt", "f32.gt", "f32.le", "f32.ge",
+        "f64.eq", "f64.ne", "f64.lt", "f64.gt", "f64.le", "f64.ge",
+        "i32.clz", "i32.ctz", "i32.popcnt",
+        "i32.add", "i32.sub", "i32.mul", "i32.div_s", "i32.div_u", "i32.rem_s", "i32.rem_u",
+        "i32.and", "i32.or", "i32.xor", "i32.shl", "i32.shr_s", "i32.shr_u", "i32.rotl", "i32.rotr",
+        "i64.clz", "i64.ctz", "i64.popcnt",
+        "i64.add", "i64.sub", "i64.mul", "i64.div_s", "i64.div_u", "i64.rem_s", "i64.rem_u",
+        "i64.and", "i64.or", "i64.xor", "i64.shl", "i64.shr_s", "i64.shr_u", "i64.rotl", "i64.rotr",
+        "f32.abs", "f32.neg", "f32.ceil", "f32.floor", "f32.trunc", "f32.nearest", "f32.sqrt",
+        "f32.add", "f32.sub", "f32.mul", "f32.div", "f32.min", "f32.max", "f32.copysign",
+        "f64.abs", "f64.neg", "f64.ceil", "f64.floor", "f64.trunc", "f64.nearest", "f64.sqrt",
+        "f64.add", "f64.sub", "f64.mul", "f64.div", "f64.min", "f64.max", "f64.copysign",
+        "i32.wrap_i64", "i32.trunc_f32_s", "i32.trunc_f32_u", "i32.trunc_f64_s", "i32.trunc_f64_u",
+        "i64.extend_i32_s", "i64.extend_i32_u",
+        "i64.trunc_f32_s", "i64.trunc_f32_u", "i64.trunc_f64_s", "i64.trunc_f64_u",
+        "f32.convert_i32_s", "f32.convert_i32_u", "f32.convert_i64_s", "f32.convert_i64_u",
+        "f32.demote_f64",
+        "f64.convert_i32_s", "f64.convert_i32_u", "f64.convert_i64_s", "f64.convert_i64_u",
+        "f64.promote_f32",
+        "i32.reinterpret_f32", "i64.reinterpret_f64", "f32.reinterpret_i32", "f64.reinterpret_i64",
+        "i32.extend8_s", "i32.extend16_s", "i64.extend8_s", "i64.extend16_s", "i64.extend32_s",
+        "i32.trunc_sat_f32_s", "i32.trunc_sat_f32_u", "i32.trunc_sat_f64_s", "i32.trunc_sat_f64_u",
+        "i64.trunc_sat_f32_s", "i64.trunc_sat_f32_u", "i64.trunc_sat_f64_s", "i64.trunc_sat_f64_u",
+    ]
+}
+
+// MARK: - Names
+
+extension Instruction {
+    /// The text-format mnemonic (without immediates), for disassembly and messages.
+    public var name: String {
+        switch self {
+        case .unreachable: return "unreachable"
+        case .nop: return "nop"
+        case .block: return "block"
+        case .loop: return "loop"
+        case .if: return "if"
+        case .else: return "else"
+        case .end: return "end"
+        case .br: return "br"
+        case .brIf: return "br_if"
+        case .brTable: return "br_table"
+        case .return: return "return"
+        case .call: return "call"
+        case .callIndirect: return "call_indirect"
+        case .returnCall: return "return_call"
+        case .returnCallIndirect: return "return_call_indirect"
+        case .refNull: return "ref.null"
+        case .refIsNull: return "ref.is_null"
+        case .refFunc: return "ref.func"
+        case .drop: return "drop"
+        case .select, .typedSelect: return "select"
+        case .localGet: return "local.get"
+        case .localSet: return "local.set"
+        case .localTee: return "local.tee"
+        case .globalGet: return "global.get"
+        case .globalSet: return "global.set"
+        case .tableGet: return "table.get"
+        case .tableSet: return "table.set"
+        case .tableSize: return "table.size"
+        case .tableGrow: return "table.grow"
+        case .tableFill: return "table.fill"
+        case .tableCopy: return "table.copy"
+        case .tableInit: return "table.init"
+        case .elemDrop: return "elem.drop"
+        case .load(let op, _): return op.name
+        case .store(let op, _): return op.name
+        case .memorySize: return "memory.size"
+        case .memoryGrow: return "memory.grow"
+        case .memoryFill: return "memory.fill"
+        case .memoryCopy: return "memory.copy"
+        case .memoryInit: return "memory.init"
+        case .dataDrop: return "data.drop"
+        case .i32Const: return "i32.const"
+        case .i64Const: return "i64.const"
+        case .f32Const: return "f32.const"
+        case .f64Const: return "f64.const"
+        case .numeric(let op): return op.name
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/// Decodes the instructions of one function body (or any instruction sequence) from the
+/// module's bytes, one at a time, without allocating per instruction.
+///
+/// Usage (what the validator's `validateFunction` and the compiler do):
+/// ```
+/// var reader = InstructionReader(bytes: module.bytes, range: body.code)
+/// while !reader.isAtEnd {
+///     let instruction = try reader.read()       // reader.instructionOffset: where it began
+///     try validator.validate(instruction, offset: reader.instructionOffset,
+///                            brTableTargets: reader.brTableTargets)
+///     ...                                       // translate using the validator's state
+/// }
+/// try validator.finish(offset: reader.offset)
+/// ```
+///
+/// Errors are `SwasmError.malformed` with the module offset of the offending byte, using the
+/// spec reference interpreter's messages: "illegal opcode", "zero byte expected",
+/// "malformed memop flags", "integer representation too long", "integer too large",
+/// "unexpected end of section or function". Opcodes of proposals this build does not execute
+/// are `SwasmError.unsupported`. See https://webassembly.github.io/spec/core/binary/instructions.html
+public struct InstructionReader {
+    /// Proposals beyond Wasm 2.0 whose instruction encodings the reader accepts.
+    public struct Features: OptionSet, Hashable, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        /// `return_call`, `return_call_indirect`.
+        public static let tailCall = Features(rawValue: 1 << 0)
+        /// Memory indices in `memarg` (flag bit 6) and in `memory.size/grow/fill/copy/init`.
+        public static let multiMemory = Features(rawValue: 1 << 1)
+    }
+
+    private var input: ByteReader
+    public let features: Features
+
+    /// Targets of every `br_table` read so far, in order; a `BrTable` immediate names its
+    /// range. The buffer is reused (only appended to) for the reader's lifetime.
+    public private(set) var brTableTargets: [UInt32] = []
+
+    /// Module offset of the first byte of the instruction last returned by `read()`.
+    public private(set) var instructionOffset: Int = 0
+
+    /// Reads the instructions in `range` of `bytes` (a `FunctionBody.code` range, whose
+    /// offsets are module offsets).
+    public init(bytes: [UInt8], range: Range<Int>, features: Features = []) {
+        self.input = ByteReader(bytes: bytes, range: range)
+        self.features = features
+    }
+
+    /// Module offset of the next byte to read.
+    public var offset: Int { input.offset }
+
+    /// Whether every byte of the range has been read.
+    public var isAtEnd: Bool { input.isAtEnd }
+
+    /// Decodes the next instruction.
+    public mutating func read() throws -> Instruction {
+        instructionOffset = input.offset
+        let opcode = try input.readU8()
+        if let op = NumericOp.fromOpcode(opcode) { return .numeric(op) }
+        switch opcode {
+        case 0x00: return .unreachable
+        case 0x01: return .nop
+        case 0x02: return .block(try readBlockType())
+        case 0x03: return .loop(try readBlockType())
+        case 0x04: return .if(try readBlockType())
+        case 0x05: return .else
+        case 0x0B: return .end
+        case 0x0C: return .br(try input.readU32())
+        case 0x0D: return .brIf(try input.readU32())
+        case 0x0E: return .brTable(try readBrTable())
+        case 0x0F: return .return
+        case 0x10: return .call(try input.readU32())
+        case 0x11:
+            let type = try input.readU32()
+            // A full u32 table index since reference types; clang ≥ 19 pads it to 5 bytes.
+            return .callIndirect(typeIndex: type, table: try input.readU32())
+        case 0x12, 0x13:
+            guard features.contains(.tailCall) else { throw unsupported("tail calls", opcode) }
+            if opcode == 0x12 { return .returnCall(try input.readU32()) }
+            let type = try input.readU32()
+            return .returnCallIndirect(typeIndex: type, table: try input.readU32())
+        case 0x1A: return .drop
+        case 0x1B: return .select
+        case 0x1C: return .typedSelect(try readSelectTypes())
+        case 0x20: return .localGet(try input.readU32())
+        case 0x21: return .localSet(try input.readU32())
+        case 0x22: return .localTee(try input.readU32())
+        case 0x23: return .globalGet(try input.readU32())
+        case 0x24: return .globalSet(try input.readU32())
+        case 0x25: return .tableGet(try input.readU32())
+        case 0x26: return .tableSet(try input.readU32())
+        case 0x28...0x35:
+            guard let op = LoadOp(rawValue: opcode) else { throw illegalOpcode(opcode) }
+            return .load(op, try readMemArg())
+        case 0x36...0x3E:
+            guard let op = StoreOp(rawValue: opcode) else { throw illegalOpcode(opcode) }
+            return .store(op, try readMemArg())
+        case 0x3F: return .memorySize(try readMemoryIndex())
+        case 0x40: return .memoryGrow(try readMemoryIndex())
+        case 0x41: return .i32Const(try input.readS32())
+        case 0x42: return .i64Const(try input.readS64())
+        case 0x43: return .f32Const(try input.readF32Bits())
+        case 0x44: return .f64Const(try input.readF64Bits())
+        case 0xD0: return .refNull(try readRefNullType())
+        case 0xD1: return .refIsNull
+        case 0xD2: return .refFunc(try input.readU32())
+        case 0xFC: return try readPrefixedFC()
+        case 0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F:
+            throw unsupported("exception handling", opcode)
+        case 0x14, 0x15, 0xD4, 0xD5, 0xD6:
+            throw unsupported("typed function references", opcode)
+        case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
+        case 0xFD: throw unsupported("SIMD", opcode)
+        case 0xFE: throw unsupported("threads", opcode)
+        default: throw illegalOpcode(opcode)
+        }
+    }
+
+    // MARK: Immediates
+
+    private mutating func readBlockType() throws -> BlockType {
+        let start = input.offset
+        let byte = try input.peekU8()
+        if byte == 0x40 {
+            input.offset += 1
+            return .empty
+        }
+        // One-byte negative s33 values are value types; non-negative ones are type indices.
+        if byte & 0xC0 == 0x40 {
+            return .value(try readSupportedValueType())
+        }
+        let index = try input.readS33()
+        guard index >= 0 else { throw SwasmError.malformed("malformed block type", offset: start) }
+        guard index <= Int64(UInt32.max) else {
+            throw SwasmError.malformed("integer too large", offset: start)
+        }
+        return .typeIndex(UInt32(index))
+    }
+
+    private mutating func readBrTable() throws -> BrTable {
+        // Each target takes at least one byte, so the count is bounded by the bytes left.
+        let count = try input.readCount(minElementSize: 1)
+        let start = brTableTargets.count
+        guard start + count <= Int(UInt32.max) else {
+            throw SwasmError.malformed("too many br_table targets", offset: instructionOffset)
+        }
+        brTableTargets.reserveCapacity(start + count)
+        for _ in 0..<count { brTableTargets.append(try input.readU32()) }
+        let defaultTarget = try input.readU32()
+        return BrTable(targetStart: UInt32(start), targetCount: UInt32(count), defaultTarget: defaultTarget)
+    }
+
+    private mutating func readSelectTypes() throws -> ValueType? {
+        let count = try input.readCount(minElementSize: 1)
+        var first: ValueType?
+        for _ in 0..<count {
+            let type = try readSupportedValueType()
+            if first == nil { first = type }
+        }
+        return count == 1 ? first : nil
+    }
+
+    /// A value type of Wasm 2.0; the GC/typed-reference forms are unsupported.
+    private mutating func readSupportedValueType() throws -> ValueType {
+        let start = input.offset
+        let type = try input.readValueType()
+        if case .ref(let ref) = type, ref != .funcref, ref != .externref {
+            throw SwasmError.unsupported("reference type \(ref) at offset \(start)")
+        }
+        return type
+    }
+
+    private mutating func readRefNullType() throws -> HeapType {
+        let start = input.offset
+        let byte = try input.readU8()
+        switch byte {
+        case 0x70: return .func
+        case 0x6F: return .extern
+        default:
+            if byte & 0xC0 == 0x40 && ByteReader.abstractHeapType(byte) == nil {
+                throw SwasmError.malformed("malformed reference type", offset: start)
+            }
+            throw SwasmError.unsupported("heap types beyond func and extern at offset \(start)")
+        }
+    }
+
+    /// `memarg`: alignment flags then offset. Without multi-memory the flags are a plain
+    /// exponent, and a value ≥ 32 cannot be an exponent of a u32 alignment.
+    private mutating func readMemArg() throws -> MemArg {
+        let start = input.offset
+        let flags = try input.readU32()
+        var memory: UInt32 = 0
+        var alignLog2 = flags
+        if features.contains(.multiMemory), flags & 0x40 != 0, flags < 0x80 {
+            alignLog2 = flags & ~0x40
+            memory = try input.readU32()
+        }
+        guard alignLog2 < 32 else {
+            throw SwasmError.malformed("malformed memop flags", offset: start)
+        }
+        let offset = try input.readU64()
+        return MemArg(offset: offset, alignLog2: alignLog2, memory: memory)
+    }
+
+    /// The memory index of `memory.*`: a reserved zero byte in Wasm 2.0 (a long LEB128 zero is
+    /// malformed too), a u32 with multi-memory.
+    private mutating func readMemoryIndex() throws -> UInt32 {
+        if features.contains(.multiMemory) { return try input.readU32() }
+        let start = input.offset
+        guard try input.readU8() == 0 else {
+            throw SwasmError.malformed("zero byte expected", offset: start)
+        }
+        return 0
+    }
+
+    private mutating func readPrefixedFC() throws -> Instruction {
+        let subOpcode = try input.readU32()
+        if let op = NumericOp.fromPrefixedOpcode(subOpcode) { return .numeric(op) }
+        switch subOpcode {
+        case 8:
+            let data = try input.readU32()
+            return .memoryInit(data: data, memory: try readMemoryIndex())
+        case 9: return .dataDrop(try input.readU32())
+        case 10:
+            let destination = try readMemoryIndex()
+            return .memoryCopy(destination: destination, source: try readMemoryIndex())
+        case 11: return .memoryFill(try readMemoryIndex())
+        case 12:
+            let element = try input.readU32()
+            return .tableInit(element: element, table: try input.readU32())
+        case 13: return .elemDrop(try input.readU32())
+        case 14:
+            let destination = try input.readU32()
+            return .tableCopy(destination: destination, source: try input.readU32())
+        case 15: return .tableGrow(try input.readU32())
+        case 16: return .tableSize(try input.readU32())
+        case 17: return .tableFill(try input.readU32())
+        case 19...22: throw unsupported("wide arithmetic", 0xFC, subOpcode)
+        default:
+            throw SwasmError.malformed(
+                "illegal opcode fc \(subOpcode)", offset: instructionOffset)
+        }
+    }
+
+    // MARK: Errors
+
+    private func illegalOpcode(_ opcode: UInt8) -> SwasmError {
+        .malformed("illegal opcode \(hex(opcode))", offset: instructionOffset)
+    }
+
+    private func unsupported(_ proposal: String, _ opcode: UInt8, _ subOpcode: UInt32? = nil) -> SwasmError {
+        let code = subOpcode.map { "\(hex(opcode)) \($0)" } ?? hex(opcode)
+        return .unsupported("\(proposal) instruction (opcode \(code)) at offset \(instructionOffset)")
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16)
+        return byte < 0x10 ? "0" + digits : digits
+    }
+}
