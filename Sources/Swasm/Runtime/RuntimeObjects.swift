@@ -20,17 +20,24 @@ final class MemoryInstance {
     var base: UnsafeMutableRawPointer
     var byteCount: Int
     var type: MemoryType
+    /// Who owns `base`; memories allocated by the runtime release it on deinit.
+    var storage: MemoryStorage = .borrowed
+    /// Most pages `grow` may reach: the address type's limit capped by the engine's setting.
+    var pageLimit: UInt64 = 65_536
     init(type: MemoryType, base: UnsafeMutableRawPointer, byteCount: Int) {
         self.type = type
         self.base = base
         self.byteCount = byteCount
     }
+    deinit { releaseStorage() }
 }
 
 /// A table of references (encoded as above).
 final class TableInstance {
     var elements: [UInt64]
     var type: TableType
+    /// Most elements `grow` may reach: the index type's limit capped by the engine's setting.
+    var elementLimit: UInt64 = 10_000_000
     init(type: TableType, elements: [UInt64]) {
         self.type = type
         self.elements = elements
@@ -59,6 +66,8 @@ final class FunctionInstance {
     /// Engine-wide canonical id of `type`: equal ids ⇔ equal types (fast call_indirect check).
     let typeID: Int
     let kind: Kind
+    /// Index in the owning `Store.functions`; set when the store registers the function.
+    var address = FunctionAddress(rawValue: -1)
     init(type: FuncType, typeID: Int, kind: Kind) {
         self.type = type
         self.typeID = typeID
@@ -79,5 +88,7 @@ final class InstanceState {
     var dataSegments: [Range<Int>] = []
     /// Canonical type ids of the module's type section, for call_indirect.
     var typeIDs: [Int] = []
+    /// The public handle, for `Caller.instance`; weak because the handle owns nothing extra.
+    weak var handle: Instance?
     init(module: Module) { self.module = module }
 }

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Engine-wide settings.
+public struct EngineConfiguration: Sendable {
+    public enum Compilation: Sendable {
+        /// Validate and translate each function on its first call (fast start-up).
+        case lazy
+        /// Validate and translate every function when the module is created.
+        case eager
+    }
+    public var compilation: Compilation = .lazy
+    /// Maximum depth of nested calls before "call stack exhausted".
+    public var maxCallDepth: Int = 10_000
+    /// Size of each store's value stack, in 64-bit slots.
+    public var valueStackSlots: Int = 1 << 20
+    /// Largest number of elements a table may grow to; `table.grow` beyond it returns -1.
+    /// Keeps a guest from exhausting host memory one table element at a time.
+    public var maxTableElements: Int = 10_000_000
+    /// Largest size in 64 KiB pages any linear memory may reach; `memory.grow` beyond it
+    /// returns -1. The default is the whole 32-bit address space (4 GiB).
+    public var maxMemoryPages: UInt64 = 65_536
+    public init() {}
+}
+
+/// Compiles and runs WebAssembly. Shared by many stores and modules, from any thread.
+public final class Engine: @unchecked Sendable {
+    public let configuration: EngineConfiguration
+    private let typeLock = Lock()
+    private var typeIDs: [FuncType: Int] = [:]
+
+    public init(configuration: EngineConfiguration = EngineConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// A canonical id for `type`, equal for equal types across every module of this engine,
+    /// so `call_indirect` compares one integer instead of two signatures.
+    public func typeID(for type: FuncType) -> Int {
+        typeLock.withLock {
+            if let id = typeIDs[type] { return id }
+            let id = typeIDs.count
+            typeIDs[type] = id
+            return id
+        }
+    }
+}
+
+/// A mutual-exclusion lock that does not depend on Foundation.
+final class Lock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}

@@ -1,0 +1,93 @@
+/// The host side of a call from Wasm into a host function.
+public struct Caller {
+    public let store: Store
+    /// The instance whose code made the call; nil when the host called the function directly.
+    public let instance: Instance?
+
+    /// The calling instance's export `name` (WASI looks up its guest's "memory" this way).
+    public func export(_ name: String) -> Extern? { instance?.export(name) }
+}
+
+extension Caller {
+    /// The caller as the interpreter knows it: the running function's instance state.
+    init(store: Store, state: InstanceState?) {
+        self.store = store
+        self.instance = state.map { Instance.handle(for: $0, in: store) }
+    }
+}
+
+/// A function in a store: Wasm-defined or a host function.
+public struct Function {
+    public let store: Store
+    public let address: FunctionAddress
+
+    /// Creates a host function. The body receives arguments of the declared parameter types
+    /// and must return values of the declared result types (anything else traps). Errors it
+    /// throws propagate to the embedder's `call`; throwing `SwasmError.trap` traps.
+    public init(store: Store, type: FuncType, body: @escaping (Caller, [Value]) throws -> [Value]) {
+        self.store = store
+        let function = FunctionInstance(type: type, typeID: store.engine.typeID(for: type), kind: .host(body))
+        self.address = store.register(function)
+    }
+
+    init(store: Store, address: FunctionAddress) {
+        self.store = store
+        self.address = address
+    }
+
+    var instance: FunctionInstance? { store.function(at: address) }
+
+    public var type: FuncType { instance?.type ?? FuncType(params: [], results: []) }
+
+    /// Calls the function with `arguments` of its parameter types. Throws `APIError` when the
+    /// arguments do not match, `SwasmError.trap` on a trap, and whatever a host function threw.
+    public func call(_ arguments: [Value]) throws -> [Value] {
+        guard let function = instance else {
+            throw APIError("function #\(address.rawValue) does not belong to this store")
+        }
+        try checkArguments(arguments, for: function.type, in: store)
+        return try Execution.invoke(function, arguments: arguments, store: store)
+    }
+
+    /// Calls the function; variadic convenience for `call(_:)`.
+    public func callAsFunction(_ arguments: Value...) throws -> [Value] {
+        try call(arguments)
+    }
+}
+
+/// An error in how the embedding API was used or in what it was given: arguments of the wrong
+/// type, setting an immutable global, a module file that cannot be read. Wasm-level failures
+/// use `SwasmError`.
+public struct APIError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+func checkArguments(_ arguments: [Value], for type: FuncType, in store: Store) throws {
+    guard arguments.count == type.params.count else {
+        throw APIError("expected \(type.params.count) argument(s) for \(describe(type)), got \(arguments.count)")
+    }
+    for (i, (argument, param)) in zip(arguments, type.params).enumerated() where !argument.matches(param, in: store) {
+        throw APIError("argument \(i) is \(describe(argument)), expected \(describe(param))")
+    }
+}
+
+/// Calls a host function body and checks what it returned against its type: the engine relies
+/// on result types being right, so a wrong result traps rather than corrupting a frame.
+/// The interpreter uses this for calls from Wasm into the host.
+func callHost(
+    _ body: (Caller, [Value]) throws -> [Value], type: FuncType, arguments: [Value], caller: Caller
+) throws -> [Value] {
+    let results = try body(caller, arguments)
+    guard results.count == type.results.count else {
+        throw SwasmError.trap(Trap(.host(
+            "host function returned \(results.count) value(s), its type \(describe(type)) has \(type.results.count)")))
+    }
+    for (i, (result, expected)) in zip(results, type.results).enumerated()
+    where !result.matches(expected, in: caller.store) {
+        throw SwasmError.trap(Trap(.host(
+            "host function result \(i) is \(describe(result)), its type requires \(describe(expected))")))
+    }
+    return results
+}

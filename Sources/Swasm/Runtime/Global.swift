@@ -1,0 +1,33 @@
+/// A global in a store. Spec: https://webassembly.github.io/spec/core/exec/runtime.html#global-instances
+public struct Global {
+    public let store: Store
+    let object: GlobalInstance
+
+    /// Creates a global holding `value`; throws `APIError` when `value` is not of the type.
+    public init(store: Store, type: GlobalType, value: Value) throws {
+        guard value.matches(type.valueType, in: store) else {
+            throw APIError("\(describe(value)) is not a value of type \(describe(type.valueType))")
+        }
+        self.store = store
+        self.object = GlobalInstance(type: type, value: value.slot)
+        object.high = value.highSlot
+    }
+
+    init(store: Store, object: GlobalInstance) {
+        self.store = store
+        self.object = object
+    }
+
+    public var type: GlobalType { object.type }
+    public var value: Value { Value(slot: object.value, high: object.high, type: object.type.valueType) }
+
+    /// Sets a mutable global; throws `APIError` when immutable or the type does not match.
+    public func set(_ value: Value) throws {
+        guard object.type.mutable else { throw APIError("cannot set an immutable global") }
+        guard value.matches(object.type.valueType, in: store) else {
+            throw APIError("\(describe(value)) is not a value of type \(describe(object.type.valueType))")
+        }
+        object.value = value.slot
+        object.high = value.highSlot
+    }
+}

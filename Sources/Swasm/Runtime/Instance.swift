@@ -1,0 +1,94 @@
+/// An external value: what an instance exports and what imports are satisfied with.
+public enum Extern {
+    case function(Function)
+    case table(Table)
+    case memory(Memory)
+    case global(Global)
+
+    /// The value's current type (a table's or memory's `limits.min` is its current size),
+    /// which is what import matching compares against.
+    public var type: ExternType {
+        switch self {
+        case .function(let f): return .function(f.type)
+        case .table(let t): return .table(t.type)
+        case .memory(let m): return .memory(m.type)
+        case .global(let g): return .global(g.type)
+        }
+    }
+
+    var store: Store {
+        switch self {
+        case .function(let f): return f.store
+        case .table(let t): return t.store
+        case .memory(let m): return m.store
+        case .global(let g): return g.store
+        }
+    }
+}
+
+/// An instantiated module.
+public final class Instance {
+    public let store: Store
+    public let module: Module
+    let state: InstanceState
+    /// All exports in declaration order.
+    public let exports: [(name: String, value: Extern)]
+    private let exportsByName: [String: Int]
+
+    init(store: Store, state: InstanceState) {
+        self.store = store
+        self.module = state.module
+        self.state = state
+        var exports: [(name: String, value: Extern)] = []
+        var byName: [String: Int] = [:]
+        for export in state.module.sections.exports {
+            // Module creation resolved every export index, so these lookups are in range.
+            let i = Int(export.index)
+            let value: Extern
+            switch export.kind {
+            case .function: value = .function(Function(store: store, address: state.functions[i].address))
+            case .table: value = .table(Table(store: store, object: state.tables[i]))
+            case .memory: value = .memory(Memory(store: store, object: state.memories[i]))
+            case .global: value = .global(Global(store: store, object: state.globals[i]))
+            case .tag: continue
+            }
+            byName[export.name] = exports.count
+            exports.append((export.name, value))
+        }
+        self.exports = exports
+        self.exportsByName = byName
+    }
+
+    /// The public handle of `state`, created on first use (host calls from Wasm ask for it).
+    static func handle(for state: InstanceState, in store: Store) -> Instance {
+        if let existing = state.handle { return existing }
+        let instance = Instance(store: store, state: state)
+        state.handle = instance
+        return instance
+    }
+
+    /// The export named `name`, if any.
+    public func export(_ name: String) -> Extern? {
+        exportsByName[name].map { exports[$0].value }
+    }
+
+    public func function(_ name: String) -> Function? {
+        if case .function(let f)? = export(name) { return f }
+        return nil
+    }
+
+    public func memory(_ name: String) -> Memory? {
+        if case .memory(let m)? = export(name) { return m }
+        return nil
+    }
+
+    public func table(_ name: String) -> Table? {
+        if case .table(let t)? = export(name) { return t }
+        return nil
+    }
+
+    public func global(_ name: String) -> Global? {
+        if case .global(let g)? = export(name) { return g }
+        return nil
+    }
+}

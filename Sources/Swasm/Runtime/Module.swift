@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Descriptions of a module's imports and exports, with resolved types.
+public struct ImportInfo: Sendable {
+    public var module: String
+    public var name: String
+    public var type: ExternType
+}
+public struct ExportInfo: Sendable {
+    public var name: String
+    public var type: ExternType
+}
+public enum ExternType: Sendable, Hashable {
+    case function(FuncType)
+    case table(TableType)
+    case memory(MemoryType)
+    case global(GlobalType)
+}
+
+/// A decoded and validated module. Its compiled code is shared by every instance.
+public final class Module: @unchecked Sendable {
+    public let engine: Engine
+    public let sections: ModuleSections
+    /// Compiled function bodies, translated on first call (or at creation when eager).
+    let code: CodeCache
+    /// Engine-wide ids of `sections.types`, for `call_indirect`.
+    let typeIDs: [Int]
+    /// The module's imports with their types resolved, in declaration order.
+    public let imports: [ImportInfo]
+    /// The module's exports with their types resolved, in declaration order.
+    public let exports: [ExportInfo]
+    /// The module's name from the name section, if any.
+    public var name: String? { sections.names.moduleName }
+
+    /// Decodes `bytes` and validates the module structure. Function bodies are validated
+    /// now when the engine compiles eagerly, otherwise on first call.
+    /// Throws `SwasmError.malformed` or `.invalid`.
+    public convenience init(engine: Engine, bytes: [UInt8]) throws {
+        let sections = try ModuleDecoder.decode(bytes)
+        try self.init(engine: engine, sections: sections)
+    }
+
+    /// Reads and decodes the binary module at `path`. Throws `APIError` naming the path when
+    /// the file cannot be read, otherwise as `init(engine:bytes:)`.
+    public convenience init(engine: Engine, contentsOf path: String) throws {
+        try self.init(engine: engine, bytes: readFile(path))
+    }
+
+    /// Creates a module from decoded sections (the decoder's output).
+    init(engine: Engine, sections: ModuleSections) throws {
+        self.engine = engine
+        self.sections = sections
+        self.typeIDs = sections.types.map { engine.typeID(for: $0) }
+        let spaces = try IndexSpaces(sections)
+        self.imports = try sections.imports.map { try ImportInfo(module: $0.module, name: $0.name, type: spaces.type(of: $0.descriptor, in: sections)) }
+        self.exports = try sections.exports.map { try ExportInfo(name: $0.name, type: spaces.type(of: $0)) }
+        self.code = CodeCache(sections: sections)
+        if engine.configuration.compilation == .eager {
+            try code.compileAll()
+        }
+    }
+
+    /// Validates (and translates) every function body now. Throws `SwasmError.invalid`.
+    public func validateAllFunctions() throws {
+        try code.compileAll()
+    }
+}
+
+/// The types of a module's index spaces (imports first, then definitions), resolved once.
+struct IndexSpaces {
+    var functions: [FuncType] = []
+    var tables: [TableType] = []
+    var memories: [MemoryType] = []
+    var globals: [GlobalType] = []
+
+    init(_ sections: ModuleSections) throws {
+        for i in sections.imports {
+            switch try type(of: i.descriptor, in: sections) {
+            case .function(let t): functions.append(t)
+            case .table(let t): tables.append(t)
+            case .memory(let t): memories.append(t)
+            case .global(let t): globals.append(t)
+            }
+        }
+        for typeIndex in sections.functions {
+            functions.append(try Self.funcType(typeIndex, in: sections))
+        }
+        tables += sections.tables
+        memories += sections.memories
+        globals += sections.globals.map(\.type)
+    }
+
+    static func funcType(_ index: UInt32, in sections: ModuleSections) throws -> FuncType {
+        guard Int(index) < sections.types.count else {
+            throw SwasmError.invalid("unknown type \(index)", function: nil, offset: nil)
+        }
+        return sections.types[Int(index)]
+    }
+
+    func type(of descriptor: Import.Descriptor, in sections: ModuleSections) throws -> ExternType {
+        switch descriptor {
+        case .function(let typeIndex): return .function(try Self.funcType(typeIndex, in: sections))
+        case .table(let t): return .table(t)
+        case .memory(let t): return .memory(t)
+        case .global(let t): return .global(t)
+        case .tag: throw SwasmError.unsupported("exception handling (tag imports)")
+        }
+    }
+
+    func type(of export: Export) throws -> ExternType {
+        func pick<T>(_ space: [T], _ what: String) throws -> T {
+            guard Int(export.index) < space.count else {
+                throw SwasmError.invalid("unknown \(what) \(export.index) in export \"\(export.name)\"", function: nil, offset: nil)
+            }
+            return space[Int(export.index)]
+        }
+        switch export.kind {
+        case .function: return .function(try pick(functions, "function"))
+        case .table: return .table(try pick(tables, "table"))
+        case .memory: return .memory(try pick(memories, "memory"))
+        case .global: return .global(try pick(globals, "global"))
+        case .tag: throw SwasmError.unsupported("exception handling (tag exports)")
+        }
+    }
+}
+
+/// Reads a whole file without Foundation.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let file = fopen(path, "rb") else {
+        throw APIError("cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+        if n < chunk.count {
+            if ferror(file) != 0 { throw APIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            break
+        }
+    }
+    return bytes
+}
