@@ -262,11 +262,14 @@ struct ByteReader {
         return n
     }
 
-    /// A length-prefixed vector whose elements are read by `element`.
+    /// A length-prefixed vector whose elements are read by `element`. The count is not
+    /// checked up front, so a short vector fails where its first missing element is, as in
+    /// the reference interpreter; the reservation is capped by the bytes left, so a huge
+    /// count cannot reserve memory beyond what the input could hold.
     mutating func readVector<T>(minElementSize: Int = 1, _ element: (inout ByteReader) throws -> T) throws -> [T] {
-        let n = try readCount(minElementSize: minElementSize)
+        let n = Int(try readU32())
         var result: [T] = []
-        result.reserveCapacity(n)
+        result.reserveCapacity(Swift.min(n, remaining / Swift.max(1, minElementSize)))
         for _ in 0..<n { result.append(try element(&self)) }
         return result
     }

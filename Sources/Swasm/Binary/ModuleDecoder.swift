@@ -62,7 +62,6 @@ private struct SectionDecoder {
     var reader: ByteReader
     var module = ModuleSections()
     var lastRank = 0
-    var sawCodeSection = false
     var sawDataSection = false
 
     init(bytes: [UInt8]) {
@@ -75,7 +74,7 @@ private struct SectionDecoder {
         while !reader.isAtEnd {
             try readSection()
         }
-        if !sawCodeSection && !module.functions.isEmpty {
+        if module.code.count != module.functions.count {
             throw SwasmError.malformed(
                 "function and code section have inconsistent lengths", offset: reader.offset)
         }
@@ -154,15 +153,9 @@ private struct SectionDecoder {
     }
 
     mutating func readCodeSection(_ section: inout ByteReader) throws {
-        sawCodeSection = true
-        let countOffset = section.offset
-        let count = try section.readCount(minElementSize: 2)
-        guard count == module.functions.count else {
-            throw SwasmError.malformed(
-                "function and code section have inconsistent lengths", offset: countOffset)
-        }
+        let count = Int(try section.readU32())
         var bodies: [FunctionBody] = []
-        bodies.reserveCapacity(count)
+        bodies.reserveCapacity(Swift.min(count, section.remaining / 2))
         for _ in 0..<count {
             bodies.append(try section.readFunctionBody())
         }
@@ -172,13 +165,13 @@ private struct SectionDecoder {
     mutating func readDataSection(_ section: inout ByteReader) throws {
         sawDataSection = true
         let countOffset = section.offset
-        let count = try section.readCount(minElementSize: 2)
+        let count = Int(try section.readU32())
         if let expected = module.dataCount, expected != count {
             throw SwasmError.malformed(
                 "data count and data section have inconsistent lengths", offset: countOffset)
         }
         var segments: [DataSegment] = []
-        segments.reserveCapacity(count)
+        segments.reserveCapacity(Swift.min(count, section.remaining / 2))
         for _ in 0..<count {
             segments.append(try section.readDataSegment())
         }
@@ -282,9 +275,9 @@ extension ByteReader {
         let bodyRange = offset..<(offset + size)
         offset = bodyRange.upperBound
         var body = ByteReader(bytes: bytes, range: bodyRange)
-        let runCount = try body.readCount(minElementSize: 2)
+        let runCount = Int(try body.readU32())
         var runs: [FunctionBody.LocalRun] = []
-        runs.reserveCapacity(runCount)
+        runs.reserveCapacity(Swift.min(runCount, body.remaining / 2))
         var total: UInt64 = 0
         for _ in 0..<runCount {
             let count = try body.readU32()

@@ -97,6 +97,8 @@ extension ByteReader {
             throw SwasmError.unsupported(
                 "GC type definitions (form 0x\(String(form, radix: 16))) at offset \(start)")
         default:
+            // The form is a signed LEB128 byte in the reference interpreter.
+            if form & 0x80 != 0 { throw malformed("integer representation too long", at: start) }
             throw malformed("malformed function type", at: start)
         }
     }

@@ -1,0 +1,313 @@
+/// Module-level validation (https://webassembly.github.io/spec/core/valid/modules.html):
+/// everything except the instructions of function bodies, which are validated lazily by
+/// the function validator.
+///
+/// Errors are `SwasmError.invalid(message, function: nil, offset:)` with the spec reference
+/// interpreter's message, followed by the index where one is involved ("unknown global 2"),
+/// so that a prefix match against the spec tests' texts succeeds. Types this build cannot
+/// run yet (memory64, shared memories, typed function references and GC heap types) are
+/// reported as `.unsupported`.
+public enum ModuleValidator {
+    /// The largest memory of Wasm 2.0, in 64 KiB pages (4 GiB).
+    public static let maxMemoryPages: UInt64 = 65_536
+
+    /// Validates the module structure. Throws `SwasmError.invalid` or `.unsupported`.
+    public static func validate(_ module: ModuleSections) throws {
+        var validator = StructureValidator(module)
+        try validator.run()
+    }
+
+    /// The function indices a body may take a reference to with `ref.func` (C.refs in the
+    /// spec): those named in exports, element segments and any constant expression outside
+    /// function bodies. A body's `ref.func x` with `x` not in this set is invalid
+    /// ("undeclared function reference").
+    public static func declaredFunctionReferences(_ module: ModuleSections) -> Set<UInt32> {
+        var refs = Set<UInt32>()
+        func scan(_ expr: ConstExpr) {
+            for case .refFunc(let index) in expr.instructions { refs.insert(index) }
+        }
+        for global in module.globals { scan(global.initializer) }
+        for export in module.exports where export.kind == .function { refs.insert(export.index) }
+        for segment in module.elements {
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+            switch segment.items {
+            case .functions(let indices): refs.formUnion(indices)
+            case .expressions(let exprs): exprs.forEach(scan)
+            }
+        }
+        for segment in module.data {
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+        }
+        return refs
+    }
+}
+
+extension ModuleSections {
+    /// Type index of every function in the function index space: imports first.
+    public var functionTypeIndices: [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(imports.count + functions.count)
+        for case .function(let typeIndex) in imports.lazy.map(\.descriptor) { result.append(typeIndex) }
+        result.append(contentsOf: functions)
+        return result
+    }
+
+    /// Every table in the table index space: imports first.
+    public var allTables: [TableType] {
+        var result: [TableType] = []
+        for case .table(let t) in imports.lazy.map(\.descriptor) { result.append(t) }
+        return result + tables
+    }
+
+    /// Every memory in the memory index space: imports first.
+    public var allMemories: [MemoryType] {
+        var result: [MemoryType] = []
+        for case .memory(let m) in imports.lazy.map(\.descriptor) { result.append(m) }
+        return result + memories
+    }
+
+    /// Every global's type in the global index space: imports first.
+    public var allGlobalTypes: [GlobalType] {
+        var result: [GlobalType] = []
+        for case .global(let g) in imports.lazy.map(\.descriptor) { result.append(g) }
+        return result + globals.map(\.type)
+    }
+}
+
+private struct StructureValidator {
+    let module: ModuleSections
+    let functionTypes: [UInt32]
+    let tables: [TableType]
+    let memories: [MemoryType]
+    /// Constant expressions see only imported globals in Wasm 2.0.
+    let importedGlobals: [GlobalType]
+
+    init(_ module: ModuleSections) {
+        self.module = module
+        functionTypes = module.functionTypeIndices
+        tables = module.allTables
+        memories = module.allMemories
+        var imported: [GlobalType] = []
+        for case .global(let g) in module.imports.lazy.map(\.descriptor) { imported.append(g) }
+        importedGlobals = imported
+    }
+
+    func invalid(_ message: String, at offset: Int? = nil) -> SwasmError {
+        .invalid(message, function: nil, offset: offset)
+    }
+
+    /// Offset of the first section with `id`, for messages about its entries.
+    func sectionOffset(_ id: UInt8) -> Int? {
+        module.sectionLayout.first { $0.id == id }?.range.lowerBound
+    }
+
+    mutating func run() throws {
+        for type in module.types {
+            for t in type.params { try checkSupported(t) }
+            for t in type.results { try checkSupported(t) }
+        }
+        try validateImports()
+        for typeIndex in module.functions {
+            try checkTypeIndex(typeIndex, at: sectionOffset(3))
+        }
+        for table in module.tables { try validateTable(table, at: sectionOffset(4)) }
+        for memory in module.memories { try validateMemory(memory, at: sectionOffset(5)) }
+        if memories.count > 1 {
+            throw invalid("multiple memories", at: sectionOffset(5))
+        }
+        for global in module.globals {
+            try checkSupported(global.type.valueType)
+            try checkConstExpr(global.initializer, produces: global.type.valueType)
+        }
+        try validateExports()
+        try validateStart()
+        for segment in module.elements { try validateElementSegment(segment) }
+        for segment in module.data { try validateDataSegment(segment) }
+        for body in module.code {
+            for run in body.localRuns { try checkSupported(run.type) }
+        }
+    }
+
+    // MARK: Types
+
+    /// Rejects the reference types beyond Wasm 2.0's nullable `funcref`/`externref`.
+    func checkSupported(_ type: ValueType) throws {
+        if case .ref(let ref) = type { try checkSupported(ref) }
+    }
+
+    func checkSupported(_ ref: RefType) throws {
+        guard ref.nullable else {
+            throw SwasmError.unsupported("non-nullable reference types (typed function references)")
+        }
+        try checkSupported(ref.heapType)
+    }
+
+    func checkSupported(_ heapType: HeapType) throws {
+        switch heapType {
+        case .func, .extern: return
+        case .concrete: throw SwasmError.unsupported("typed function references")
+        default: throw SwasmError.unsupported("heap type \(heapType) (GC or exception handling)")
+        }
+    }
+
+    func checkTypeIndex(_ index: UInt32, at offset: Int?) throws {
+        guard Int(index) < module.types.count else { throw invalid("unknown type \(index)", at: offset) }
+    }
+
+    func validateLimits(_ limits: Limits, bound: UInt64, boundMessage: String, at offset: Int?) throws {
+        if limits.min > bound { throw invalid(boundMessage, at: offset) }
+        if let max = limits.max {
+            if max > bound { throw invalid(boundMessage, at: offset) }
+            if limits.min > max {
+                throw invalid("size minimum must not be greater than maximum", at: offset)
+            }
+        }
+    }
+
+    func validateTable(_ table: TableType, at offset: Int?) throws {
+        if table.limits.is64 { throw SwasmError.unsupported("64-bit tables (memory64)") }
+        try checkSupported(table.elementType)
+        try validateLimits(table.limits, bound: UInt64(UInt32.max),
+                           boundMessage: "table size must be at most 2^32-1", at: offset)
+    }
+
+    func validateMemory(_ memory: MemoryType, at offset: Int?) throws {
+        if memory.limits.is64 { throw SwasmError.unsupported("64-bit memories (memory64)") }
+        if memory.limits.shared { throw SwasmError.unsupported("shared memories (threads)") }
+        try validateLimits(memory.limits, bound: ModuleValidator.maxMemoryPages,
+                           boundMessage: "memory size must be at most 65536 pages (4GiB)", at: offset)
+    }
+
+    // MARK: Imports and exports
+
+    func validateImports() throws {
+        let offset = sectionOffset(2)
+        for entry in module.imports {
+            switch entry.descriptor {
+            case .function(let typeIndex): try checkTypeIndex(typeIndex, at: offset)
+            case .table(let table): try validateTable(table, at: offset)
+            case .memory(let memory): try validateMemory(memory, at: offset)
+            case .global(let global): try checkSupported(global.valueType)
+            case .tag: throw SwasmError.unsupported("exception handling (tag imports)")
+            }
+        }
+    }
+
+    func validateExports() throws {
+        let offset = sectionOffset(7)
+        // Names are compared as bytes: Swift's String equality would merge canonically
+        // equivalent spellings (NFC and NFD), which Wasm treats as distinct names.
+        var names = Set<[UInt8]>()
+        names.reserveCapacity(module.exports.count)
+        let globalCount = importedGlobals.count + module.globals.count
+        for export in module.exports {
+            guard names.insert(Array(export.name.utf8)).inserted else {
+                throw invalid("duplicate export name \"\(export.name)\"", at: offset)
+            }
+            let index = Int(export.index)
+            switch export.kind {
+            case .function:
+                if index >= functionTypes.count { throw invalid("unknown function \(index)", at: offset) }
+            case .table:
+                if index >= tables.count { throw invalid("unknown table \(index)", at: offset) }
+            case .memory:
+                if index >= memories.count { throw invalid("unknown memory \(index)", at: offset) }
+            case .global:
+                if index >= globalCount { throw invalid("unknown global \(index)", at: offset) }
+            case .tag:
+                throw SwasmError.unsupported("exception handling (tag exports)")
+            }
+        }
+    }
+
+    func validateStart() throws {
+        guard let start = module.start else { return }
+        let offset = sectionOffset(8)
+        guard Int(start) < functionTypes.count else { throw invalid("unknown function \(start)", at: offset) }
+        let typeIndex = Int(functionTypes[Int(start)])
+        // An out-of-range type index was already reported by the import/function checks.
+        guard typeIndex < module.types.count else { throw invalid("unknown type \(typeIndex)", at: offset) }
+        let type = module.types[typeIndex]
+        guard type.params.isEmpty, type.results.isEmpty else {
+            throw invalid("start function must have type [] -> []", at: offset)
+        }
+    }
+
+    // MARK: Segments
+
+    func validateElementSegment(_ segment: ElementSegment) throws {
+        try checkSupported(segment.type)
+        let elementType = ValueType.ref(segment.type)
+        if case .active(let tableIndex, let offset) = segment.mode {
+            guard Int(tableIndex) < tables.count else {
+                throw invalid("unknown table \(tableIndex)", at: offset.offset)
+            }
+            try checkConstExpr(offset, produces: .i32)
+            guard tables[Int(tableIndex)].elementType == segment.type else {
+                throw invalid("type mismatch: element segment of type \(segment.type) in table of "
+                              + "type \(tables[Int(tableIndex)].elementType)", at: offset.offset)
+            }
+        }
+        switch segment.items {
+        case .functions(let indices):
+            for index in indices where Int(index) >= functionTypes.count {
+                throw invalid("unknown function \(index)", at: sectionOffset(9))
+            }
+        case .expressions(let exprs):
+            for expr in exprs { try checkConstExpr(expr, produces: elementType) }
+        }
+    }
+
+    func validateDataSegment(_ segment: DataSegment) throws {
+        guard case .active(let memoryIndex, let offset) = segment.mode else { return }
+        guard Int(memoryIndex) < memories.count else {
+            throw invalid("unknown memory \(memoryIndex)", at: offset.offset)
+        }
+        try checkConstExpr(offset, produces: .i32)
+    }
+
+    // MARK: Constant expressions
+
+    /// Type-checks a constant expression: it must leave exactly one value of type `expected`.
+    func checkConstExpr(_ expr: ConstExpr, produces expected: ValueType) throws {
+        var stack: [ValueType] = []
+        func pop(_ type: ValueType) throws {
+            guard let top = stack.popLast(), top == type else {
+                throw invalid("type mismatch", at: expr.offset)
+            }
+        }
+        for instruction in expr.instructions {
+            switch instruction {
+            case .i32Const: stack.append(.i32)
+            case .i64Const: stack.append(.i64)
+            case .f32Const: stack.append(.f32)
+            case .f64Const: stack.append(.f64)
+            case .v128Const: stack.append(.v128)
+            case .refNull(let heapType):
+                try checkSupported(heapType)
+                stack.append(.ref(RefType(nullable: true, heapType: heapType)))
+            case .refFunc(let index):
+                guard Int(index) < functionTypes.count else {
+                    throw invalid("unknown function \(index)", at: expr.offset)
+                }
+                stack.append(.funcref)
+            case .globalGet(let index):
+                guard Int(index) < importedGlobals.count else {
+                    throw invalid("unknown global \(index)", at: expr.offset)
+                }
+                let global = importedGlobals[Int(index)]
+                guard !global.mutable else {
+                    throw invalid("constant expression required", at: expr.offset)
+                }
+                stack.append(global.valueType)
+            case .i32Add, .i32Sub, .i32Mul:
+                try pop(.i32); try pop(.i32); stack.append(.i32)
+            case .i64Add, .i64Sub, .i64Mul:
+                try pop(.i64); try pop(.i64); stack.append(.i64)
+            }
+        }
+        guard stack.count == 1, stack[0] == expected else {
+            throw invalid("type mismatch", at: expr.offset)
+        }
+    }
+}
