@@ -46,6 +46,10 @@ public struct Function {
             throw APIError("function #\(address.rawValue) does not belong to this store")
         }
         try checkArguments(arguments, for: function.type, in: store)
+        if case .host(let body) = function.kind {
+            // No Wasm frame is involved, so the interpreter need not be.
+            return try callHost(body, type: function.type, arguments: arguments, caller: Caller(store: store, instance: nil))
+        }
         return try Execution.invoke(function, arguments: arguments, store: store)
     }
 

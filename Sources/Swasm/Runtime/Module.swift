@@ -52,8 +52,9 @@ public final class Module: @unchecked Sendable {
         try self.init(engine: engine, bytes: readFile(path))
     }
 
-    /// Creates a module from decoded sections (the decoder's output).
+    /// Creates a module from decoded sections (the decoder's output), validating its structure.
     init(engine: Engine, sections: ModuleSections) throws {
+        try ModuleValidator.validate(sections)
         self.engine = engine
         self.sections = sections
         self.typeIDs = sections.types.map { engine.typeID(for: $0) }
