@@ -11,6 +11,8 @@ public final class Store {
     /// Every function of the store; a function reference holds its index here
     /// (`FunctionAddress`), encoded in a slot as index + 1.
     var functions: [FunctionInstance] = []
+    /// The interpreter's stacks, allocated on the first call into Wasm.
+    lazy var execution = ExecutionState(configuration: engine.configuration)
 
     public init(engine: Engine) { self.engine = engine }
 
