@@ -1,0 +1,153 @@
+/// What every function body of one module is validated against (the spec's context C:
+/// https://webassembly.github.io/spec/core/valid/conventions.html#contexts): the index
+/// spaces with imports first, element and data segment facts, and the function indices a
+/// body may reference with `ref.func` (C.refs).
+///
+/// Build it once per module and share it: the validator and compiler of each function take
+/// it by value (a few array references, no copying).
+public struct FunctionValidationContext: Sendable {
+    public let types: [FuncType]
+    /// Type index of every function in the function index space, imports first.
+    public let functionTypeIndices: [UInt32]
+    public let importedFunctionCount: Int
+    /// The table index space, imports first.
+    public let tables: [TableType]
+    /// The memory index space, imports first.
+    public let memories: [MemoryType]
+    /// The global index space, imports first.
+    public let globals: [GlobalType]
+    /// Element type of each element segment.
+    public let elementTypes: [RefType]
+    /// The data count section's value; `memory.init`/`data.drop` require the section.
+    public let dataCount: UInt32?
+    /// C.refs: functions named outside function bodies (exports, element segments,
+    /// global initialisers, segment offsets).
+    public let declaredFunctionReferences: Set<UInt32>
+    /// Proposals accepted beyond Wasm 2.0 (also used for the reader).
+    public let features: InstructionReader.Features
+
+    public init(module: ModuleSections, features: InstructionReader.Features = []) {
+        types = module.types
+        var functionTypes: [UInt32] = []
+        var tables: [TableType] = []
+        var memories: [MemoryType] = []
+        var globals: [GlobalType] = []
+        functionTypes.reserveCapacity(module.imports.count + module.functions.count)
+        for entry in module.imports {
+            switch entry.descriptor {
+            case .function(let typeIndex): functionTypes.append(typeIndex)
+            case .table(let t): tables.append(t)
+            case .memory(let m): memories.append(m)
+            case .global(let g): globals.append(g)
+            case .tag: break
+            }
+        }
+        importedFunctionCount = functionTypes.count
+        functionTypes.append(contentsOf: module.functions)
+        tables.append(contentsOf: module.tables)
+        memories.append(contentsOf: module.memories)
+        globals.append(contentsOf: module.globals.lazy.map(\.type))
+        functionTypeIndices = functionTypes
+        self.tables = tables
+        self.memories = memories
+        self.globals = globals
+        elementTypes = module.elements.map(\.type)
+        dataCount = module.dataCount
+        declaredFunctionReferences = FunctionValidationContext.referencedFunctions(module)
+        self.features = features
+    }
+
+    /// The type of function `index` in the function index space, or nil when the index or
+    /// its type index is out of range.
+    public func functionType(ofFunction index: UInt32) -> FuncType? {
+        guard Int(index) < functionTypeIndices.count else { return nil }
+        return type(at: functionTypeIndices[Int(index)])
+    }
+
+    /// The function type at `index` of the type section, or nil.
+    public func type(at index: UInt32) -> FuncType? {
+        Int(index) < types.count ? types[Int(index)] : nil
+    }
+
+    /// Parameter types of a block type (empty for `.empty`, `.value`, or an unknown index,
+    /// which validation rejects before any frame holds it).
+    public func parameters(of blockType: BlockType) -> ValueTypeList {
+        if case .typeIndex(let index) = blockType, let type = type(at: index) {
+            return ValueTypeList(type.params)
+        }
+        return ValueTypeList()
+    }
+
+    /// Result types of a block type.
+    public func results(of blockType: BlockType) -> ValueTypeList {
+        switch blockType {
+        case .empty: return ValueTypeList()
+        case .value(let t): return ValueTypeList(single: t)
+        case .typeIndex(let index): return ValueTypeList(type(at: index)?.results ?? [])
+        }
+    }
+
+    /// C.refs, computed from the constant expressions and indices outside function bodies.
+    static func referencedFunctions(_ module: ModuleSections) -> Set<UInt32> {
+        var refs = Set<UInt32>()
+        func scan(_ expr: ConstExpr) {
+            for case .refFunc(let index) in expr.instructions { refs.insert(index) }
+        }
+        for global in module.globals { scan(global.initializer) }
+        for export in module.exports where export.kind == .function { refs.insert(export.index) }
+        for segment in module.elements {
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+            switch segment.items {
+            case .functions(let indices): refs.formUnion(indices)
+            case .expressions(let exprs): exprs.forEach(scan)
+            }
+        }
+        for segment in module.data {
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+        }
+        return refs
+    }
+}
+
+/// A list of value types without allocation for the common single-type block results: the
+/// parameters or results of a block type or a label.
+public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
+    private enum Storage: Hashable, Sendable {
+        case single(ValueType)
+        case array([ValueType])
+    }
+    private let storage: Storage
+
+    public init() { storage = .array([]) }
+    public init(single type: ValueType) { storage = .single(type) }
+    public init(_ types: [ValueType]) { storage = .array(types) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .single: return 1
+        case .array(let a): return a.count
+        }
+    }
+    public subscript(position: Int) -> ValueType {
+        switch storage {
+        case .single(let t): return t
+        case .array(let a): return a[position]
+        }
+    }
+
+    /// Number of 64-bit slots the values occupy.
+    public var slotCount: Int {
+        switch storage {
+        case .single(let t): return t.slotCount
+        case .array(let a): return a.reduce(0) { $0 + $1.slotCount }
+        }
+    }
+
+    public static func == (lhs: ValueTypeList, rhs: ValueTypeList) -> Bool {
+        lhs.elementsEqual(rhs)
+    }
+    public func hash(into hasher: inout Hasher) {
+        for t in self { hasher.combine(t) }
+    }
+}

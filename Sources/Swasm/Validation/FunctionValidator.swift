@@ -1,0 +1,326 @@
+/// Validation of one function body: the operand-stack / control-stack algorithm of the spec's
+/// appendix (https://webassembly.github.io/spec/core/appendix/algorithm.html) over the
+/// instructions of `InstructionReader`, for every Wasm 2.0 instruction (plus tail calls when
+/// the context enables them).
+///
+/// ## For the translator
+/// The compiler drives the validator one instruction at a time and reads its state to emit
+/// IR. Between two `validate` calls the state describes the code *before* the next
+/// instruction; right after a call it describes the code *after* the one just validated:
+/// ```
+/// var validator = try FunctionValidator(module: module, context: context, definedIndex: i)
+/// var reader = InstructionReader(bytes: module.bytes, range: module.code[i].code,
+///                                features: context.features)
+/// while !reader.isAtEnd {
+///     let instruction = try reader.read()
+///     // before: validator.operandCount, operandType(fromTop:), isUnreachable, frames
+///     try validator.validate(instruction, offset: reader.instructionOffset,
+///                            brTableTargets: reader.brTableTargets)
+///     // after: closedFrame (for `end`/`else`), lastOperandType (for `drop`/`select`), ...
+/// }
+/// try validator.finish(offset: reader.offset)
+/// ```
+/// - `operandCount` / `operandSlotCount`: operand stack height in values and in 64-bit slots
+///   (`v128` takes two). In unreachable code the height is that of the polymorphic stack,
+///   which the translator should not rely on (it emits no code there).
+/// - `frames`: the control stack, outermost (the function) first. `frame(atDepth:)` resolves
+///   a label index; `labelTypes(of:)` gives a label's types (a loop's parameters, otherwise
+///   the frame's results); `context.parameters(of:)`/`results(of:)` resolve block types.
+/// - `isUnreachable`: the rest of the current frame is dead code (after `br`, `br_table`,
+///   `return`, `unreachable`).
+/// - `closedFrame`: after `end` or `else`, the frame just closed (an `else` opens a new
+///   `.else` frame with the same block type and height). After the function's final `end`,
+///   `isFinished` is true and the operands are the function's results.
+/// - `lastOperandType`: after `drop`, the dropped value's type; after `select`, the type of
+///   the selected value (nil when unknown because the code is unreachable).
+///
+/// Errors are `SwasmError.invalid(message, function: functionIndex, offset:)` with the spec
+/// reference interpreter's messages ("type mismatch", "unknown local 3", "unknown label",
+/// "alignment must not be larger than natural", ...). A few binary-format rules only checkable
+/// here are `.malformed`: "data count section required", `else` without `if`, instructions
+/// after the final `end`, and a body without it.
+///
+/// Performance: no allocation per instruction; the stacks are arrays reserved up front and
+/// reused by `restart`.
+public struct FunctionValidator {
+    /// The kind of a control frame.
+    public enum FrameKind: UInt8, Hashable, Sendable {
+        case function, block, loop, `if`, `else`
+    }
+
+    /// An entry of the control stack.
+    public struct ControlFrame: Hashable, Sendable {
+        public var kind: FrameKind
+        /// The frame's type; the function's frame has `.typeIndex` of the function's type.
+        public var blockType: BlockType
+        /// Operand stack height (values) at entry, below the frame's parameters.
+        public var height: Int
+        /// Operand stack height in 64-bit slots at entry, below the parameters.
+        public var slotHeight: Int
+        /// Whether the code after the last instruction is unreachable within this frame.
+        public var unreachable: Bool
+        /// Module offset of the instruction that opened the frame.
+        public var offset: Int
+    }
+
+    public let context: FunctionValidationContext
+    /// Index in the function index space (imports first).
+    public private(set) var functionIndex: UInt32 = 0
+    /// The function's type.
+    public private(set) var functionType = FuncType(params: [], results: [])
+    /// Parameters, then declared locals.
+    public private(set) var localTypes: [ValueType] = []
+
+    /// The operand stack; nil is the unknown type of the polymorphic stack.
+    var operands: [ValueType?] = []
+    /// The control stack, the function's frame first.
+    public internal(set) var frames: [ControlFrame] = []
+    public internal(set) var operandSlotCount = 0
+    /// The frame closed by the last `end` or `else`.
+    public internal(set) var closedFrame: ControlFrame?
+    /// The type dropped by the last `drop` or selected by the last `select`.
+    public internal(set) var lastOperandType: ValueType?
+
+    /// Mirrors of the innermost frame's height and reachability (the hot checks of `pop`).
+    var frameHeight = 0
+    var frameUnreachable = false
+    /// Offset of the instruction being validated, for error messages.
+    var offset = 0
+
+    /// Above this many locals (parameters included) a function is rejected as unsupported;
+    /// the decoder's own cap is lower, this guards hand-built `ModuleSections`.
+    public static let maxLocals = 1 << 20
+
+    /// Prepares to validate the body of defined function `definedIndex` (an index into
+    /// `module.functions` and `module.code`, imports excluded).
+    public init(module: ModuleSections, context: FunctionValidationContext, definedIndex: Int) throws {
+        self.context = context
+        try restart(module: module, definedIndex: definedIndex)
+    }
+
+    /// Starts over with another function of the same module, reusing the stacks' storage.
+    public mutating func restart(module: ModuleSections, definedIndex: Int) throws {
+        let index = UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex)
+        functionIndex = index
+        offset = definedIndex >= 0 && definedIndex < module.code.count
+            ? module.code[definedIndex].code.lowerBound : 0
+        guard definedIndex >= 0, definedIndex < module.functions.count, definedIndex < module.code.count else {
+            throw invalid("unknown function \(index)")
+        }
+        let typeIndex = module.functions[definedIndex]
+        guard let type = context.type(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
+        functionType = type
+        let body = module.code[definedIndex]
+        let declared = body.localRuns.reduce(0) { $0 + Int($1.count) }
+        guard type.params.count + declared <= FunctionValidator.maxLocals else {
+            throw SwasmError.unsupported(
+                "function \(index) declares \(declared) locals; at most \(FunctionValidator.maxLocals) are supported")
+        }
+        localTypes.removeAll(keepingCapacity: true)
+        localTypes.reserveCapacity(type.params.count + declared)
+        localTypes.append(contentsOf: type.params)
+        for run in body.localRuns {
+            localTypes.append(contentsOf: repeatElement(run.type, count: Int(run.count)))
+        }
+        operands.removeAll(keepingCapacity: true)
+        operands.reserveCapacity(64)
+        frames.removeAll(keepingCapacity: true)
+        frames.reserveCapacity(16)
+        operandSlotCount = 0
+        closedFrame = nil
+        lastOperandType = nil
+        frames.append(ControlFrame(kind: .function, blockType: .typeIndex(typeIndex), height: 0,
+                                   slotHeight: 0, unreachable: false, offset: offset))
+        frameHeight = 0
+        frameUnreachable = false
+    }
+
+    // MARK: State for the translator
+
+    /// Number of values on the operand stack.
+    public var operandCount: Int { operands.count }
+
+    /// The type of the operand `depth` values below the top (0 = top), or nil when it is
+    /// unknown (polymorphic stack in unreachable code) or below the current frame.
+    public func operandType(fromTop depth: Int) -> ValueType? {
+        let i = operands.count - 1 - depth
+        guard depth >= 0, i >= frameHeight else { return nil }
+        return operands[i]
+    }
+
+    /// Whether the code at this point is unreachable.
+    public var isUnreachable: Bool { frameUnreachable }
+
+    /// Whether the function's final `end` has been validated.
+    public var isFinished: Bool { frames.isEmpty }
+
+    /// The frame a label index refers to (0 = innermost), or nil for an unknown label.
+    public func frame(atDepth depth: UInt32) -> ControlFrame? {
+        Int(depth) < frames.count ? frames[frames.count - 1 - Int(depth)] : nil
+    }
+
+    /// The types a branch to `frame` carries: a loop's parameters, otherwise its results.
+    public func labelTypes(of frame: ControlFrame) -> ValueTypeList {
+        frame.kind == .loop ? context.parameters(of: frame.blockType) : context.results(of: frame.blockType)
+    }
+
+    /// Checks that the body ended with the function's `end` (call at the end of the code).
+    public func finish(offset endOffset: Int) throws {
+        guard frames.isEmpty else {
+            throw SwasmError.malformed("unexpected end of section or function", offset: endOffset)
+        }
+    }
+
+    // MARK: Errors
+
+    @inline(never)
+    func invalid(_ message: String) -> SwasmError {
+        .invalid(message, function: functionIndex, offset: offset)
+    }
+
+    @inline(never)
+    func typeMismatch() -> SwasmError { invalid("type mismatch") }
+
+    // MARK: Operand stack
+
+    @inline(__always)
+    mutating func push(_ type: ValueType) {
+        operands.append(type)
+        operandSlotCount &+= type.slotCount
+    }
+
+    @inline(__always)
+    mutating func pushUnknown() {
+        operands.append(nil)
+        operandSlotCount &+= 1
+    }
+
+    /// Pops any operand; nil is the unknown type.
+    @inline(__always)
+    mutating func pop() throws -> ValueType? {
+        if operands.count == frameHeight {
+            if frameUnreachable { return nil }
+            throw typeMismatch()
+        }
+        let type = operands.removeLast()
+        operandSlotCount &-= type?.slotCount ?? 1
+        return type
+    }
+
+    /// Pops an operand of type `expected` (or unknown); returns the actual type.
+    @inline(__always)
+    @discardableResult
+    mutating func pop(_ expected: ValueType) throws -> ValueType? {
+        let actual = try pop()
+        if let actual, actual != expected { throw typeMismatch() }
+        return actual
+    }
+
+    mutating func pop(_ types: ValueTypeList) throws {
+        var i = types.count
+        while i > 0 {
+            i -= 1
+            try pop(types[i])
+        }
+    }
+
+    mutating func push(_ types: ValueTypeList) {
+        for t in types { push(t) }
+    }
+
+    mutating func pop(_ types: [ValueType]) throws {
+        var i = types.count
+        while i > 0 {
+            i -= 1
+            try pop(types[i])
+        }
+    }
+
+    mutating func push(_ types: [ValueType]) {
+        for t in types { push(t) }
+    }
+
+    /// Checks that the top of the stack matches `types` without popping (br_table targets);
+    /// missing operands in unreachable code are unknown and match.
+    func checkTop(_ types: ValueTypeList) throws {
+        let count = types.count
+        for k in 0..<count {
+            let i = operands.count - 1 - k
+            if i < frameHeight {
+                if frameUnreachable { return }
+                throw typeMismatch()
+            }
+            if let actual = operands[i], actual != types[count - 1 - k] { throw typeMismatch() }
+        }
+    }
+
+    // MARK: Control stack
+
+    mutating func pushFrame(_ kind: FrameKind, _ blockType: BlockType, parameters: ValueTypeList) {
+        frames.append(ControlFrame(kind: kind, blockType: blockType, height: operands.count,
+                                   slotHeight: operandSlotCount, unreachable: false, offset: offset))
+        frameHeight = operands.count
+        frameUnreachable = false
+        push(parameters)
+    }
+
+    /// Pops the innermost frame after checking its results are exactly what remains.
+    mutating func popFrame() throws -> ControlFrame {
+        guard let frame = frames.last else {
+            throw SwasmError.malformed("section size mismatch: instructions after the function's end",
+                                       offset: offset)
+        }
+        try pop(context.results(of: frame.blockType))
+        guard operands.count == frame.height else { throw typeMismatch() }
+        frames.removeLast()
+        if let outer = frames.last {
+            frameHeight = outer.height
+            frameUnreachable = outer.unreachable
+        } else {
+            frameHeight = 0
+            frameUnreachable = false
+        }
+        return frame
+    }
+
+    /// Marks the rest of the current frame unreachable: its operands become polymorphic.
+    mutating func setUnreachable() {
+        operands.removeSubrange(frameHeight...)
+        if let last = frames.indices.last {
+            operandSlotCount = frames[last].slotHeight
+            frames[last].unreachable = true
+        }
+        frameUnreachable = true
+    }
+
+    /// The label at `depth`, or "unknown label".
+    func label(_ depth: UInt32) throws -> ControlFrame {
+        guard let frame = frame(atDepth: depth) else { throw invalid("unknown label") }
+        return frame
+    }
+
+    // MARK: Whole functions
+
+    /// Reads and validates the body of defined function `definedIndex` (imports excluded).
+    public static func validateFunction(module: ModuleSections, context: FunctionValidationContext,
+                                        definedIndex: Int) throws {
+        var validator = try FunctionValidator(module: module, context: context, definedIndex: definedIndex)
+        var reader = InstructionReader(bytes: module.bytes, range: module.code[definedIndex].code,
+                                       features: context.features)
+        while !reader.isAtEnd {
+            let instruction = try reader.read()
+            try validator.validate(instruction, offset: reader.instructionOffset,
+                                   brTableTargets: reader.brTableTargets)
+        }
+        try validator.finish(offset: reader.offset)
+    }
+
+    /// Validates every function body of `module`.
+    public static func validateAllFunctions(module: ModuleSections,
+                                            features: InstructionReader.Features = []) throws {
+        let context = FunctionValidationContext(module: module, features: features)
+        for i in module.code.indices where i < module.functions.count {
+            try validateFunction(module: module, context: context, definedIndex: i)
+        }
+    }
+}

@@ -1,0 +1,314 @@
+/// The typing rule of each instruction
+/// (https://webassembly.github.io/spec/core/valid/instructions.html), applied to the
+/// validator's stacks.
+extension FunctionValidator {
+    /// Validates one instruction. `offset` is its module offset (for messages and frames);
+    /// `brTableTargets` is the reader's target buffer, needed for `br_table`.
+    public mutating func validate(_ instruction: Instruction, offset: Int,
+                                  brTableTargets: [UInt32] = []) throws {
+        self.offset = offset
+        guard !frames.isEmpty else {
+            throw SwasmError.malformed("section size mismatch: instructions after the function's end",
+                                       offset: offset)
+        }
+        switch instruction {
+        case .numeric(let op):
+            let signature = op.signature
+            try pop(signature.operand)
+            if signature.operandCount == 2 { try pop(signature.operand) }
+            push(signature.result)
+
+        case .i32Const: push(.i32)
+        case .i64Const: push(.i64)
+        case .f32Const: push(.f32)
+        case .f64Const: push(.f64)
+
+        case .localGet(let index):
+            push(try local(index))
+        case .localSet(let index):
+            try pop(try local(index))
+        case .localTee(let index):
+            let type = try local(index)
+            try pop(type)
+            push(type)
+        case .globalGet(let index):
+            push(try global(index).valueType)
+        case .globalSet(let index):
+            let global = try global(index)
+            guard global.mutable else { throw invalid("global is immutable") }
+            try pop(global.valueType)
+
+        case .load(let op, let memarg):
+            let addressType = try memoryAddressType(memarg.memory)
+            try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
+            try pop(addressType)
+            push(op.valueType)
+        case .store(let op, let memarg):
+            let addressType = try memoryAddressType(memarg.memory)
+            try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
+            try pop(op.valueType)
+            try pop(addressType)
+
+        case .block(let blockType):
+            let parameters = try checkedParameters(of: blockType)
+            try pop(parameters)
+            pushFrame(.block, blockType, parameters: parameters)
+        case .loop(let blockType):
+            let parameters = try checkedParameters(of: blockType)
+            try pop(parameters)
+            pushFrame(.loop, blockType, parameters: parameters)
+        case .if(let blockType):
+            let parameters = try checkedParameters(of: blockType)
+            try pop(.i32)
+            try pop(parameters)
+            pushFrame(.if, blockType, parameters: parameters)
+        case .else:
+            guard let current = frames.last, current.kind == .if else {
+                throw SwasmError.malformed("else without matching if", offset: offset)
+            }
+            let frame = try popFrame()
+            closedFrame = frame
+            pushFrame(.else, frame.blockType, parameters: context.parameters(of: frame.blockType))
+        case .end:
+            let frame = try popFrame()
+            let results = context.results(of: frame.blockType)
+            if frame.kind == .if, context.parameters(of: frame.blockType) != results {
+                // Without `else` the parameters fall through as the results.
+                throw typeMismatch()
+            }
+            closedFrame = frame
+            push(results)
+
+        case .br(let depth):
+            try pop(labelTypes(of: try label(depth)))
+            setUnreachable()
+        case .brIf(let depth):
+            let types = labelTypes(of: try label(depth))
+            try pop(.i32)
+            try pop(types)
+            push(types)
+        case .brTable(let table):
+            try validateBrTable(table, targets: brTableTargets)
+        case .return:
+            try pop(functionType.results)
+            setUnreachable()
+        case .unreachable:
+            setUnreachable()
+        case .nop:
+            break
+
+        case .call(let index):
+            let type = try calleeType(index)
+            try pop(type.params)
+            push(type.results)
+        case .callIndirect(let typeIndex, let table):
+            let type = try indirectCalleeType(typeIndex, table: table)
+            try pop(type.params)
+            push(type.results)
+        case .returnCall(let index):
+            let type = try calleeType(index)
+            guard type.results == functionType.results else { throw typeMismatch() }
+            try pop(type.params)
+            setUnreachable()
+        case .returnCallIndirect(let typeIndex, let table):
+            let type = try indirectCalleeType(typeIndex, table: table)
+            guard type.results == functionType.results else { throw typeMismatch() }
+            try pop(type.params)
+            setUnreachable()
+
+        case .drop:
+            lastOperandType = try pop()
+        case .select:
+            try pop(.i32)
+            let first = try pop()
+            let second = try pop()
+            // Untyped select is for numeric and vector operands only.
+            if case .ref = first { throw typeMismatch() }
+            if case .ref = second { throw typeMismatch() }
+            if let first, let second, first != second { throw typeMismatch() }
+            let result = first ?? second
+            lastOperandType = result
+            if let result { push(result) } else { pushUnknown() }
+        case .typedSelect(let type):
+            guard let type else { throw invalid("invalid result arity") }
+            try pop(.i32)
+            try pop(type)
+            try pop(type)
+            lastOperandType = type
+            push(type)
+
+        case .refNull(let heapType):
+            push(.ref(RefType(nullable: true, heapType: heapType)))
+        case .refIsNull:
+            let operand = try pop()
+            if let operand {
+                guard case .ref = operand else { throw typeMismatch() }
+            }
+            push(.i32)
+        case .refFunc(let index):
+            guard Int(index) < context.functionTypeIndices.count else {
+                throw invalid("unknown function \(index)")
+            }
+            guard context.declaredFunctionReferences.contains(index) else {
+                throw invalid("undeclared function reference")
+            }
+            push(.funcref)
+
+        case .tableGet(let index):
+            let table = try self.table(index)
+            try pop(addressType(table.limits))
+            push(.ref(table.elementType))
+        case .tableSet(let index):
+            let table = try self.table(index)
+            try pop(.ref(table.elementType))
+            try pop(addressType(table.limits))
+        case .tableSize(let index):
+            push(addressType(try table(index).limits))
+        case .tableGrow(let index):
+            let table = try self.table(index)
+            let address = addressType(table.limits)
+            try pop(address)
+            try pop(.ref(table.elementType))
+            push(address)
+        case .tableFill(let index):
+            let table = try self.table(index)
+            let address = addressType(table.limits)
+            try pop(address)
+            try pop(.ref(table.elementType))
+            try pop(address)
+        case .tableCopy(let destinationIndex, let sourceIndex):
+            let destination = try table(destinationIndex)
+            let source = try table(sourceIndex)
+            guard source.elementType == destination.elementType else { throw typeMismatch() }
+            let destinationAddress = addressType(destination.limits)
+            let sourceAddress = addressType(source.limits)
+            try pop(destinationAddress == .i64 && sourceAddress == .i64 ? .i64 : .i32)
+            try pop(sourceAddress)
+            try pop(destinationAddress)
+        case .tableInit(let element, let tableIndex):
+            let table = try self.table(tableIndex)
+            let elementType = try self.elementType(element)
+            guard elementType == table.elementType else { throw typeMismatch() }
+            try pop(.i32)
+            try pop(.i32)
+            try pop(addressType(table.limits))
+        case .elemDrop(let element):
+            _ = try elementType(element)
+
+        case .memorySize(let memory):
+            push(try memoryAddressType(memory))
+        case .memoryGrow(let memory):
+            let address = try memoryAddressType(memory)
+            try pop(address)
+            push(address)
+        case .memoryFill(let memory):
+            let address = try memoryAddressType(memory)
+            try pop(address)
+            try pop(.i32)
+            try pop(address)
+        case .memoryCopy(let destinationMemory, let sourceMemory):
+            let destination = try memoryAddressType(destinationMemory)
+            let source = try memoryAddressType(sourceMemory)
+            try pop(destination == .i64 && source == .i64 ? .i64 : .i32)
+            try pop(source)
+            try pop(destination)
+        case .memoryInit(let data, let memory):
+            let address = try memoryAddressType(memory)
+            try checkDataSegment(data)
+            try pop(.i32)
+            try pop(.i32)
+            try pop(address)
+        case .dataDrop(let data):
+            try checkDataSegment(data)
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func validateBrTable(_ table: BrTable, targets buffer: [UInt32]) throws {
+        let targets = table.targets
+        guard targets.upperBound <= buffer.count else {
+            throw invalid("br_table targets were not supplied to the validator")
+        }
+        try pop(.i32)
+        let defaultTypes = labelTypes(of: try label(table.defaultTarget))
+        let arity = defaultTypes.count
+        for i in targets {
+            let types = labelTypes(of: try label(buffer[i]))
+            guard types.count == arity else { throw typeMismatch() }
+            try checkTop(types)
+        }
+        try pop(defaultTypes)
+        setUnreachable()
+    }
+
+    private func local(_ index: UInt32) throws -> ValueType {
+        guard Int(index) < localTypes.count else { throw invalid("unknown local \(index)") }
+        return localTypes[Int(index)]
+    }
+
+    private func global(_ index: UInt32) throws -> GlobalType {
+        guard Int(index) < context.globals.count else { throw invalid("unknown global \(index)") }
+        return context.globals[Int(index)]
+    }
+
+    private func table(_ index: UInt32) throws -> TableType {
+        guard Int(index) < context.tables.count else { throw invalid("unknown table \(index)") }
+        return context.tables[Int(index)]
+    }
+
+    private func elementType(_ index: UInt32) throws -> RefType {
+        guard Int(index) < context.elementTypes.count else {
+            throw invalid("unknown elem segment \(index)")
+        }
+        return context.elementTypes[Int(index)]
+    }
+
+    private func checkDataSegment(_ index: UInt32) throws {
+        guard let count = context.dataCount else {
+            // A binary-format rule (the section makes single-pass decoding possible).
+            throw SwasmError.malformed("data count section required", offset: offset)
+        }
+        guard index < count else { throw invalid("unknown data segment \(index)") }
+    }
+
+    /// The address type of memory `index` (i64 for memory64), or "unknown memory".
+    private func memoryAddressType(_ index: UInt32) throws -> ValueType {
+        guard Int(index) < context.memories.count else { throw invalid("unknown memory \(index)") }
+        return context.memories[Int(index)].limits.is64 ? .i64 : .i32
+    }
+
+    private func addressType(_ limits: Limits) -> ValueType { limits.is64 ? .i64 : .i32 }
+
+    private func checkAlignment(_ memarg: MemArg, natural: UInt32) throws {
+        guard memarg.alignLog2 <= natural else {
+            throw invalid("alignment must not be larger than natural")
+        }
+    }
+
+    private func checkedParameters(of blockType: BlockType) throws -> ValueTypeList {
+        if case .typeIndex(let index) = blockType {
+            guard let type = context.type(at: index) else { throw invalid("unknown type \(index)") }
+            return ValueTypeList(type.params)
+        }
+        return ValueTypeList()
+    }
+
+    private func calleeType(_ index: UInt32) throws -> FuncType {
+        guard Int(index) < context.functionTypeIndices.count else {
+            throw invalid("unknown function \(index)")
+        }
+        let typeIndex = context.functionTypeIndices[Int(index)]
+        guard let type = context.type(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
+        return type
+    }
+
+    /// Checks `call_indirect`'s table and type and pops the element index.
+    private mutating func indirectCalleeType(_ typeIndex: UInt32, table tableIndex: UInt32) throws -> FuncType {
+        let table = try self.table(tableIndex)
+        guard let type = context.type(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
+        guard table.elementType == .funcref else { throw typeMismatch() }
+        try pop(addressType(table.limits))
+        return type
+    }
+}
