@@ -283,10 +283,10 @@ extension ByteReader {
             let count = try body.readU32()
             let type = try body.readValueType()
             total += UInt64(count)
+            if total > UInt64(UInt32.max) {
+                throw malformed("too many locals", at: sizeOffset)
+            }
             runs.append(FunctionBody.LocalRun(count: count, type: type))
-        }
-        if total > UInt64(UInt32.max) {
-            throw malformed("too many locals", at: sizeOffset)
         }
         if total > UInt64(ModuleDecoder.maxLocalsPerFunction) {
             throw SwasmError.unsupported(
