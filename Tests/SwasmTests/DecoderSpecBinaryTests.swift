@@ -7,6 +7,8 @@ import XCTest
 /// `assert_malformed` must fail as malformed, the ones in `assert_invalid` as invalid.
 /// Function bodies are scanned with `InstructionReader` so malformed instructions count too;
 /// rules only the body validator knows ("data count section required") are left to its tests.
+/// Set SWASM_SHOW_MESSAGES=1 to list where a malformed message differs from the spec's text
+/// (only the category must match).
 final class DecoderSpecBinaryTests: XCTestCase {
     private static let skippedFiles: Set<String> = [
         // SIMD is not a target of this build.
