@@ -869,7 +869,7 @@ final class ModuleEncoder {
         var usesExpressions: Bool
         if c.takeKeyword("func") {
             usesExpressions = false
-        } else if c.peek.kind == .atom || c.atParen("ref") {
+        } else if (c.peek.kind == .atom && !c.isIndex(c.peek)) || c.atParen("ref") {
             refType = try parseRefType()
             usesExpressions = true
         } else {

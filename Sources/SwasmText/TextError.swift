@@ -33,3 +33,22 @@ func sourcePosition(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: In
     }
     return (line, end - lineStart + 1)
 }
+
+/// Line numbers for offsets that only move forward, counted incrementally.
+struct LineCounter {
+    private var offset = 0
+    private var line = 1
+
+    mutating func line(of target: Int, in bytes: [UInt8]) -> Int {
+        if target < offset {
+            offset = 0
+            line = 1
+        }
+        let end = min(target, bytes.count)
+        while offset < end {
+            if bytes[offset] == 0x0A { line += 1 }
+            offset += 1
+        }
+        return line
+    }
+}

@@ -153,13 +153,14 @@ public enum WastExpected: Sendable, Equatable {
 /// Parses the s-expressions of a script.
 private struct ScriptParser {
     var c: TokenCursor
+    var lines = LineCounter()
 
     mutating func parseScript() throws -> [WastDirective] {
         var directives: [WastDirective] = []
         while c.peek.kind != .eof {
             let open = c.peek
             guard open.kind == .lparen else { throw c.unexpected() }
-            let line = sourcePosition(of: open.start, in: c.bytes).line
+            let line = lines.line(of: open.start, in: c.bytes)
             directives.append(WastDirective(line: line, kind: try parseDirective()))
         }
         return directives
