@@ -61,7 +61,7 @@ public final class Module: @unchecked Sendable {
         let spaces = try IndexSpaces(sections)
         self.imports = try sections.imports.map { try ImportInfo(module: $0.module, name: $0.name, type: spaces.type(of: $0.descriptor, in: sections)) }
         self.exports = try sections.exports.map { try ExportInfo(name: $0.name, type: spaces.type(of: $0)) }
-        self.code = CodeCache(sections: sections)
+        self.code = CodeCache(sections: sections, configuration: engine.configuration)
         if engine.configuration.compilation == .eager {
             try code.compileAll()
         }
