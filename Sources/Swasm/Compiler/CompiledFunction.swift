@@ -1,0 +1,166 @@
+/// A function body translated to the register IR (see IROpcode.swift), owned by the module's
+/// `CodeCache` and shared by every instance of the module: it holds no instance pointers.
+///
+/// The buffer starts with `headerWords` words the interpreter reads on a call, then the code:
+///
+///     word 0   frame slots (locals + operand stack) | parameter slots << 32
+///     word 1   local slots (parameters included)    | result slots << 32
+///     word 2   function index (in the module's function index space)
+///     word 3   reserved
+final class CompiledFunction {
+    static let headerWords = 4
+
+    /// Header and code; the interpreter addresses the function by this pointer.
+    let header: UnsafeMutablePointer<UInt64>
+    let wordCount: Int
+
+    let functionIndex: UInt32
+    let frameSlots: Int
+    let parameterSlots: Int
+    let localSlots: Int
+    let resultSlots: Int
+
+    init(code: [UInt64], functionIndex: UInt32, frameSlots: Int, parameterSlots: Int,
+         localSlots: Int, resultSlots: Int) {
+        self.functionIndex = functionIndex
+        self.frameSlots = frameSlots
+        self.parameterSlots = parameterSlots
+        self.localSlots = localSlots
+        self.resultSlots = resultSlots
+        wordCount = CompiledFunction.headerWords + code.count
+        header = .allocate(capacity: wordCount)
+        header[0] = UInt64(UInt32(truncatingIfNeeded: frameSlots)) | UInt64(UInt32(truncatingIfNeeded: parameterSlots)) << 32
+        header[1] = UInt64(UInt32(truncatingIfNeeded: localSlots)) | UInt64(UInt32(truncatingIfNeeded: resultSlots)) << 32
+        header[2] = UInt64(functionIndex)
+        header[3] = 0
+        code.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress {
+                (header + CompiledFunction.headerWords).initialize(from: base, count: code.count)
+            }
+        }
+    }
+
+    deinit { header.deallocate() }
+
+    var entry: UnsafePointer<UInt64> { UnsafePointer(header + CompiledFunction.headerWords) }
+
+    /// The code words (without the header).
+    var code: UnsafeBufferPointer<UInt64> {
+        UnsafeBufferPointer(start: entry, count: wordCount - CompiledFunction.headerWords)
+    }
+}
+
+// MARK: - Header access for the interpreter
+
+extension UnsafePointer where Pointee == UInt64 {
+    @inline(__always) var frameSlots: Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: self[0])) }
+    @inline(__always) var parameterSlots: Int { Int(truncatingIfNeeded: self[0] &>> 32) }
+    @inline(__always) var localSlots: Int { Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: self[1])) }
+    @inline(__always) var resultSlots: Int { Int(truncatingIfNeeded: self[1] &>> 32) }
+    @inline(__always) var functionIndex: UInt32 { UInt32(truncatingIfNeeded: self[2]) }
+    @inline(__always) var codeStart: UnsafePointer<UInt64> { self + CompiledFunction.headerWords }
+}
+
+// MARK: - Disassembly
+
+extension CompiledFunction {
+    /// A readable listing of the IR, one instruction per line, for golden tests and debugging:
+    /// `   4: i32.add s3, s0, s1`. Slots print as `sN`, immediates as `#N`, branch targets
+    /// as `@N` (word index of the target).
+    func disassemble() -> String {
+        var lines = ["frame \(frameSlots) slots, params \(parameterSlots), locals \(localSlots), results \(resultSlots)"]
+        let words = code
+        var pc = 0
+        while pc < words.count {
+            let (text, length) = CompiledFunction.describeInstruction(words, at: pc)
+            let padded = String(repeating: " ", count: Swift.max(0, 4 - String(pc).count)) + "\(pc)"
+            lines.append("\(padded): \(text)")
+            pc += Swift.max(length, 1)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describeInstruction(_ words: UnsafeBufferPointer<UInt64>, at pc: Int) -> (String, Int) {
+        let w0 = words[pc]
+        guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else {
+            return ("<bad opcode \(w0 & 0xFFFF)>", 1)
+        }
+        let a = UInt32(truncatingIfNeeded: w0 &>> 32)
+        func word(_ i: Int) -> UInt64 { pc + i < words.count ? words[pc + i] : 0 }
+        func lo(_ w: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: w) }
+        func hi(_ w: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: w &>> 32) }
+        func target(_ offset: UInt32) -> String { "@\(pc + Int(Int32(bitPattern: offset)))" }
+        func s(_ x: UInt32) -> String { "s\(x)" }
+        func imm(_ x: UInt32) -> String { "#\(Int32(bitPattern: x))" }
+        let name = op.name
+        let raw = op.rawValue
+        switch op {
+        case .unreachable, .return, .checkpoint:
+            return (name, 1)
+        case .br:
+            return ("\(name) \(target(a))", 1)
+        case .returnValue:
+            return ("\(name) \(s(a))", 1)
+        case .dataDrop, .elemDrop:
+            return ("\(name) \(a)", 1)
+        case .brIfNez, .brIfEqz, .brIfI64Nez, .brIfI64Eqz:
+            return ("\(name) \(s(a)) \(target(lo(word(1))))", 2)
+        case .brTable:
+            let count = Int(lo(word(1)))
+            var targets: [String] = []
+            for i in 0...count { targets.append(target(lo(word(2 + i)))) }
+            return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
+        case .const:
+            return ("\(name) \(s(a)), #\(word(1)) (0x\(String(word(1), radix: 16)))", 2)
+        case .call, .callImport:
+            return ("\(name) \(lo(word(1))) base \(s(a))", 2)
+        case .callIndirect:
+            return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
+        case .copy:
+            return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+        case .select:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
+        case .globalGet, .tableSize, .memorySize, .refFunc:
+            return ("\(name) \(s(a)), \(lo(word(1)))", 2)
+        case .globalSet:
+            return ("\(name) \(lo(word(1))), \(s(a))", 2)
+        default:
+            break
+        }
+        if raw < IROpcode.i32EqImm.rawValue {
+            if let numeric = NumericOp(rawValue: UInt8(raw) &+ NumericOp.indexRange.lowerBound),
+               numeric.signature.operandCount == 1 {
+                return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+            }
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1))))", 2)
+        }
+        if raw < IROpcode.brIfI32Eq.rawValue {
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), \(imm(hi(word(1))))", 2)
+        }
+        if raw < IROpcode.brIfI32EqImm.rawValue {
+            return ("\(name) \(s(a)), \(s(lo(word(1)))) \(target(hi(word(1))))", 2)
+        }
+        if raw < IROpcode.unreachable.rawValue {
+            return ("\(name) \(s(a)), \(imm(lo(word(1)))) \(target(hi(word(1))))", 2)
+        }
+        switch op {
+        case .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U,
+             .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U:
+            return ("\(name) \(s(a)), [\(s(lo(word(1)))) + \(hi(word(1)))]", 2)
+        case .i32Store, .i64Store, .f32Store, .f64Store, .i32Store8, .i32Store16, .i64Store8,
+             .i64Store16, .i64Store32:
+            return ("\(name) [\(s(a)) + \(hi(word(1)))], \(s(lo(word(1))))", 2)
+        case .memoryGrow:
+            return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+        case .tableGet:
+            return ("\(name) \(s(a)), table \(hi(word(1)))[\(s(lo(word(1))))]", 2)
+        case .tableSet:
+            return ("\(name) table \(hi(word(1)))[\(s(a))], \(s(lo(word(1))))", 2)
+        case .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill, .tableCopy, .tableInit:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))) (\(lo(word(2))), \(hi(word(2))))", 3)
+        default:
+            let length = op.fixedWordCount
+            return ("\(name) \(a)", length)
+        }
+    }
+}

@@ -1,0 +1,350 @@
+/// Validates and translates one function body to the register IR in a single pass: each
+/// instruction is read, validated by `FunctionValidator`, then emitted.
+///
+/// Every operand stack position has a home slot (`localSlots + depth`). The translator keeps
+/// its own operand stack of `Operand`s saying where each value is right now: in its home slot,
+/// still in a local (`local.get` emits nothing), or a constant (`i32.const` emits nothing).
+/// Consumers read locals and constants directly (constants as immediate forms where one
+/// exists); anything else materializes the value into its home slot first. Invariants:
+/// - Before `local.set x`/`local.tee x` overwrites x, every pending `.local(x)` operand is
+///   materialized (copied to its home slot), so it keeps the value it had when pushed.
+/// - At every control-flow join (block/loop/if entry, else, end, branch targets) values below
+///   the frame's height are in their home slots, and a label's values are in the label's
+///   slots (`localSlots + label.height + i`), so every path agrees on where values are.
+/// - A `local.set` right after the instruction that produced its value rewrites that
+///   instruction's destination to the local instead of emitting a copy.
+struct Translator {
+    struct Operand {
+        enum Kind: UInt8 { case stack, local, constant }
+        var kind: Kind
+        /// Local index or constant bits.
+        var value: UInt64
+
+        static let stack = Operand(kind: .stack, value: 0)
+        static func local(_ index: UInt32) -> Operand { Operand(kind: .local, value: UInt64(index)) }
+        static func constant(_ bits: UInt64) -> Operand { Operand(kind: .constant, value: bits) }
+    }
+
+    /// A branch offset to fill in once its target is known.
+    struct Patch {
+        /// Word index of the branch instruction's header (offsets are relative to it).
+        var instruction: Int
+        /// Word holding the offset.
+        var word: Int
+        /// Whether the offset is the word's high 32 bits (else the low 32 bits).
+        var high: Bool
+    }
+
+    /// A control frame as the translator sees it.
+    struct Label {
+        var kind: FunctionValidator.FrameKind
+        /// Operand count below the frame's parameters.
+        var height: Int
+        var parameterCount: Int
+        var resultCount: Int
+        /// Loop: word index of the loop header (the target of its branches).
+        var loopStart = 0
+        /// Forward branches to the frame's end.
+        var branches: [Patch] = []
+        /// `if`: the branch taken when the condition is false (to `else` or `end`).
+        var elseBranch: Patch?
+        var hasElse = false
+        /// No code is emitted for the rest of the frame (dead code).
+        var unreachable = false
+        /// The frame was entered in live code.
+        var enteredReachable = true
+
+        var branchArity: Int { kind == .loop ? parameterCount : resultCount }
+    }
+
+    /// The last emitted instruction, when its result can be redirected or fused.
+    struct Producer {
+        /// Word index of the instruction.
+        var start: Int
+        /// Operand depth whose home slot it wrote (in its header operand).
+        var depth: Int
+        /// Set for integer comparisons and eqz: the operands, so a following branch can fuse.
+        var comparison: NumericOp?
+        var lhs: Int = 0
+        var rhs: UInt64 = 0
+        var rhsIsImmediate = false
+    }
+
+    let sections: ModuleSections
+    let context: FunctionValidationContext
+    let definedIndex: Int
+    let emitCheckpoints: Bool
+
+    var validator: FunctionValidator
+    var reader: InstructionReader
+
+    /// Parameters and declared locals.
+    let localSlots: Int
+    let resultCount: Int
+
+    var code: [UInt64] = []
+    var operands: [Operand] = []
+    var labels: [Label] = []
+    var maxHeight = 0
+    var producer: Producer?
+
+    init(sections: ModuleSections, context: FunctionValidationContext, definedIndex: Int,
+         emitCheckpoints: Bool = false) throws {
+        self.sections = sections
+        self.context = context
+        self.definedIndex = definedIndex
+        self.emitCheckpoints = emitCheckpoints
+        validator = try FunctionValidator(module: sections, context: context, definedIndex: definedIndex)
+        let body = sections.code[definedIndex]
+        reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)
+        localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
+        resultCount = validator.functionType.results.count
+        code.reserveCapacity(body.code.count * 2)
+        operands.reserveCapacity(32)
+        labels.reserveCapacity(16)
+        labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
+    }
+
+    mutating func translate() throws -> CompiledFunction {
+        for type in validator.localTypes where type == .v128 {
+            throw SwasmError.unsupported("v128 values are not supported yet")
+        }
+        if emitCheckpoints { emit(.checkpoint, 0) }
+        while !reader.isAtEnd {
+            let instruction = try reader.read()
+            try validator.validate(instruction, offset: reader.instructionOffset,
+                                   brTableTargets: reader.brTableTargets)
+            try translate(instruction)
+        }
+        try validator.finish(offset: reader.offset)
+        let params = validator.functionType.params.reduce(0) { $0 + $1.slotCount }
+        return CompiledFunction(
+            code: code, functionIndex: validator.functionIndex,
+            frameSlots: Swift.max(localSlots + maxHeight, resultCount, 1),
+            parameterSlots: params, localSlots: localSlots, resultSlots: resultCount)
+    }
+
+    // MARK: Emission
+
+    /// Appends an instruction header; returns its word index. Anything emitted ends the
+    /// window in which the previous instruction's result may be redirected.
+    @discardableResult
+    mutating func emit(_ op: IROpcode, _ operand: Int) -> Int {
+        producer = nil
+        let start = code.count
+        code.append(UInt64(op.rawValue) | UInt64(UInt32(truncatingIfNeeded: operand)) << 32)
+        return start
+    }
+
+    mutating func emitPair(_ lowField: Int, _ highField: Int) {
+        code.append(UInt64(UInt32(truncatingIfNeeded: lowField)) | UInt64(UInt32(truncatingIfNeeded: highField)) << 32)
+    }
+
+    mutating func emitWord(_ word: UInt64) { code.append(word) }
+
+    /// Home slot of the operand at `depth`.
+    @inline(__always) func home(_ depth: Int) -> Int { localSlots + depth }
+
+    // MARK: Operand stack
+
+    var isUnreachable: Bool { labels[labels.count - 1].unreachable }
+
+    mutating func push(_ operand: Operand) {
+        operands.append(operand)
+        if operands.count > maxHeight { maxHeight = operands.count }
+    }
+
+    mutating func pushResult() -> Int {
+        push(.stack)
+        return home(operands.count - 1)
+    }
+
+    mutating func pop() throws -> Operand {
+        guard let top = operands.popLast() else {
+            throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        return top
+    }
+
+    /// The slot holding operand `operand` that was at `depth`, materializing a constant
+    /// into the home slot.
+    mutating func slot(of operand: Operand, depth: Int) -> Int {
+        switch operand.kind {
+        case .stack: return home(depth)
+        case .local: return Int(operand.value)
+        case .constant:
+            emitConstant(operand.value, to: home(depth))
+            return home(depth)
+        }
+    }
+
+    mutating func emitConstant(_ bits: UInt64, to slot: Int) {
+        emit(.const, slot)
+        emitWord(bits)
+    }
+
+    mutating func emitCopy(to destination: Int, from operand: Operand, depth: Int) {
+        switch operand.kind {
+        case .constant:
+            emitConstant(operand.value, to: destination)
+        case .local:
+            if Int(operand.value) != destination {
+                emit(.copy, destination)
+                emitPair(Int(operand.value), 0)
+            }
+        case .stack:
+            if home(depth) != destination {
+                emit(.copy, destination)
+                emitPair(home(depth), 0)
+            }
+        }
+    }
+
+    /// Moves the operand at `depth` into its home slot.
+    mutating func materialize(depth: Int) {
+        let operand = operands[depth]
+        guard operand.kind != .stack else { return }
+        emitCopy(to: home(depth), from: operand, depth: depth)
+        operands[depth] = .stack
+    }
+
+    mutating func materializeAll() {
+        for depth in operands.indices { materialize(depth: depth) }
+    }
+
+    mutating func materializeTop(_ count: Int) {
+        for depth in Swift.max(0, operands.count - count)..<operands.count { materialize(depth: depth) }
+    }
+
+    /// Materializes every pending read of local `index` before it is overwritten.
+    mutating func materializeReads(ofLocal index: UInt32) {
+        for depth in operands.indices where operands[depth].kind == .local && operands[depth].value == UInt64(index) {
+            materialize(depth: depth)
+        }
+    }
+
+    // MARK: Labels and branches
+
+    mutating func label(atDepth depth: UInt32) -> Int { labels.count - 1 - Int(depth) }
+
+    /// Points the branch described by `patch` at word `target`.
+    mutating func resolve(_ patch: Patch, to target: Int) {
+        let offset = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: target - patch.instruction)))
+        if patch.high {
+            code[patch.word] = (code[patch.word] & 0xFFFF_FFFF) | offset << 32
+        } else {
+            code[patch.word] = (code[patch.word] & 0xFFFF_FFFF_0000_0000) | offset
+        }
+    }
+
+    /// Records a branch to label `index`: resolved now for loops, at `end` otherwise.
+    mutating func attach(_ patch: Patch, toLabel index: Int) {
+        if labels[index].kind == .loop {
+            resolve(patch, to: labels[index].loopStart)
+        } else {
+            labels[index].branches.append(patch)
+        }
+    }
+
+    /// Whether the values a branch to `label` carries are already in the label's slots.
+    func valuesInPlace(for label: Label) -> Bool {
+        let arity = label.branchArity
+        guard arity > 0 else { return true }
+        guard operands.count - arity == label.height else { return false }
+        for depth in (operands.count - arity)..<operands.count where operands[depth].kind != .stack {
+            return false
+        }
+        return true
+    }
+
+    /// Copies the top `arity` operands into the slots of a label at `height`. Ascending order
+    /// is safe: a destination is never above its source, and locals are below both.
+    mutating func copyToLabel(arity: Int, height: Int) {
+        let first = operands.count - arity
+        for i in 0..<arity {
+            emitCopy(to: home(height + i), from: operands[first + i], depth: first + i)
+        }
+    }
+
+    /// Unconditional branch to label `index` with its values (a return for the function).
+    mutating func emitBranch(toLabel index: Int) {
+        let label = labels[index]
+        if label.kind == .function {
+            emitReturn()
+            return
+        }
+        copyToLabel(arity: label.branchArity, height: label.height)
+        let start = emit(.br, 0)
+        attach(Patch(instruction: start, word: start, high: true), toLabel: index)
+    }
+
+    /// Emits the function's return: results to slots 0..., then `return`.
+    mutating func emitReturn() {
+        let count = resultCount
+        let first = operands.count - count
+        if count == 1 {
+            let operand = operands[first]
+            if operand.kind == .constant {
+                emitConstant(operand.value, to: 0)
+                emit(.return, 0)
+            } else {
+                emit(.returnValue, slot(of: operand, depth: first))
+            }
+            return
+        }
+        // A result read from local x must not be overwritten by an earlier result's copy into
+        // slot x; such a result goes through its home slot first. The operand stack itself is
+        // left alone: this may be a conditional path (br_if, br_table) that others fall past.
+        var sources = Array(operands[first...])
+        var depths = Array(first..<operands.count)
+        for i in 0..<count where sources[i].kind == .local && Int(sources[i].value) < i {
+            emitCopy(to: home(first + i), from: sources[i], depth: first + i)
+            sources[i] = .stack
+            depths[i] = first + i
+        }
+        for i in 0..<count { emitCopy(to: i, from: sources[i], depth: depths[i]) }
+        emit(.return, 0)
+    }
+
+    /// Emits a branch taken when `condition` (popped from `depth`) is non-zero, or zero when
+    /// `negate`; fuses a comparison emitted just before. Returns the offset patch, or nil
+    /// when the condition is a constant that never branches.
+    mutating func emitConditionalBranch(_ condition: Operand, depth: Int, negate: Bool) -> Patch? {
+        if condition.kind == .constant {
+            let taken = (UInt32(truncatingIfNeeded: condition.value) != 0) != negate
+            guard taken else { return nil }
+            let start = emit(.br, 0)
+            return Patch(instruction: start, word: start, high: true)
+        }
+        if condition.kind == .stack, let last = producer, last.depth == depth, let comparison = last.comparison {
+            // The comparison's result is consumed only by this branch: branch on its operands.
+            var fused: (op: IROpcode, rhsInHigh: Bool)?
+            switch comparison {
+            case .i32Eqz: fused = (negate ? .brIfNez : .brIfEqz, false)
+            case .i64Eqz: fused = (negate ? .brIfI64Nez : .brIfI64Eqz, false)
+            default:
+                if let effective = negate ? comparison.negatedComparison : comparison,
+                   let op = IROpcode.branch(on: effective, immediate: last.rhsIsImmediate) {
+                    fused = (op, true)
+                }
+            }
+            if let fused {
+                code.removeSubrange(last.start...)
+                let start = emit(fused.op, last.lhs)
+                if fused.rhsInHigh {
+                    emitPair(Int(truncatingIfNeeded: last.rhs), 0)
+                    return Patch(instruction: start, word: start + 1, high: true)
+                }
+                emitPair(0, 0)
+                return Patch(instruction: start, word: start + 1, high: false)
+            }
+        }
+        let start = emit(negate ? .brIfEqz : .brIfNez, slot(of: condition, depth: depth))
+        emitPair(0, 0)
+        return Patch(instruction: start, word: start + 1, high: false)
+    }
+
+    mutating func markUnreachable() {
+        labels[labels.count - 1].unreachable = true
+    }
+}

@@ -1,0 +1,474 @@
+/// The translation of each instruction (after the validator accepted it). See Translator.swift
+/// for the operand model and IROpcode.swift for the instruction layouts.
+extension Translator {
+    mutating func translate(_ instruction: Instruction) throws {
+        if isUnreachable {
+            // Dead code: only the block structure matters.
+            switch instruction {
+            case .block, .loop, .if:
+                var label = Label(kind: .block, height: operands.count, parameterCount: 0, resultCount: 0)
+                label.unreachable = true
+                label.enteredReachable = false
+                if case .loop = instruction { label.kind = .loop }
+                if case .if = instruction { label.kind = .if }
+                labels.append(label)
+            case .else:
+                try translateElse()
+            case .end:
+                try translateEnd()
+            default:
+                break
+            }
+            return
+        }
+
+        switch instruction {
+        // MARK: Control
+        case .unreachable:
+            emit(.unreachable, 0)
+            markUnreachable()
+        case .nop:
+            break
+        case .block(let type):
+            enterBlock(.block, type)
+        case .loop(let type):
+            enterBlock(.loop, type)
+        case .if(let type):
+            let condition = try pop()
+            materializeAll()
+            let branch = emitConditionalBranch(condition, depth: operands.count, negate: true)
+            enterBlock(.if, type)
+            labels[labels.count - 1].elseBranch = branch
+        case .else:
+            try translateElse()
+        case .end:
+            try translateEnd()
+        case .br(let depth):
+            emitBranch(toLabel: label(atDepth: depth))
+            markUnreachable()
+        case .brIf(let depth):
+            try translateBrIf(label(atDepth: depth))
+        case .brTable(let table):
+            try translateBrTable(table)
+        case .return:
+            emitReturn()
+            markUnreachable()
+        case .call(let index):
+            try translateCall(index)
+        case .callIndirect(let typeIndex, let table):
+            try translateCallIndirect(typeIndex: typeIndex, table: table)
+        case .returnCall, .returnCallIndirect:
+            throw SwasmError.unsupported("tail calls are not supported yet")
+
+        // MARK: References
+        case .refNull:
+            push(.constant(RefEncoding.null))
+        case .refIsNull:
+            try unary(.i64Eqz)
+        case .refFunc(let index):
+            emit(.refFunc, pushResult())
+            emitPair(Int(index), 0)
+
+        // MARK: Parametric
+        case .drop:
+            _ = try pop()
+        case .select, .typedSelect:
+            try translateSelect()
+
+        // MARK: Variables
+        case .localGet(let index):
+            push(.local(index))
+        case .localSet(let index):
+            try translateLocalSet(index, tee: false)
+        case .localTee(let index):
+            try translateLocalSet(index, tee: true)
+        case .globalGet(let index):
+            let start = emit(.globalGet, pushResult())
+            emitPair(Int(index), 0)
+            producer = Producer(start: start, depth: operands.count - 1)
+        case .globalSet(let index):
+            let value = try pop()
+            emit(.globalSet, slot(of: value, depth: operands.count))
+            emitPair(Int(index), 0)
+
+        // MARK: Tables
+        case .tableGet(let table):
+            let index = try pop()
+            let indexSlot = slot(of: index, depth: operands.count)
+            emit(.tableGet, pushResult())
+            emitPair(indexSlot, Int(table))
+        case .tableSet(let table):
+            let (index, value) = try popSlots2()
+            emit(.tableSet, index)
+            emitPair(value, Int(table))
+        case .tableSize(let table):
+            emit(.tableSize, pushResult())
+            emitPair(Int(table), 0)
+        case .tableGrow(let table):
+            let (initial, delta) = try popSlots2()
+            emit(.tableGrow, pushResult())
+            emitPair(initial, delta)
+            emitPair(Int(table), 0)
+        case .tableFill(let table):
+            let (start, value, count) = try popSlots3()
+            emit(.tableFill, start)
+            emitPair(value, count)
+            emitPair(Int(table), 0)
+        case .tableCopy(let destination, let source):
+            let (d, s, n) = try popSlots3()
+            emit(.tableCopy, d)
+            emitPair(s, n)
+            emitPair(Int(destination), Int(source))
+        case .tableInit(let element, let table):
+            let (d, s, n) = try popSlots3()
+            emit(.tableInit, d)
+            emitPair(s, n)
+            emitPair(Int(element), Int(table))
+        case .elemDrop(let element):
+            emit(.elemDrop, Int(element))
+
+        // MARK: Memory
+        case .load(let op, let memarg):
+            let offset = try memoryOffset(memarg)
+            let address = try pop()
+            let addressSlot = slot(of: address, depth: operands.count)
+            let start = emit(IROpcode(rawValue: IROpcode.i32Load.rawValue + UInt16(op.rawValue - LoadOp.i32Load.rawValue)) ?? .unreachable,
+                             pushResult())
+            emitPair(addressSlot, Int(offset))
+            producer = Producer(start: start, depth: operands.count - 1)
+        case .store(let op, let memarg):
+            let offset = try memoryOffset(memarg)
+            let (address, value) = try popSlots2()
+            emit(IROpcode(rawValue: IROpcode.i32Store.rawValue + UInt16(op.rawValue - StoreOp.i32Store.rawValue)) ?? .unreachable,
+                 address)
+            emitPair(value, Int(offset))
+        case .memorySize(let memory):
+            let start = emit(.memorySize, pushResult())
+            emitPair(Int(memory), 0)
+            producer = Producer(start: start, depth: operands.count - 1)
+        case .memoryGrow(let memory):
+            let delta = try pop()
+            let deltaSlot = slot(of: delta, depth: operands.count)
+            emit(.memoryGrow, pushResult())
+            emitPair(deltaSlot, Int(memory))
+        case .memoryFill(let memory):
+            let (d, value, n) = try popSlots3()
+            emit(.memoryFill, d)
+            emitPair(value, n)
+            emitPair(Int(memory), 0)
+        case .memoryCopy(let destination, let source):
+            let (d, s, n) = try popSlots3()
+            emit(.memoryCopy, d)
+            emitPair(s, n)
+            emitPair(Int(destination), Int(source))
+        case .memoryInit(let data, let memory):
+            let (d, s, n) = try popSlots3()
+            emit(.memoryInit, d)
+            emitPair(s, n)
+            emitPair(Int(data), Int(memory))
+        case .dataDrop(let data):
+            emit(.dataDrop, Int(data))
+
+        // MARK: Numeric
+        case .i32Const(let v):
+            push(.constant(UInt64(UInt32(bitPattern: v))))
+        case .i64Const(let v):
+            push(.constant(UInt64(bitPattern: v)))
+        case .f32Const(let bits):
+            push(.constant(UInt64(bits)))
+        case .f64Const(let bits):
+            push(.constant(bits))
+        case .numeric(let op):
+            try translateNumeric(op)
+        }
+    }
+
+    // MARK: Blocks
+
+    mutating func enterBlock(_ kind: FunctionValidator.FrameKind, _ type: BlockType) {
+        let parameters = context.parameters(of: type).count
+        let results = context.results(of: type).count
+        // Joins need every value in its home slot (see the invariants in Translator.swift).
+        materializeAll()
+        producer = nil
+        var label = Label(kind: kind, height: operands.count - parameters, parameterCount: parameters,
+                          resultCount: results)
+        if kind == .loop {
+            label.loopStart = code.count
+            if emitCheckpoints { emit(.checkpoint, 0) }
+        }
+        labels.append(label)
+    }
+
+    mutating func translateElse() throws {
+        var label = labels[labels.count - 1]
+        if !label.unreachable {
+            materializeTop(label.resultCount)
+            let start = emit(.br, 0)
+            label.branches.append(Patch(instruction: start, word: start, high: true))
+        }
+        if let branch = label.elseBranch { resolve(branch, to: code.count) }
+        label.elseBranch = nil
+        label.hasElse = true
+        label.unreachable = !label.enteredReachable
+        labels[labels.count - 1] = label
+        producer = nil
+        if label.enteredReachable {
+            operands.removeSubrange(Swift.min(label.height, operands.count)...)
+            for _ in 0..<label.parameterCount { push(.stack) }
+        }
+    }
+
+    mutating func translateEnd() throws {
+        let label = labels.removeLast()
+        if label.kind == .function {
+            if !label.unreachable { emitReturn() }
+            return
+        }
+        if !label.unreachable { materializeTop(label.resultCount) }
+        let target = code.count
+        if let branch = label.elseBranch { resolve(branch, to: target) }
+        for patch in label.branches { resolve(patch, to: target) }
+        producer = nil
+        guard label.enteredReachable else { return }
+        let reachable = !label.unreachable || !label.branches.isEmpty || label.elseBranch != nil
+        operands.removeSubrange(Swift.min(label.height, operands.count)...)
+        for _ in 0..<label.resultCount { push(.stack) }
+        if !reachable { markUnreachable() }
+    }
+
+    mutating func translateBrIf(_ index: Int) throws {
+        let condition = try pop()
+        let depth = operands.count
+        let label = labels[index]
+        if label.kind != .function && valuesInPlace(for: label) {
+            if let patch = emitConditionalBranch(condition, depth: depth, negate: false) {
+                attach(patch, toLabel: index)
+            }
+            return
+        }
+        // Values must move (or the function returns): skip over the moves when not taken.
+        let skip = emitConditionalBranch(condition, depth: depth, negate: true)
+        emitBranch(toLabel: index)
+        producer = nil
+        if let skip { resolve(skip, to: code.count) }
+    }
+
+    mutating func translateBrTable(_ table: BrTable) throws {
+        let index = try pop()
+        let targets = reader.brTableTargets[table.targets] + [table.defaultTarget]
+        let indexSlot = slot(of: index, depth: operands.count)
+        let start = emit(.brTable, indexSlot)
+        emitPair(Int(table.targetCount), 0)
+        let tableStart = code.count
+        for _ in targets { emitWord(0) }
+        var trampolines: [(entry: Int, label: Int)] = []
+        for (i, depth) in targets.enumerated() {
+            let labelIndex = label(atDepth: depth)
+            let target = labels[labelIndex]
+            if target.kind != .function && valuesInPlace(for: target) {
+                attach(Patch(instruction: start, word: tableStart + i, high: false), toLabel: labelIndex)
+            } else {
+                trampolines.append((tableStart + i, labelIndex))
+            }
+        }
+        for trampoline in trampolines {
+            resolve(Patch(instruction: start, word: trampoline.entry, high: false), to: code.count)
+            emitBranch(toLabel: trampoline.label)
+        }
+        markUnreachable()
+    }
+
+    // MARK: Calls
+
+    mutating func translateCall(_ index: UInt32) throws {
+        guard let type = context.functionType(ofFunction: index) else {
+            throw SwasmError.invalid("unknown function \(index)", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        let base = try prepareArguments(type)
+        if Int(index) < context.importedFunctionCount {
+            emit(.callImport, base)
+            emitPair(Int(index), 0)
+        } else {
+            emit(.call, base)
+            emitPair(Int(index) - context.importedFunctionCount, 0)
+        }
+        for _ in type.results { push(.stack) }
+    }
+
+    mutating func translateCallIndirect(typeIndex: UInt32, table: UInt32) throws {
+        guard let type = context.type(at: typeIndex) else {
+            throw SwasmError.invalid("unknown type \(typeIndex)", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        let index = try pop()
+        // The index's home slot is just above the arguments, outside the callee's parameters,
+        // and the interpreter reads it before entering the callee.
+        let indexSlot = slot(of: index, depth: operands.count)
+        let base = try prepareArguments(type)
+        emit(.callIndirect, base)
+        emitPair(Int(typeIndex), Int(table))
+        emitPair(indexSlot, 0)
+        for _ in type.results { push(.stack) }
+    }
+
+    /// Puts the arguments in their home slots, pops them and returns the callee's frame base.
+    mutating func prepareArguments(_ type: FuncType) throws -> Int {
+        for parameter in type.params + type.results where parameter == .v128 {
+            throw SwasmError.unsupported("v128 values are not supported yet")
+        }
+        let count = type.params.count
+        guard operands.count >= count else {
+            throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        materializeTop(count)
+        operands.removeLast(count)
+        return home(operands.count)
+    }
+
+    // MARK: Variables
+
+    mutating func translateLocalSet(_ index: UInt32, tee: Bool) throws {
+        let value = try pop()
+        let depth = operands.count
+        let local = Int(index)
+        if value.kind == .local && value.value == UInt64(index) {
+            if tee { push(value) }
+            return
+        }
+        materializeReads(ofLocal: index)
+        if value.kind == .stack, let last = producer, last.depth == depth {
+            // Redirect the producing instruction's destination to the local.
+            code[last.start] = (code[last.start] & 0xFFFF_FFFF) | UInt64(UInt32(truncatingIfNeeded: local)) << 32
+            producer = nil
+            if tee { push(.local(index)) }
+            return
+        }
+        emitCopy(to: local, from: value, depth: depth)
+        if tee { push(value.kind == .constant ? value : .stack) }
+        if tee && value.kind == .local { operands[operands.count - 1] = value }
+    }
+
+    mutating func translateSelect() throws {
+        let condition = try pop()
+        let second = try pop()
+        let first = try pop()
+        let depth = operands.count
+        if condition.kind == .constant, first.kind != .stack, second.kind != .stack {
+            push(UInt32(truncatingIfNeeded: condition.value) != 0 ? first : second)
+            return
+        }
+        let a = slot(of: first, depth: depth)
+        let b = slot(of: second, depth: depth + 1)
+        let c = slot(of: condition, depth: depth + 2)
+        let start = emit(.select, pushResult())
+        emitPair(a, b)
+        emitPair(c, 0)
+        producer = Producer(start: start, depth: depth)
+    }
+
+    // MARK: Numeric
+
+    mutating func unary(_ op: NumericOp) throws {
+        let operand = try pop()
+        let depth = operands.count
+        let source = slot(of: operand, depth: depth)
+        let start = emit(IROpcode.register(op), pushResult())
+        emitPair(source, 0)
+        var result = Producer(start: start, depth: depth)
+        if op == .i32Eqz || op == .i64Eqz {
+            result.comparison = op
+            result.lhs = source
+        }
+        producer = result
+    }
+
+    mutating func translateNumeric(_ op: NumericOp) throws {
+        switch op {
+        case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
+            // Same bits in the same slot: nothing to do.
+            return
+        default:
+            break
+        }
+        guard op.signature.operandCount == 2 else {
+            try unary(op)
+            return
+        }
+        var rhs = try pop()
+        var lhs = try pop()
+        let depth = operands.count
+        var lhsDepth = depth, rhsDepth = depth + 1
+        var op = op
+        let isCompare = op.signature.shape == .compare
+        let isInteger = op.signature.operand == .i32 || op.signature.operand == .i64
+
+        // A constant on the left of a commutative op or comparison moves to the right.
+        if isInteger, lhs.kind == .constant, rhs.kind != .constant {
+            if op.isCommutative {
+                swap(&lhs, &rhs)
+                swap(&lhsDepth, &rhsDepth)
+            } else if let swapped = op.swappedComparison {
+                op = swapped
+                swap(&lhs, &rhs)
+                swap(&lhsDepth, &rhsDepth)
+            }
+        }
+        if rhs.kind == .constant, let immediateOp = IROpcode.immediate(op), let immediate = immediateField(rhs.value, op) {
+            let left = slot(of: lhs, depth: lhsDepth)
+            let start = emit(immediateOp, pushResult())
+            emitPair(left, Int(immediate))
+            var result = Producer(start: start, depth: depth)
+            if isCompare {
+                result.comparison = op
+                result.lhs = left
+                result.rhs = UInt64(immediate)
+                result.rhsIsImmediate = true
+            }
+            producer = result
+            return
+        }
+        let left = slot(of: lhs, depth: lhsDepth)
+        let right = slot(of: rhs, depth: rhsDepth)
+        let start = emit(IROpcode.register(op), pushResult())
+        emitPair(left, right)
+        var result = Producer(start: start, depth: depth)
+        if isCompare && isInteger {
+            result.comparison = op
+            result.lhs = left
+            result.rhs = UInt64(right)
+        }
+        producer = result
+    }
+
+    /// The 32-bit immediate field for constant `bits` as the right operand of `op`, or nil
+    /// when it does not fit (i64 immediates are sign-extended from 32 bits).
+    func immediateField(_ bits: UInt64, _ op: NumericOp) -> UInt32? {
+        if op.signature.operand == .i32 { return UInt32(truncatingIfNeeded: bits) }
+        let value = Int64(bitPattern: bits)
+        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
+        return UInt32(bitPattern: Int32(value))
+    }
+
+    // MARK: Helpers
+
+    /// Pops two operands (pushed in order a, b) and returns their slots.
+    mutating func popSlots2() throws -> (Int, Int) {
+        let b = try pop(), a = try pop()
+        let depth = operands.count
+        return (slot(of: a, depth: depth), slot(of: b, depth: depth + 1))
+    }
+
+    mutating func popSlots3() throws -> (Int, Int, Int) {
+        let c = try pop(), b = try pop(), a = try pop()
+        let depth = operands.count
+        return (slot(of: a, depth: depth), slot(of: b, depth: depth + 1), slot(of: c, depth: depth + 2))
+    }
+
+    func memoryOffset(_ memarg: MemArg) throws -> UInt32 {
+        guard memarg.memory == 0 else { throw SwasmError.unsupported("multiple memories are not supported yet") }
+        guard memarg.offset <= UInt64(UInt32.max) else {
+            throw SwasmError.unsupported("memory offsets above 2^32 (memory64) are not supported yet")
+        }
+        return UInt32(memarg.offset)
+    }
+}

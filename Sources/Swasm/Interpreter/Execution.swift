@@ -1,0 +1,62 @@
+/// Entry points from the host into code: calls a function with `Value`s and returns its
+/// results, running Wasm functions in the interpreter loop.
+enum Execution {
+    /// Calls `function` (Wasm or host) with `arguments` of its parameter types (the caller has
+    /// checked them). Throws `SwasmError.trap` with a backtrace, `.invalid` when a lazily
+    /// validated body turns out invalid, or what a host function threw. Nested calls (host →
+    /// Wasm → host → Wasm) share the store's stacks and its depth limit.
+    static func invoke(_ function: FunctionInstance, arguments: [Value], store: Store) throws -> [Value] {
+        switch function.kind {
+        case .host(let body):
+            return try callHost(body, type: function.type, arguments: arguments,
+                                caller: Caller(store: store, state: nil))
+        case .wasm(let instance, let definedIndex):
+            let compiled = try instance.module.code.function(definedIndex)
+            return try run(compiled, instance: instance, arguments: arguments, resultTypes: function.type.results,
+                           store: store)
+        }
+    }
+
+    private static func run(_ compiled: CompiledFunction, instance: InstanceState, arguments: [Value],
+                            resultTypes types: [ValueType], store: Store) throws -> [Value] {
+        let stacks = store.execution
+        let sp = stacks.slotTop
+        let frame = stacks.frameTop
+        guard stacks.nativeEntries < stacks.maxNativeEntries, frame < stacks.framesEnd,
+              compiled.frameSlots <= stacks.slotsEnd - sp else {
+            throw SwasmError.trap(Trap(.callStackExhausted))
+        }
+        var slot = 0
+        for argument in arguments {
+            sp[slot] = argument.slot
+            if case .v128 = argument { sp[slot + 1] = argument.highSlot }
+            slot += argument.type?.slotCount ?? 1
+        }
+        if compiled.localSlots > slot {
+            (sp + slot).initialize(repeating: 0, count: compiled.localSlots - slot)
+        }
+        let header = UnsafePointer(compiled.header)
+        let state = Unmanaged.passUnretained(instance)
+        frame.initialize(to: CallFrame(returnPC: nil, sp: sp, function: header, instance: state))
+
+        stacks.nativeEntries += 1
+        defer {
+            stacks.nativeEntries -= 1
+            stacks.slotTop = sp
+            stacks.frameTop = frame
+        }
+        let error = withExtendedLifetime(instance) {
+            Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
+        }
+        if let error { throw error }
+
+        var results: [Value] = []
+        results.reserveCapacity(types.count)
+        slot = 0
+        for type in types {
+            results.append(Value(slot: sp[slot], high: type == .v128 ? sp[slot + 1] : 0, type: type))
+            slot += type.slotCount
+        }
+        return results
+    }
+}

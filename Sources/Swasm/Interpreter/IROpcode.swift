@@ -1,0 +1,295 @@
+/// The register IR executed by the interpreter.
+///
+/// Code is a flat buffer of 64-bit words. Every instruction starts with a header word:
+///
+///     bits  0..15  opcode (`IROpcode.rawValue`)
+///     bits 16..31  reserved (a memory index for multi-memory variants)
+///     bits 32..63  operand A (usually the destination slot)
+///
+/// followed by operand words. A word holding two 32-bit operands is written `[x|y]` below
+/// (x in the low half). Slots are indices into the running frame: parameters and locals first,
+/// then the operand stack; every value is one 64-bit slot (a `v128` will take two).
+/// Branch offsets are signed word distances from the branch instruction's header word.
+///
+/// The numeric instructions without immediates come first, in `NumericOp` order, so the
+/// translator maps a `NumericOp` to its register form by adding its dense index; their
+/// immediate forms and the fused compare-and-branch forms follow the same order.
+/// `IROpcode.layout` describes the operand words of each opcode for the disassembler; the
+/// interpreter loop (Interpreter.swift) is the one place that gives them meaning.
+enum IROpcode: UInt16, CaseIterable {
+    // MARK: Numeric, register forms (NumericOp order). Unary/conversion: [op|d][s].
+    // Binary/compare: [op|d][a|b].
+    case i32Eqz = 0, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
+    case i64Eqz, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
+    case f32Eq, f32Ne, f32Lt, f32Gt, f32Le, f32Ge
+    case f64Eq, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
+    case i32Clz, i32Ctz, i32Popcnt
+    case i32Add, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
+    case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
+    case i64Clz, i64Ctz, i64Popcnt
+    case i64Add, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
+    case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
+    case f32Abs, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
+    case f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
+    case f64Abs, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
+    case f64Add, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
+    case i32WrapI64, i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
+    case i64ExtendI32S, i64ExtendI32U, i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
+    case f32ConvertI32S, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
+    case f64ConvertI32S, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
+    case i32ReinterpretF32, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
+    case i32Extend8S, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
+    case i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
+    case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
+
+    // MARK: Immediate forms: [op|d][a|imm32]. i64 immediates are sign-extended.
+    case i32EqImm, i32NeImm, i32LtSImm, i32LtUImm, i32GtSImm, i32GtUImm, i32LeSImm, i32LeUImm
+    case i32GeSImm, i32GeUImm
+    case i64EqImm, i64NeImm, i64LtSImm, i64LtUImm, i64GtSImm, i64GtUImm, i64LeSImm, i64LeUImm
+    case i64GeSImm, i64GeUImm
+    case i32AddImm, i32SubImm, i32MulImm, i32DivSImm, i32DivUImm, i32RemSImm, i32RemUImm
+    case i32AndImm, i32OrImm, i32XorImm, i32ShlImm, i32ShrSImm, i32ShrUImm, i32RotlImm, i32RotrImm
+    case i64AddImm, i64SubImm, i64MulImm, i64DivSImm, i64DivUImm, i64RemSImm, i64RemUImm
+    case i64AndImm, i64OrImm, i64XorImm, i64ShlImm, i64ShrSImm, i64ShrUImm, i64RotlImm, i64RotrImm
+
+    // MARK: Fused compare and branch: [op|a][b|offset] and [op|a][imm32|offset].
+    case brIfI32Eq, brIfI32Ne, brIfI32LtS, brIfI32LtU, brIfI32GtS, brIfI32GtU, brIfI32LeS
+    case brIfI32LeU, brIfI32GeS, brIfI32GeU
+    case brIfI64Eq, brIfI64Ne, brIfI64LtS, brIfI64LtU, brIfI64GtS, brIfI64GtU, brIfI64LeS
+    case brIfI64LeU, brIfI64GeS, brIfI64GeU
+    case brIfI32EqImm, brIfI32NeImm, brIfI32LtSImm, brIfI32LtUImm, brIfI32GtSImm, brIfI32GtUImm
+    case brIfI32LeSImm, brIfI32LeUImm, brIfI32GeSImm, brIfI32GeUImm
+    case brIfI64EqImm, brIfI64NeImm, brIfI64LtSImm, brIfI64LtUImm, brIfI64GtSImm, brIfI64GtUImm
+    case brIfI64LeSImm, brIfI64LeUImm, brIfI64GeSImm, brIfI64GeUImm
+
+    // MARK: Control
+    /// [op]
+    case unreachable
+    /// [op|offset]
+    case br
+    /// [op|cond][offset]: branch when the i32 in `cond` is non-zero / zero.
+    case brIfNez, brIfEqz
+    /// [op|cond][offset]: the same on an i64 (or a reference: null is 0).
+    case brIfI64Nez, brIfI64Eqz
+    /// [op|index][count] then count+1 words of offsets (the last is the default), each
+    /// relative to the br_table header.
+    case brTable
+    /// [op]: results are already in slots 0...
+    case `return`
+    /// [op|s]: copies slot s to slot 0 and returns (the common one-result return).
+    case returnValue
+    /// [op|base][definedIndex]: calls a function defined in this module; its frame starts at
+    /// slot `base`, where the arguments are and where the results will be.
+    case call
+    /// [op|base][functionIndex]: calls an imported function of the running instance.
+    case callImport
+    /// [op|base][typeIndex|table][indexSlot]
+    case callIndirect
+    /// [op]: a hook at loop headers and function entries for fuel metering and interruption
+    /// (emitted only when the engine asks for it).
+    case checkpoint
+
+    // MARK: Data movement
+    /// [op|d][s]
+    case copy
+    /// [op|d][imm64]
+    case const
+    /// [op|d][a|b][cond]: d = cond != 0 ? a : b
+    case select
+    /// [op|d][global]
+    case globalGet
+    /// [op|s][global]
+    case globalSet
+
+    // MARK: Memory (memory 0). Loads: [op|d][addr|offset32]; stores: [op|addr][value|offset32].
+    case i32Load, i64Load, f32Load, f64Load, i32Load8S, i32Load8U, i32Load16S, i32Load16U
+    case i64Load8S, i64Load8U, i64Load16S, i64Load16U, i64Load32S, i64Load32U
+    case i32Store, i64Store, f32Store, f64Store, i32Store8, i32Store16, i64Store8, i64Store16
+    case i64Store32
+    /// [op|d][memory]
+    case memorySize
+    /// [op|d][delta|memory]
+    case memoryGrow
+    /// [op|d][value|n][memory]
+    case memoryFill
+    /// [op|d][s|n][dstMemory|srcMemory]
+    case memoryCopy
+    /// [op|d][s|n][data|memory]
+    case memoryInit
+    /// [op|data]
+    case dataDrop
+
+    // MARK: Tables and references
+    /// [op|d][index|table]
+    case tableGet
+    /// [op|index][value|table]
+    case tableSet
+    /// [op|d][table]
+    case tableSize
+    /// [op|d][initial|delta][table]: d = old size or -1
+    case tableGrow
+    /// [op|i][value|n][table]
+    case tableFill
+    /// [op|d][s|n][dstTable|srcTable]
+    case tableCopy
+    /// [op|d][s|n][element|table]
+    case tableInit
+    /// [op|element]
+    case elemDrop
+    /// [op|d][functionIndex]
+    case refFunc
+}
+
+extension IROpcode {
+    /// The operand words after the header, for the disassembler and the code walker.
+    enum Layout {
+        /// No operand words; the header's operand is named by `header`.
+        case none
+        /// One word: two 32-bit fields.
+        case pair
+        /// One word: a 64-bit immediate.
+        case wide
+        /// Two words of pairs.
+        case twoPairs
+        /// A branch table: [count] then count + 1 offsets.
+        case table
+    }
+
+    var layout: Layout {
+        switch self {
+        case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
+        case .const: return .wide
+        case .select, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
+             .tableCopy, .tableInit:
+            return .twoPairs
+        case .brTable: return .table
+        default: return .pair
+        }
+    }
+
+    /// Number of words of a fixed-size instruction (header included); `brTable` adds its table.
+    var fixedWordCount: Int {
+        switch layout {
+        case .none: return 1
+        case .pair, .wide: return 2
+        case .twoPairs: return 3
+        case .table: return 2
+        }
+    }
+
+    /// Maps a Wasm numeric op to its register form.
+    @inline(__always) static func register(_ op: NumericOp) -> IROpcode {
+        IROpcode(rawValue: UInt16(op.index))!
+    }
+
+    /// The first register-form numeric opcode of each immediate family, and the `NumericOp`
+    /// it corresponds to, so that immediates follow `NumericOp` order.
+    static func immediate(_ op: NumericOp) -> IROpcode? {
+        let raw = op.rawValue
+        switch raw {
+        case NumericOp.i32Eq.rawValue...NumericOp.i32GeU.rawValue:
+            return IROpcode(rawValue: IROpcode.i32EqImm.rawValue + UInt16(raw - NumericOp.i32Eq.rawValue))
+        case NumericOp.i64Eq.rawValue...NumericOp.i64GeU.rawValue:
+            return IROpcode(rawValue: IROpcode.i64EqImm.rawValue + UInt16(raw - NumericOp.i64Eq.rawValue))
+        case NumericOp.i32Add.rawValue...NumericOp.i32Rotr.rawValue:
+            return IROpcode(rawValue: IROpcode.i32AddImm.rawValue + UInt16(raw - NumericOp.i32Add.rawValue))
+        case NumericOp.i64Add.rawValue...NumericOp.i64Rotr.rawValue:
+            return IROpcode(rawValue: IROpcode.i64AddImm.rawValue + UInt16(raw - NumericOp.i64Add.rawValue))
+        default:
+            return nil
+        }
+    }
+
+    /// The fused compare-and-branch form of an integer comparison (register or immediate).
+    static func branch(on op: NumericOp, immediate: Bool) -> IROpcode? {
+        let raw = op.rawValue
+        let base: UInt16
+        let offset: UInt8
+        switch raw {
+        case NumericOp.i32Eq.rawValue...NumericOp.i32GeU.rawValue:
+            base = immediate ? IROpcode.brIfI32EqImm.rawValue : IROpcode.brIfI32Eq.rawValue
+            offset = raw - NumericOp.i32Eq.rawValue
+        case NumericOp.i64Eq.rawValue...NumericOp.i64GeU.rawValue:
+            base = immediate ? IROpcode.brIfI64EqImm.rawValue : IROpcode.brIfI64Eq.rawValue
+            offset = raw - NumericOp.i64Eq.rawValue
+        default:
+            return nil
+        }
+        return IROpcode(rawValue: base + UInt16(offset))
+    }
+
+    /// Text-format-like name for the disassembler.
+    var name: String {
+        if rawValue < UInt16(NumericOp.allCases.count),
+           let op = NumericOp(rawValue: UInt8(rawValue) &+ NumericOp.indexRange.lowerBound) {
+            return op.name
+        }
+        return "\(self)"
+    }
+}
+
+/// Integer comparisons and their negations (exact for integers; never used for floats, where
+/// NaN makes `!(a < b)` differ from `a >= b`).
+extension NumericOp {
+    var negatedComparison: NumericOp? {
+        switch self {
+        case .i32Eq: return .i32Ne
+        case .i32Ne: return .i32Eq
+        case .i32LtS: return .i32GeS
+        case .i32LtU: return .i32GeU
+        case .i32GtS: return .i32LeS
+        case .i32GtU: return .i32LeU
+        case .i32LeS: return .i32GtS
+        case .i32LeU: return .i32GtU
+        case .i32GeS: return .i32LtS
+        case .i32GeU: return .i32LtU
+        case .i64Eq: return .i64Ne
+        case .i64Ne: return .i64Eq
+        case .i64LtS: return .i64GeS
+        case .i64LtU: return .i64GeU
+        case .i64GtS: return .i64LeS
+        case .i64GtU: return .i64LeU
+        case .i64LeS: return .i64GtS
+        case .i64LeU: return .i64GtU
+        case .i64GeS: return .i64LtS
+        case .i64GeU: return .i64LtU
+        default: return nil
+        }
+    }
+
+    /// The comparison with its operands swapped (`a < b` ⇔ `b > a`), so a constant on the
+    /// left can become an immediate on the right.
+    var swappedComparison: NumericOp? {
+        switch self {
+        case .i32Eq, .i32Ne, .i64Eq, .i64Ne: return self
+        case .i32LtS: return .i32GtS
+        case .i32LtU: return .i32GtU
+        case .i32GtS: return .i32LtS
+        case .i32GtU: return .i32LtU
+        case .i32LeS: return .i32GeS
+        case .i32LeU: return .i32GeU
+        case .i32GeS: return .i32LeS
+        case .i32GeU: return .i32LeU
+        case .i64LtS: return .i64GtS
+        case .i64LtU: return .i64GtU
+        case .i64GtS: return .i64LtS
+        case .i64GtU: return .i64LtU
+        case .i64LeS: return .i64GeS
+        case .i64LeU: return .i64GeU
+        case .i64GeS: return .i64LeS
+        case .i64GeU: return .i64LeU
+        default: return nil
+        }
+    }
+
+    /// Whether `a op b == b op a`.
+    var isCommutative: Bool {
+        switch self {
+        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor,
+             .i32Eq, .i32Ne, .i64Eq, .i64Ne:
+            return true
+        default:
+            return false
+        }
+    }
+}

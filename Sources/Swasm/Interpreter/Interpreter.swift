@@ -1,0 +1,672 @@
+/// The execution loop: one `switch` over IR opcodes with the hot state (pc, frame base,
+/// linear memory base and size) in locals. Wasm → Wasm calls push a `CallFrame` and stay in
+/// the loop; only host functions and slow paths leave it. A trap leaves through `break loop`
+/// and is turned into a `Trap` with a backtrace once, outside the loop.
+enum Interpreter {
+    typealias N = WasmNumerics
+
+    /// Runs from `function`'s first instruction until the frame record at `entryFrame` (whose
+    /// `returnPC` is nil) is popped. Arguments are in `sp[0...]`, results end up there.
+    /// Returns nil on a normal return, otherwise the error (a trap with its backtrace, or
+    /// whatever a host function threw).
+    static func run(
+        function: UnsafePointer<UInt64>, sp entrySP: UnsafeMutablePointer<UInt64>,
+        instance entryInstance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
+        stacks: ExecutionState, store: Store
+    ) -> Error? {
+        var pc = function.codeStart
+        var sp = entrySP
+        var fn = function
+        var fp = entryFrame
+        var instance = entryInstance
+        var context = InstanceContext(instance.takeUnretainedValue())
+        var memBase = context.memoryBase
+        var memSize = context.memorySize
+        let framesEnd = stacks.framesEnd
+        let slotsEnd = stacks.slotsEnd
+
+        var trap: TrapReason? = nil
+        var failure: Error? = nil
+
+        loop: while true {
+            let w0 = pc.pointee
+            let a = high(w0)
+            switch unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) {
+
+            // MARK: i32 / i64 comparisons
+            case .i32Eqz: sp.set(a, sp.u32(low(pc[1])) == 0); pc += 2
+            case .i32Eq: compare32(sp, a, pc[1], N.i32Eq); pc += 2
+            case .i32Ne: compare32(sp, a, pc[1], N.i32Ne); pc += 2
+            case .i32LtS: compare32(sp, a, pc[1], N.i32LtS); pc += 2
+            case .i32LtU: compare32(sp, a, pc[1], N.i32LtU); pc += 2
+            case .i32GtS: compare32(sp, a, pc[1], N.i32GtS); pc += 2
+            case .i32GtU: compare32(sp, a, pc[1], N.i32GtU); pc += 2
+            case .i32LeS: compare32(sp, a, pc[1], N.i32LeS); pc += 2
+            case .i32LeU: compare32(sp, a, pc[1], N.i32LeU); pc += 2
+            case .i32GeS: compare32(sp, a, pc[1], N.i32GeS); pc += 2
+            case .i32GeU: compare32(sp, a, pc[1], N.i32GeU); pc += 2
+            case .i64Eqz: sp.set(a, sp.u64(low(pc[1])) == 0); pc += 2
+            case .i64Eq: compare64(sp, a, pc[1], N.i64Eq); pc += 2
+            case .i64Ne: compare64(sp, a, pc[1], N.i64Ne); pc += 2
+            case .i64LtS: compare64(sp, a, pc[1], N.i64LtS); pc += 2
+            case .i64LtU: compare64(sp, a, pc[1], N.i64LtU); pc += 2
+            case .i64GtS: compare64(sp, a, pc[1], N.i64GtS); pc += 2
+            case .i64GtU: compare64(sp, a, pc[1], N.i64GtU); pc += 2
+            case .i64LeS: compare64(sp, a, pc[1], N.i64LeS); pc += 2
+            case .i64LeU: compare64(sp, a, pc[1], N.i64LeU); pc += 2
+            case .i64GeS: compare64(sp, a, pc[1], N.i64GeS); pc += 2
+            case .i64GeU: compare64(sp, a, pc[1], N.i64GeU); pc += 2
+
+            // MARK: float comparisons
+            case .f32Eq: compareF32(sp, a, pc[1], N.f32Eq); pc += 2
+            case .f32Ne: compareF32(sp, a, pc[1], N.f32Ne); pc += 2
+            case .f32Lt: compareF32(sp, a, pc[1], N.f32Lt); pc += 2
+            case .f32Gt: compareF32(sp, a, pc[1], N.f32Gt); pc += 2
+            case .f32Le: compareF32(sp, a, pc[1], N.f32Le); pc += 2
+            case .f32Ge: compareF32(sp, a, pc[1], N.f32Ge); pc += 2
+            case .f64Eq: compareF64(sp, a, pc[1], N.f64Eq); pc += 2
+            case .f64Ne: compareF64(sp, a, pc[1], N.f64Ne); pc += 2
+            case .f64Lt: compareF64(sp, a, pc[1], N.f64Lt); pc += 2
+            case .f64Gt: compareF64(sp, a, pc[1], N.f64Gt); pc += 2
+            case .f64Le: compareF64(sp, a, pc[1], N.f64Le); pc += 2
+            case .f64Ge: compareF64(sp, a, pc[1], N.f64Ge); pc += 2
+
+            // MARK: i32 arithmetic
+            case .i32Clz: unary32(sp, a, pc[1], N.i32Clz); pc += 2
+            case .i32Ctz: unary32(sp, a, pc[1], N.i32Ctz); pc += 2
+            case .i32Popcnt: unary32(sp, a, pc[1], N.i32Popcnt); pc += 2
+            case .i32Add: binary32(sp, a, pc[1], N.i32Add); pc += 2
+            case .i32Sub: binary32(sp, a, pc[1], N.i32Sub); pc += 2
+            case .i32Mul: binary32(sp, a, pc[1], N.i32Mul); pc += 2
+            case .i32DivS:
+                let w = pc[1], y = sp.u32(high(w))
+                guard let r = N.i32DivS(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32DivU:
+                let w = pc[1], y = sp.u32(high(w))
+                guard let r = N.i32DivU(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32RemS:
+                let w = pc[1], y = sp.u32(high(w))
+                guard let r = N.i32RemS(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32RemU:
+                let w = pc[1], y = sp.u32(high(w))
+                guard let r = N.i32RemU(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32And: binary32(sp, a, pc[1], N.i32And); pc += 2
+            case .i32Or: binary32(sp, a, pc[1], N.i32Or); pc += 2
+            case .i32Xor: binary32(sp, a, pc[1], N.i32Xor); pc += 2
+            case .i32Shl: binary32(sp, a, pc[1], N.i32Shl); pc += 2
+            case .i32ShrS: binary32(sp, a, pc[1], N.i32ShrS); pc += 2
+            case .i32ShrU: binary32(sp, a, pc[1], N.i32ShrU); pc += 2
+            case .i32Rotl: binary32(sp, a, pc[1], N.i32Rotl); pc += 2
+            case .i32Rotr: binary32(sp, a, pc[1], N.i32Rotr); pc += 2
+
+            // MARK: i64 arithmetic
+            case .i64Clz: unary64(sp, a, pc[1], N.i64Clz); pc += 2
+            case .i64Ctz: unary64(sp, a, pc[1], N.i64Ctz); pc += 2
+            case .i64Popcnt: unary64(sp, a, pc[1], N.i64Popcnt); pc += 2
+            case .i64Add: binary64(sp, a, pc[1], N.i64Add); pc += 2
+            case .i64Sub: binary64(sp, a, pc[1], N.i64Sub); pc += 2
+            case .i64Mul: binary64(sp, a, pc[1], N.i64Mul); pc += 2
+            case .i64DivS:
+                let w = pc[1], y = sp.u64(high(w))
+                guard let r = N.i64DivS(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64DivU:
+                let w = pc[1], y = sp.u64(high(w))
+                guard let r = N.i64DivU(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64RemS:
+                let w = pc[1], y = sp.u64(high(w))
+                guard let r = N.i64RemS(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64RemU:
+                let w = pc[1], y = sp.u64(high(w))
+                guard let r = N.i64RemU(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64And: binary64(sp, a, pc[1], N.i64And); pc += 2
+            case .i64Or: binary64(sp, a, pc[1], N.i64Or); pc += 2
+            case .i64Xor: binary64(sp, a, pc[1], N.i64Xor); pc += 2
+            case .i64Shl: binary64(sp, a, pc[1], N.i64Shl); pc += 2
+            case .i64ShrS: binary64(sp, a, pc[1], N.i64ShrS); pc += 2
+            case .i64ShrU: binary64(sp, a, pc[1], N.i64ShrU); pc += 2
+            case .i64Rotl: binary64(sp, a, pc[1], N.i64Rotl); pc += 2
+            case .i64Rotr: binary64(sp, a, pc[1], N.i64Rotr); pc += 2
+
+            // MARK: float arithmetic
+            case .f32Abs: unaryF32(sp, a, pc[1], N.f32Abs); pc += 2
+            case .f32Neg: unaryF32(sp, a, pc[1], N.f32Neg); pc += 2
+            case .f32Ceil: unaryF32(sp, a, pc[1], N.f32Ceil); pc += 2
+            case .f32Floor: unaryF32(sp, a, pc[1], N.f32Floor); pc += 2
+            case .f32Trunc: unaryF32(sp, a, pc[1], N.f32Trunc); pc += 2
+            case .f32Nearest: unaryF32(sp, a, pc[1], N.f32Nearest); pc += 2
+            case .f32Sqrt: unaryF32(sp, a, pc[1], N.f32Sqrt); pc += 2
+            case .f32Add: binaryF32(sp, a, pc[1], N.f32Add); pc += 2
+            case .f32Sub: binaryF32(sp, a, pc[1], N.f32Sub); pc += 2
+            case .f32Mul: binaryF32(sp, a, pc[1], N.f32Mul); pc += 2
+            case .f32Div: binaryF32(sp, a, pc[1], N.f32Div); pc += 2
+            case .f32Min: binaryF32(sp, a, pc[1], N.f32Min); pc += 2
+            case .f32Max: binaryF32(sp, a, pc[1], N.f32Max); pc += 2
+            case .f32Copysign: binaryF32(sp, a, pc[1], N.f32Copysign); pc += 2
+            case .f64Abs: unaryF64(sp, a, pc[1], N.f64Abs); pc += 2
+            case .f64Neg: unaryF64(sp, a, pc[1], N.f64Neg); pc += 2
+            case .f64Ceil: unaryF64(sp, a, pc[1], N.f64Ceil); pc += 2
+            case .f64Floor: unaryF64(sp, a, pc[1], N.f64Floor); pc += 2
+            case .f64Trunc: unaryF64(sp, a, pc[1], N.f64Trunc); pc += 2
+            case .f64Nearest: unaryF64(sp, a, pc[1], N.f64Nearest); pc += 2
+            case .f64Sqrt: unaryF64(sp, a, pc[1], N.f64Sqrt); pc += 2
+            case .f64Add: binaryF64(sp, a, pc[1], N.f64Add); pc += 2
+            case .f64Sub: binaryF64(sp, a, pc[1], N.f64Sub); pc += 2
+            case .f64Mul: binaryF64(sp, a, pc[1], N.f64Mul); pc += 2
+            case .f64Div: binaryF64(sp, a, pc[1], N.f64Div); pc += 2
+            case .f64Min: binaryF64(sp, a, pc[1], N.f64Min); pc += 2
+            case .f64Max: binaryF64(sp, a, pc[1], N.f64Max); pc += 2
+            case .f64Copysign: binaryF64(sp, a, pc[1], N.f64Copysign); pc += 2
+
+            // MARK: conversions
+            case .i32WrapI64: sp.set(a, N.i32WrapI64(sp.u64(low(pc[1])))); pc += 2
+            case .i32TruncF32S:
+                let x = sp.f32(low(pc[1]))
+                guard let r = N.i32TruncF32S(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i32TruncF32U:
+                let x = sp.f32(low(pc[1]))
+                guard let r = N.i32TruncF32U(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i32TruncF64S:
+                let x = sp.f64(low(pc[1]))
+                guard let r = N.i32TruncF64S(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i32TruncF64U:
+                let x = sp.f64(low(pc[1]))
+                guard let r = N.i32TruncF64U(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i64ExtendI32S: sp.set(a, N.i64ExtendI32S(sp.u32(low(pc[1])))); pc += 2
+            case .i64ExtendI32U: sp.set(a, N.i64ExtendI32U(sp.u32(low(pc[1])))); pc += 2
+            case .i64TruncF32S:
+                let x = sp.f32(low(pc[1]))
+                guard let r = N.i64TruncF32S(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i64TruncF32U:
+                let x = sp.f32(low(pc[1]))
+                guard let r = N.i64TruncF32U(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i64TruncF64S:
+                let x = sp.f64(low(pc[1]))
+                guard let r = N.i64TruncF64S(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .i64TruncF64U:
+                let x = sp.f64(low(pc[1]))
+                guard let r = N.i64TruncF64U(x) else { trap = N.truncationTrap(x); break loop }
+                sp.set(a, r); pc += 2
+            case .f32ConvertI32S: sp.set(a, N.f32ConvertI32S(sp.u32(low(pc[1])))); pc += 2
+            case .f32ConvertI32U: sp.set(a, N.f32ConvertI32U(sp.u32(low(pc[1])))); pc += 2
+            case .f32ConvertI64S: sp.set(a, N.f32ConvertI64S(sp.u64(low(pc[1])))); pc += 2
+            case .f32ConvertI64U: sp.set(a, N.f32ConvertI64U(sp.u64(low(pc[1])))); pc += 2
+            case .f32DemoteF64: sp.set(a, N.f32DemoteF64(sp.f64(low(pc[1])))); pc += 2
+            case .f64ConvertI32S: sp.set(a, N.f64ConvertI32S(sp.u32(low(pc[1])))); pc += 2
+            case .f64ConvertI32U: sp.set(a, N.f64ConvertI32U(sp.u32(low(pc[1])))); pc += 2
+            case .f64ConvertI64S: sp.set(a, N.f64ConvertI64S(sp.u64(low(pc[1])))); pc += 2
+            case .f64ConvertI64U: sp.set(a, N.f64ConvertI64U(sp.u64(low(pc[1])))); pc += 2
+            case .f64PromoteF32: sp.set(a, N.f64PromoteF32(sp.f32(low(pc[1])))); pc += 2
+            case .i32ReinterpretF32, .f32ReinterpretI32:
+                sp.set(a, sp.u32(low(pc[1]))); pc += 2
+            case .i64ReinterpretF64, .f64ReinterpretI64:
+                sp.set(a, sp.u64(low(pc[1]))); pc += 2
+            case .i32Extend8S: unary32(sp, a, pc[1], N.i32Extend8S); pc += 2
+            case .i32Extend16S: unary32(sp, a, pc[1], N.i32Extend16S); pc += 2
+            case .i64Extend8S: unary64(sp, a, pc[1], N.i64Extend8S); pc += 2
+            case .i64Extend16S: unary64(sp, a, pc[1], N.i64Extend16S); pc += 2
+            case .i64Extend32S: unary64(sp, a, pc[1], N.i64Extend32S); pc += 2
+            case .i32TruncSatF32S: sp.set(a, N.i32TruncSatF32S(sp.f32(low(pc[1])))); pc += 2
+            case .i32TruncSatF32U: sp.set(a, N.i32TruncSatF32U(sp.f32(low(pc[1])))); pc += 2
+            case .i32TruncSatF64S: sp.set(a, N.i32TruncSatF64S(sp.f64(low(pc[1])))); pc += 2
+            case .i32TruncSatF64U: sp.set(a, N.i32TruncSatF64U(sp.f64(low(pc[1])))); pc += 2
+            case .i64TruncSatF32S: sp.set(a, N.i64TruncSatF32S(sp.f32(low(pc[1])))); pc += 2
+            case .i64TruncSatF32U: sp.set(a, N.i64TruncSatF32U(sp.f32(low(pc[1])))); pc += 2
+            case .i64TruncSatF64S: sp.set(a, N.i64TruncSatF64S(sp.f64(low(pc[1])))); pc += 2
+            case .i64TruncSatF64U: sp.set(a, N.i64TruncSatF64U(sp.f64(low(pc[1])))); pc += 2
+
+            // MARK: immediate forms
+            case .i32EqImm: compare32Imm(sp, a, pc[1], N.i32Eq); pc += 2
+            case .i32NeImm: compare32Imm(sp, a, pc[1], N.i32Ne); pc += 2
+            case .i32LtSImm: compare32Imm(sp, a, pc[1], N.i32LtS); pc += 2
+            case .i32LtUImm: compare32Imm(sp, a, pc[1], N.i32LtU); pc += 2
+            case .i32GtSImm: compare32Imm(sp, a, pc[1], N.i32GtS); pc += 2
+            case .i32GtUImm: compare32Imm(sp, a, pc[1], N.i32GtU); pc += 2
+            case .i32LeSImm: compare32Imm(sp, a, pc[1], N.i32LeS); pc += 2
+            case .i32LeUImm: compare32Imm(sp, a, pc[1], N.i32LeU); pc += 2
+            case .i32GeSImm: compare32Imm(sp, a, pc[1], N.i32GeS); pc += 2
+            case .i32GeUImm: compare32Imm(sp, a, pc[1], N.i32GeU); pc += 2
+            case .i64EqImm: compare64Imm(sp, a, pc[1], N.i64Eq); pc += 2
+            case .i64NeImm: compare64Imm(sp, a, pc[1], N.i64Ne); pc += 2
+            case .i64LtSImm: compare64Imm(sp, a, pc[1], N.i64LtS); pc += 2
+            case .i64LtUImm: compare64Imm(sp, a, pc[1], N.i64LtU); pc += 2
+            case .i64GtSImm: compare64Imm(sp, a, pc[1], N.i64GtS); pc += 2
+            case .i64GtUImm: compare64Imm(sp, a, pc[1], N.i64GtU); pc += 2
+            case .i64LeSImm: compare64Imm(sp, a, pc[1], N.i64LeS); pc += 2
+            case .i64LeUImm: compare64Imm(sp, a, pc[1], N.i64LeU); pc += 2
+            case .i64GeSImm: compare64Imm(sp, a, pc[1], N.i64GeS); pc += 2
+            case .i64GeUImm: compare64Imm(sp, a, pc[1], N.i64GeU); pc += 2
+            case .i32AddImm: binary32Imm(sp, a, pc[1], N.i32Add); pc += 2
+            case .i32SubImm: binary32Imm(sp, a, pc[1], N.i32Sub); pc += 2
+            case .i32MulImm: binary32Imm(sp, a, pc[1], N.i32Mul); pc += 2
+            case .i32DivSImm:
+                let w = pc[1], y = highU32(w)
+                guard let r = N.i32DivS(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32DivUImm:
+                let w = pc[1], y = highU32(w)
+                guard let r = N.i32DivU(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32RemSImm:
+                let w = pc[1], y = highU32(w)
+                guard let r = N.i32RemS(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32RemUImm:
+                let w = pc[1], y = highU32(w)
+                guard let r = N.i32RemU(sp.u32(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i32AndImm: binary32Imm(sp, a, pc[1], N.i32And); pc += 2
+            case .i32OrImm: binary32Imm(sp, a, pc[1], N.i32Or); pc += 2
+            case .i32XorImm: binary32Imm(sp, a, pc[1], N.i32Xor); pc += 2
+            case .i32ShlImm: binary32Imm(sp, a, pc[1], N.i32Shl); pc += 2
+            case .i32ShrSImm: binary32Imm(sp, a, pc[1], N.i32ShrS); pc += 2
+            case .i32ShrUImm: binary32Imm(sp, a, pc[1], N.i32ShrU); pc += 2
+            case .i32RotlImm: binary32Imm(sp, a, pc[1], N.i32Rotl); pc += 2
+            case .i32RotrImm: binary32Imm(sp, a, pc[1], N.i32Rotr); pc += 2
+            case .i64AddImm: binary64Imm(sp, a, pc[1], N.i64Add); pc += 2
+            case .i64SubImm: binary64Imm(sp, a, pc[1], N.i64Sub); pc += 2
+            case .i64MulImm: binary64Imm(sp, a, pc[1], N.i64Mul); pc += 2
+            case .i64DivSImm:
+                let w = pc[1], y = highI64(w)
+                guard let r = N.i64DivS(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64DivUImm:
+                let w = pc[1], y = highI64(w)
+                guard let r = N.i64DivU(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64RemSImm:
+                let w = pc[1], y = highI64(w)
+                guard let r = N.i64RemS(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64RemUImm:
+                let w = pc[1], y = highI64(w)
+                guard let r = N.i64RemU(sp.u64(low(w)), y) else { trap = N.divisionTrap(divisor: y); break loop }
+                sp.set(a, r); pc += 2
+            case .i64AndImm: binary64Imm(sp, a, pc[1], N.i64And); pc += 2
+            case .i64OrImm: binary64Imm(sp, a, pc[1], N.i64Or); pc += 2
+            case .i64XorImm: binary64Imm(sp, a, pc[1], N.i64Xor); pc += 2
+            case .i64ShlImm: binary64Imm(sp, a, pc[1], N.i64Shl); pc += 2
+            case .i64ShrSImm: binary64Imm(sp, a, pc[1], N.i64ShrS); pc += 2
+            case .i64ShrUImm: binary64Imm(sp, a, pc[1], N.i64ShrU); pc += 2
+            case .i64RotlImm: binary64Imm(sp, a, pc[1], N.i64Rotl); pc += 2
+            case .i64RotrImm: binary64Imm(sp, a, pc[1], N.i64Rotr); pc += 2
+
+            // MARK: fused compare and branch
+            case .brIfI32Eq: let w = pc[1]; pc += branchDistance(N.i32Eq(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32Ne: let w = pc[1]; pc += branchDistance(N.i32Ne(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32LtS: let w = pc[1]; pc += branchDistance(N.i32LtS(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32LtU: let w = pc[1]; pc += branchDistance(N.i32LtU(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32GtS: let w = pc[1]; pc += branchDistance(N.i32GtS(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32GtU: let w = pc[1]; pc += branchDistance(N.i32GtU(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32LeS: let w = pc[1]; pc += branchDistance(N.i32LeS(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32LeU: let w = pc[1]; pc += branchDistance(N.i32LeU(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32GeS: let w = pc[1]; pc += branchDistance(N.i32GeS(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI32GeU: let w = pc[1]; pc += branchDistance(N.i32GeU(sp.u32(a), sp.u32(low(w))), w)
+            case .brIfI64Eq: let w = pc[1]; pc += branchDistance(N.i64Eq(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64Ne: let w = pc[1]; pc += branchDistance(N.i64Ne(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64LtS: let w = pc[1]; pc += branchDistance(N.i64LtS(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64LtU: let w = pc[1]; pc += branchDistance(N.i64LtU(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64GtS: let w = pc[1]; pc += branchDistance(N.i64GtS(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64GtU: let w = pc[1]; pc += branchDistance(N.i64GtU(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64LeS: let w = pc[1]; pc += branchDistance(N.i64LeS(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64LeU: let w = pc[1]; pc += branchDistance(N.i64LeU(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64GeS: let w = pc[1]; pc += branchDistance(N.i64GeS(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI64GeU: let w = pc[1]; pc += branchDistance(N.i64GeU(sp.u64(a), sp.u64(low(w))), w)
+            case .brIfI32EqImm: let w = pc[1]; pc += branchDistance(N.i32Eq(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32NeImm: let w = pc[1]; pc += branchDistance(N.i32Ne(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32LtSImm: let w = pc[1]; pc += branchDistance(N.i32LtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32LtUImm: let w = pc[1]; pc += branchDistance(N.i32LtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32GtSImm: let w = pc[1]; pc += branchDistance(N.i32GtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32GtUImm: let w = pc[1]; pc += branchDistance(N.i32GtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32LeSImm: let w = pc[1]; pc += branchDistance(N.i32LeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32LeUImm: let w = pc[1]; pc += branchDistance(N.i32LeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32GeSImm: let w = pc[1]; pc += branchDistance(N.i32GeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI32GeUImm: let w = pc[1]; pc += branchDistance(N.i32GeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
+            case .brIfI64EqImm: let w = pc[1]; pc += branchDistance(N.i64Eq(sp.u64(a), lowI64(w)), w)
+            case .brIfI64NeImm: let w = pc[1]; pc += branchDistance(N.i64Ne(sp.u64(a), lowI64(w)), w)
+            case .brIfI64LtSImm: let w = pc[1]; pc += branchDistance(N.i64LtS(sp.u64(a), lowI64(w)), w)
+            case .brIfI64LtUImm: let w = pc[1]; pc += branchDistance(N.i64LtU(sp.u64(a), lowI64(w)), w)
+            case .brIfI64GtSImm: let w = pc[1]; pc += branchDistance(N.i64GtS(sp.u64(a), lowI64(w)), w)
+            case .brIfI64GtUImm: let w = pc[1]; pc += branchDistance(N.i64GtU(sp.u64(a), lowI64(w)), w)
+            case .brIfI64LeSImm: let w = pc[1]; pc += branchDistance(N.i64LeS(sp.u64(a), lowI64(w)), w)
+            case .brIfI64LeUImm: let w = pc[1]; pc += branchDistance(N.i64LeU(sp.u64(a), lowI64(w)), w)
+            case .brIfI64GeSImm: let w = pc[1]; pc += branchDistance(N.i64GeS(sp.u64(a), lowI64(w)), w)
+            case .brIfI64GeUImm: let w = pc[1]; pc += branchDistance(N.i64GeU(sp.u64(a), lowI64(w)), w)
+
+            // MARK: control
+            case .unreachable:
+                trap = .unreachable; break loop
+            case .br:
+                pc += highSigned(w0)
+            case .brIfNez:
+                pc += sp.u32(a) != 0 ? lowSigned(pc[1]) : 2
+            case .brIfEqz:
+                pc += sp.u32(a) == 0 ? lowSigned(pc[1]) : 2
+            case .brIfI64Nez:
+                pc += sp.u64(a) != 0 ? lowSigned(pc[1]) : 2
+            case .brIfI64Eqz:
+                pc += sp.u64(a) == 0 ? lowSigned(pc[1]) : 2
+            case .brTable:
+                let count = UInt32(truncatingIfNeeded: pc[1])
+                let index = Swift.min(sp.u32(a), count)
+                pc += lowSigned(pc[2 + Int(index)])
+            case .checkpoint:
+                pc += 1
+            case .returnValue:
+                sp[0] = sp[a]
+                fallthrough
+            case .return:
+                let frame = fp.pointee
+                guard let returnPC = frame.returnPC else { break loop }
+                fp -= 1
+                pc = returnPC
+                sp = frame.sp
+                fn = frame.function
+                if frame.instance.toOpaque() != instance.toOpaque() {
+                    instance = frame.instance
+                    context = InstanceContext(instance.takeUnretainedValue())
+                    memBase = context.memoryBase
+                    memSize = context.memorySize
+                }
+            case .call:
+                let w = pc[1]
+                var callee = context.code[low(w)]
+                if callee == nil {
+                    switch compile(instance, definedIndex: low(w)) {
+                    case .success(let compiled): callee = compiled
+                    case .failure(let error): failure = error; break loop
+                    }
+                }
+                guard let target = callee else { break loop }
+                let newSP = sp + a
+                guard fp + 1 < framesEnd, newSP + target.frameSlots <= slotsEnd else {
+                    trap = .callStackExhausted; break loop
+                }
+                fp += 1
+                fp.initialize(to: CallFrame(returnPC: pc + 2, sp: sp, function: fn, instance: instance))
+                var i = target.parameterSlots
+                let locals = target.localSlots
+                while i < locals { newSP[i] = 0; i += 1 }
+                sp = newSP
+                fn = target
+                pc = target.codeStart
+            case .callImport, .callIndirect:
+                // Calls through the instance's imports or a table: resolve the callee, then
+                // enter it like `call` (switching instance) or run a host function.
+                let callee: FunctionInstance
+                if unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callImport {
+                    callee = instance.takeUnretainedValue().functions[low(pc[1])]
+                } else {
+                    switch indirectCallee(pc, sp, instance.takeUnretainedValue(), store) {
+                    case .success(let f): callee = f
+                    case .failure(let reason): trap = reason; break loop
+                    }
+                }
+                let returnPC = pc + (unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callImport ? 2 : 3)
+                let newSP = sp + a
+                switch callee.kind {
+                case .wasm(let calleeInstance, let definedIndex):
+                    let target: UnsafePointer<UInt64>
+                    switch compile(Unmanaged.passUnretained(calleeInstance), definedIndex: definedIndex) {
+                    case .success(let compiled): target = compiled
+                    case .failure(let error): failure = error; break loop
+                    }
+                    guard fp + 1 < framesEnd, newSP + target.frameSlots <= slotsEnd else {
+                        trap = .callStackExhausted; break loop
+                    }
+                    fp += 1
+                    fp.initialize(to: CallFrame(returnPC: returnPC, sp: sp, function: fn, instance: instance))
+                    var i = target.parameterSlots
+                    let locals = target.localSlots
+                    while i < locals { newSP[i] = 0; i += 1 }
+                    sp = newSP
+                    fn = target
+                    pc = target.codeStart
+                    if calleeInstance !== instance.takeUnretainedValue() {
+                        instance = Unmanaged.passUnretained(calleeInstance)
+                        context = InstanceContext(calleeInstance)
+                        memBase = context.memoryBase
+                        memSize = context.memorySize
+                    }
+                case .host(let body):
+                    stacks.slotTop = sp + fn.frameSlots
+                    stacks.frameTop = fp + 1
+                    if let error = callHostFunction(body, type: callee.type, slots: newSP, caller: instance, store: store) {
+                        failure = error; break loop
+                    }
+                    // The host may have grown or replaced memory through the embedding API.
+                    context = InstanceContext(instance.takeUnretainedValue())
+                    memBase = context.memoryBase
+                    memSize = context.memorySize
+                    pc = returnPC
+                }
+
+            // MARK: data movement
+            case .copy:
+                sp[a] = sp[low(pc[1])]; pc += 2
+            case .const:
+                sp[a] = pc[1]; pc += 2
+            case .select:
+                let w = pc[1]
+                sp[a] = sp.u32(low(pc[2])) != 0 ? sp[low(w)] : sp[high(w)]
+                pc += 3
+            case .globalGet:
+                sp[a] = instance._withUnsafeGuaranteedRef { $0.globals[low(pc[1])].value }
+                pc += 2
+            case .globalSet:
+                let value = sp[a]
+                instance._withUnsafeGuaranteedRef { $0.globals[low(pc[1])].value = value }
+                pc += 2
+
+            // MARK: memory
+            case .i32Load, .f32Load:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, memBase.load(at: ea, as: UInt32.self)); pc += 2
+            case .i64Load, .f64Load:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, memBase.load(at: ea, as: UInt64.self)); pc += 2
+            case .i32Load8S:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(bitPattern: Int32(memBase.load(at: ea, as: Int8.self)))); pc += 2
+            case .i32Load8U:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(memBase.load(at: ea, as: UInt8.self))); pc += 2
+            case .i32Load16S:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(bitPattern: Int32(memBase.load(at: ea, as: Int16.self)))); pc += 2
+            case .i32Load16U:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(memBase.load(at: ea, as: UInt16.self))); pc += 2
+            case .i64Load8S:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int8.self)))); pc += 2
+            case .i64Load8U:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt8.self))); pc += 2
+            case .i64Load16S:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int16.self)))); pc += 2
+            case .i64Load16U:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt16.self))); pc += 2
+            case .i64Load32S:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int32.self)))); pc += 2
+            case .i64Load32U:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt32.self))); pc += 2
+            case .i32Store, .f32Store, .i64Store32:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(sp.u32(low(w)), at: ea); pc += 2
+            case .i64Store, .f64Store:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(sp.u64(low(w)), at: ea); pc += 2
+            case .i32Store8, .i64Store8:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt8(truncatingIfNeeded: sp[low(w)]), at: ea); pc += 2
+            case .i32Store16, .i64Store16:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt16(truncatingIfNeeded: sp[low(w)]), at: ea); pc += 2
+            case .memorySize:
+                let memory = instance._withUnsafeGuaranteedRef { $0.memories[low(pc[1])] }
+                sp.set(a, UInt32(truncatingIfNeeded: memory.byteCount / wasmPageSize)); pc += 2
+            case .memoryGrow:
+                let w = pc[1]
+                let memory = instance._withUnsafeGuaranteedRef { $0.memories[high(w)] }
+                let old = memory.grow(byPages: UInt64(sp.u32(low(w))))
+                sp.set(a, UInt32(truncatingIfNeeded: old))
+                context = InstanceContext(instance.takeUnretainedValue())
+                memBase = context.memoryBase
+                memSize = context.memorySize
+                pc += 2
+            case .memoryFill:
+                let w = pc[1]
+                let d = UInt64(sp.u32(a)), n = UInt64(sp.u32(high(w)))
+                if low(pc[2]) == 0 {
+                    guard d &+ n <= memSize else { trap = .outOfBoundsMemoryAccess; break loop }
+                    (memBase + Int(d)).initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: sp[low(w)]), count: Int(n))
+                } else if let reason = memoryFill(instance.takeUnretainedValue(), memory: low(pc[2]), d, UInt8(truncatingIfNeeded: sp[low(w)]), n) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .memoryCopy:
+                let w = pc[1]
+                let d = UInt64(sp.u32(a)), s = UInt64(sp.u32(low(w))), n = UInt64(sp.u32(high(w)))
+                if pc[2] == 0 {
+                    guard d &+ n <= memSize, s &+ n <= memSize else { trap = .outOfBoundsMemoryAccess; break loop }
+                    (memBase + Int(d)).copyMemory(from: memBase + Int(s), byteCount: Int(n))
+                } else if let reason = memoryCopy(instance.takeUnretainedValue(), pc[2], d, s, n) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .memoryInit:
+                let w = pc[1], w2 = pc[2]
+                if let reason = memoryInit(instance.takeUnretainedValue(), data: low(w2), memory: high(w2),
+                                           UInt64(sp.u32(a)), UInt64(sp.u32(low(w))), UInt64(sp.u32(high(w)))) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .dataDrop:
+                dataDrop(instance.takeUnretainedValue(), a)
+                pc += 1
+
+            // MARK: tables and references
+            case .tableGet:
+                let w = pc[1]
+                switch tableGet(instance.takeUnretainedValue(), table: high(w), index: sp.u32(low(w))) {
+                case .success(let value): sp[a] = value
+                case .failure(let reason): trap = reason; break loop
+                }
+                pc += 2
+            case .tableSet:
+                let w = pc[1]
+                if let reason = tableSet(instance.takeUnretainedValue(), table: high(w), index: sp.u32(a), value: sp[low(w)]) {
+                    trap = reason; break loop
+                }
+                pc += 2
+            case .tableSize:
+                let count = instance._withUnsafeGuaranteedRef { $0.tables[low(pc[1])].elements.count }
+                sp.set(a, UInt32(truncatingIfNeeded: count)); pc += 2
+            case .tableGrow:
+                let w = pc[1]
+                let table = instance._withUnsafeGuaranteedRef { $0.tables[low(pc[2])] }
+                sp.set(a, UInt32(truncatingIfNeeded: table.grow(by: UInt64(sp.u32(high(w))), fill: sp[low(w)])))
+                pc += 3
+            case .tableFill:
+                let w = pc[1]
+                if let reason = tableFill(instance.takeUnretainedValue(), table: low(pc[2]), start: sp.u32(a), value: sp[low(w)], count: sp.u32(high(w))) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .tableCopy:
+                let w = pc[1], w2 = pc[2]
+                if let reason = tableCopy(instance.takeUnretainedValue(), destination: low(w2), source: high(w2),
+                                          sp.u32(a), sp.u32(low(w)), sp.u32(high(w))) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .tableInit:
+                let w = pc[1], w2 = pc[2]
+                if let reason = tableInit(instance.takeUnretainedValue(), element: low(w2), table: high(w2),
+                                          sp.u32(a), sp.u32(low(w)), sp.u32(high(w))) {
+                    trap = reason; break loop
+                }
+                pc += 3
+            case .elemDrop:
+                elemDrop(instance.takeUnretainedValue(), a)
+                pc += 1
+            case .refFunc:
+                sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
+                pc += 2
+            }
+        }
+
+        if let trap {
+            return SwasmError.trap(Trap(trap, backtrace: backtrace(function: fn, instance: instance, frame: fp)))
+        }
+        if let failure {
+            // A trap raised further in (a host function, a nested entry) continues its backtrace here.
+            if case SwasmError.trap(var inner) = failure {
+                inner.backtrace += backtrace(function: fn, instance: instance, frame: fp)
+                return SwasmError.trap(inner)
+            }
+            return failure
+        }
+        return nil
+    }
+}
+
+@inline(__always) func lowI64(_ word: UInt64) -> UInt64 { UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: word))) }
+
+/// What the loop caches about the running instance.
+struct InstanceContext {
+    /// The module's compiled functions by defined index (nil: not translated yet).
+    var code: UnsafeMutablePointer<UnsafePointer<UInt64>?>
+    var memoryBase: UnsafeMutableRawPointer
+    var memorySize: UInt64
+
+    /// A valid pointer for instances without memory; validation guarantees it is never accessed.
+    private static let noMemory = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+
+    @inline(never)
+    init(_ instance: InstanceState) {
+        code = instance.module.code.entries
+        if let memory = instance.memories.first {
+            memoryBase = memory.base
+            memorySize = UInt64(memory.byteCount)
+        } else {
+            memoryBase = InstanceContext.noMemory
+            memorySize = 0
+        }
+    }
+}
