@@ -265,4 +265,21 @@ final class RuntimeCallTests: XCTestCase {
             guard case SwasmError.invalid = error else { return XCTFail("\(error)") }
         }
     }
+
+    func testStoreReleasesInstancesAndMemories() throws {
+        weak var memory: MemoryInstance?
+        weak var state: InstanceState?
+        weak var weakStore: Store?
+        do {
+            let store = Store(engine: engine)
+            let instance = try instantiateCalls(store)
+            XCTAssertEqual(try instance.function("callReenter")?.call([.i32(2)]), [.i32(1004)])
+            memory = instance.memory("mem")?.object
+            state = instance.state
+            weakStore = store
+        }
+        XCTAssertNil(weakStore)
+        XCTAssertNil(state)
+        XCTAssertNil(memory)
+    }
 }

@@ -24,6 +24,7 @@ enum Instantiation {
 
         let state = InstanceState(module: module)
         state.typeIDs = module.typeIDs
+        store.instances.append(state)
 
         for value in imports {
             switch value {

@@ -3,18 +3,30 @@
 ///
 /// Functions live in `functions` for as long as the store does, even those of an instance
 /// whose instantiation trapped: a table it initialised may still refer to them (the spec's
-/// store never frees anything). Memories, tables and globals are kept alive by the instances
-/// and handles that refer to them, and a memory's pages are released with its last user.
-/// A host function whose closure captures its own store keeps that store alive.
+/// store never frees anything). Everything is released with the store, once no handle
+/// (`Instance`, `Function`, `Memory`, `Table`, `Global`) refers to it. A host function whose
+/// closure captures its own store keeps that store alive: capture it weakly, or use the
+/// `Caller`'s store.
 public final class Store {
     public let engine: Engine
     /// Every function of the store; a function reference holds its index here
     /// (`FunctionAddress`), encoded in a slot as index + 1.
     var functions: [FunctionInstance] = []
+    /// Every instance created in the store, including those whose instantiation trapped.
+    var instances: [InstanceState] = []
     /// The interpreter's stacks, allocated on the first call into Wasm.
     lazy var execution = ExecutionState(configuration: engine.configuration)
 
     public init(engine: Engine) { self.engine = engine }
+
+    deinit {
+        // An instance's functions refer back to it (`FunctionInstance.Kind.wasm`), a cycle
+        // that would keep its memories alive forever. No handle outlives the store (they all
+        // hold it), so nothing can run once it goes, and the cycle may be cut here.
+        for instance in instances {
+            instance.functions.removeAll()
+        }
+    }
 
     /// Adds `function` to the store and gives it its address.
     @discardableResult
