@@ -479,7 +479,7 @@ extension ModuleEncoder {
     /// `offset=N? align=N?` for the given memory; the memory index is encoded only when
     /// nonzero, flagged by bit 6 of the alignment field.
     private func parseMemarg(memory: UInt32, naturalAlignment: UInt8, into w: inout ByteWriter) throws {
-        let is64 = Int(memory) < memoryIs64.count && memoryIs64[Int(memory)]
+        let is64 = (Int(memory) < memoryIs64.count && memoryIs64[Int(memory)]) || options.wideLimits
         var offset: UInt64 = 0
         var alignLog2 = UInt32(naturalAlignment)
         if let (start, end) = keywordValue("offset=") {
@@ -491,7 +491,7 @@ extension ModuleEncoder {
             c.pos += 1
         }
         if let (start, end) = keywordValue("align=") {
-            switch parseUnsigned(c.bytes, start, end, bits: 32) {
+            switch parseUnsigned(c.bytes, start, end, bits: options.wideLimits ? 64 : 32) {
             case .success(let v):
                 guard v != 0, v & (v - 1) == 0 else { throw c.error("alignment must be a power of two") }
                 alignLog2 = UInt32(v.trailingZeroBitCount)

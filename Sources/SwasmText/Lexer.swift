@@ -63,17 +63,17 @@ struct Lexer {
                     i += 2
                     while i < n && bytes[i] != 0x0A { i += 1 }
                 } else {
-                    throw error("unexpected character ';'", at: i)
+                    let end = try scanTokenRun(from: i)
+                    if annotationDepth == 0 {
+                        tokens.append(Token(kind: .reserved, start: i, end: end))
+                    }
+                    i = end
                 }
             case UInt8(ascii: "("):
                 if i + 1 < n && bytes[i + 1] == UInt8(ascii: ";") {
                     i = try skipBlockComment(from: i)
-                } else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "@") {
-                    let nameStart = i + 2
-                    let end = try scanTokenRun(from: nameStart)
-                    if end == nameStart {
-                        throw error("empty annotation id", at: i)
-                    }
+                } else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "@") && annotationDepth == 0 {
+                    let end = try scanAnnotationId(from: i + 2)
                     annotationDepth += 1
                     i = end
                 } else {
@@ -94,7 +94,7 @@ struct Lexer {
             default:
                 let end = try scanTokenRun(from: i)
                 if end == i {
-                    throw error("unexpected character", at: i)
+                    throw error("illegal character", at: i)
                 }
                 if annotationDepth == 0 {
                     tokens.append(Token(kind: classify(i, end), start: i, end: end))
@@ -106,6 +106,23 @@ struct Lexer {
             throw error("unclosed annotation", at: n)
         }
         tokens.append(Token(kind: .eof, start: n, end: n))
+    }
+
+    /// The id after `(@`: idchars or a non-empty UTF-8 string.
+    private func scanAnnotationId(from start: Int) throws -> Int {
+        if start < bytes.count && bytes[start] == UInt8(ascii: "\"") {
+            let end = try skipString(from: start)
+            guard case .success(let name) = decodeStringLiteral(bytes, start, end) else {
+                throw error("malformed string escape", at: start)
+            }
+            if name.isEmpty { throw error("empty annotation id", at: start) }
+            if !isValidUTF8(name) { throw error("malformed UTF-8 encoding", at: start) }
+            return end
+        }
+        var i = start
+        while i < bytes.count && isIdChar(bytes[i]) { i += 1 }
+        if i == start { throw error("empty annotation id", at: start) }
+        return i
     }
 
     private func skipBlockComment(from start: Int) throws -> Int {
@@ -139,6 +156,7 @@ struct Lexer {
                 i = try skipString(from: i)
             } else if isIdChar(c) || c == UInt8(ascii: ",") || c == UInt8(ascii: "[")
                 || c == UInt8(ascii: "]") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
+                || (c == UInt8(ascii: ";") && !(i + 1 < n && bytes[i + 1] == UInt8(ascii: ";")))
             {
                 i += 1
             } else {
@@ -161,7 +179,7 @@ struct Lexer {
                 continue
             }
             if c < 0x20 || c == 0x7F {
-                throw error("illegal character in string", at: i)
+                throw error("illegal character", at: i)
             }
             i += 1
         }

@@ -45,13 +45,16 @@ final class ModuleEncoder {
     /// Labels and locals of the function (or constant expression) being parsed.
     var fn = FunctionContext()
 
-    init(bytes: [UInt8], tokens: [Token]) {
+    let options: WATOptions
+
+    init(bytes: [UInt8], tokens: [Token], options: WATOptions) {
         c = TokenCursor(bytes: bytes, tokens: tokens)
+        self.options = options
     }
 
-    static func encode(_ bytes: [UInt8]) throws -> [UInt8] {
+    static func encode(_ bytes: [UInt8], options: WATOptions) throws -> [UInt8] {
         let tokens = try Lexer.tokenize(bytes)
-        let encoder = ModuleEncoder(bytes: bytes, tokens: tokens)
+        let encoder = ModuleEncoder(bytes: bytes, tokens: tokens, options: options)
         return try encoder.encodeModule()
     }
 
@@ -620,7 +623,7 @@ final class ModuleEncoder {
     }
 
     private func parseLimits(is64: Bool) throws -> Limits {
-        let bits = is64 ? 64 : 32
+        let bits = is64 || options.wideLimits ? 64 : 32
         let min = try c.unsigned(bits: bits)
         var max: UInt64?
         if c.isUnsigned(c.peek) { max = try c.unsigned(bits: bits) }

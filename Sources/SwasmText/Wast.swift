@@ -70,10 +70,10 @@ public struct WastModule: Sendable {
     }
 
     /// The module's binary encoding; throws ``TextError`` for malformed text.
-    public func encode() throws -> [UInt8] {
+    public func encode(options: WATOptions = .wasm2) throws -> [UInt8] {
         switch source {
         case .binary(let bytes): return bytes
-        case .text(let text), .quote(let text): return try WAT.encode(text)
+        case .text(let text), .quote(let text): return try WAT.encode(text, options: options)
         }
     }
 }
