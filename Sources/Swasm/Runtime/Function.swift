@@ -1,19 +1,21 @@
 /// The host side of a call from Wasm into a host function.
 public struct Caller {
     public let store: Store
-    /// The instance whose code made the call; nil when the host called the function directly.
-    public let instance: Instance?
+    /// The running function's instance state; nil when the host called the function directly.
+    let state: InstanceState?
 
-    /// The calling instance's export `name` (WASI looks up its guest's "memory" this way).
-    public func export(_ name: String) -> Extern? { instance?.export(name) }
-}
-
-extension Caller {
     /// The caller as the interpreter knows it: the running function's instance state.
     init(store: Store, state: InstanceState?) {
         self.store = store
-        self.instance = state.map { Instance.handle(for: $0, in: store) }
+        self.state = state
     }
+
+    /// The instance whose code made the call; nil when the host called the function directly.
+    /// Made on demand, so host calls that never ask cost no allocation.
+    public var instance: Instance? { state.map { Instance.handle(for: $0, in: store) } }
+
+    /// The calling instance's export `name` (WASI looks up its guest's "memory" this way).
+    public func export(_ name: String) -> Extern? { instance?.export(name) }
 }
 
 /// A function in a store: Wasm-defined or a host function.
@@ -48,7 +50,7 @@ public struct Function {
         try checkArguments(arguments, for: function.type, in: store)
         if case .host(let body) = function.kind {
             // No Wasm frame is involved, so the interpreter need not be.
-            return try callHost(body, type: function.type, arguments: arguments, caller: Caller(store: store, instance: nil))
+            return try callHost(body, type: function.type, arguments: arguments, caller: Caller(store: store, state: nil))
         }
         return try Execution.invoke(function, arguments: arguments, store: store)
     }
