@@ -1,0 +1,172 @@
+import ArgumentParser
+import Swasm
+
+/// `swasm inspect`: a summary of a module's structure.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a module's sections, imports, exports and the features it uses."
+    )
+
+    @Argument(help: ArgumentHelp("The module (.wasm or .wat).", valueName: "FILE"))
+    var file: String
+
+    func run() throws {
+        let module = try loadModule(file)
+        let s = module.sections
+        print("\(file): \(s.bytes.count) bytes")
+
+        print("sections:")
+        for section in s.sectionLayout {
+            var label = section.name
+            if section.id == 0, let custom = s.customSections.first(where: { section.range.contains($0.bytes.lowerBound) || ($0.bytes.isEmpty && $0.bytes.lowerBound == section.range.upperBound) }) {
+                label = "custom \"\(custom.name)\""
+            }
+            let id = String(section.id).leftPadded(to: 2)
+            print("  \(id) \(label.rightPadded(to: 24)) offset 0x\(String(section.range.lowerBound, radix: 16).leftPadded(to: 8, with: "0"))  size \(section.range.count)")
+        }
+
+        let importedFunctions = s.imports.filter { if case .function = $0.descriptor { return true }; return false }.count
+        print("functions: \(importedFunctions + s.functions.count) (\(importedFunctions) imported, \(s.functions.count) defined)")
+        print("types: \(s.types.count), tables: \(s.tables.count), memories: \(s.memories.count), globals: \(s.globals.count), element segments: \(s.elements.count), data segments: \(s.data.count)")
+        if let start = s.start { print("start: function \(start)") }
+
+        print("imports: \(s.imports.count)")
+        for imp in s.imports {
+            print("  \(imp.module).\(imp.name): \(describeImport(imp.descriptor, types: s.types))")
+        }
+        print("exports: \(s.exports.count)")
+        for info in module.exports {
+            print("  \(info.name): \(describeExtern(info.type))")
+        }
+        if module.exports.isEmpty && !s.exports.isEmpty {
+            for exp in s.exports { print("  \(exp.name): \(exp.kind) \(exp.index)") }
+        }
+        let features = featuresUsed(s)
+        print("features: \(features.isEmpty ? "none beyond Wasm 1.0" : features.joined(separator: ", "))")
+    }
+
+    private func describeImport(_ descriptor: Import.Descriptor, types: [FuncType]) -> String {
+        switch descriptor {
+        case .function(let index):
+            let i = Int(index)
+            return i < types.count ? describe(types[i]) : "func (type \(index))"
+        case .table(let t): return describeExtern(.table(t))
+        case .memory(let m): return describeExtern(.memory(m))
+        case .global(let g): return describeExtern(.global(g))
+        case .tag(let index): return "tag (type \(index))"
+        }
+    }
+
+    private func describeExtern(_ type: ExternType) -> String {
+        switch type {
+        case .function(let f): return describe(f)
+        case .table(let t): return "table \(describeLimits(t.limits)) \(describe(.ref(t.elementType)))"
+        case .memory(let m): return "memory \(describeLimits(m.limits))"
+        case .global(let g):
+            let v = describe(g.valueType)
+            return g.mutable ? "global (mut \(v))" : "global \(v)"
+        }
+    }
+
+    private func describeLimits(_ limits: Limits) -> String {
+        var s = limits.is64 ? "i64 " : ""
+        s += "\(limits.min)"
+        if let max = limits.max { s += " \(max)" }
+        if limits.shared { s += " shared" }
+        return s
+    }
+}
+
+/// Features the module's structure shows. Instructions are not scanned, so features that
+/// appear only as opcodes (sign extension, saturating conversions, bulk memory operations
+/// without passive segments) are not listed.
+func featuresUsed(_ s: ModuleSections) -> [String] {
+    var features: Set<String> = []
+    func note(_ type: ValueType) {
+        switch type {
+        case .v128: features.insert("simd")
+        case .ref(let r):
+            if r != .funcref { features.insert("reference-types") }
+            if !r.nullable { features.insert("function-references") }
+            switch r.heapType {
+            case .func, .extern: break
+            case .exn, .noexn: features.insert("exception-handling")
+            default: features.insert("gc")
+            }
+        default: break
+        }
+    }
+    for type in s.types {
+        if type.results.count > 1 { features.insert("multi-value") }
+        type.params.forEach(note)
+        type.results.forEach(note)
+    }
+    var tableCount = s.tables.count
+    var memoryCount = s.memories.count
+    for imp in s.imports {
+        switch imp.descriptor {
+        case .table(let t):
+            tableCount += 1
+            note(.ref(t.elementType))
+        case .memory(let m):
+            memoryCount += 1
+            if m.limits.is64 { features.insert("memory64") }
+            if m.limits.shared { features.insert("threads") }
+        case .global(let g):
+            if g.mutable { features.insert("mutable-globals") }
+            note(g.valueType)
+        case .tag: features.insert("exception-handling")
+        case .function: break
+        }
+    }
+    for t in s.tables { note(.ref(t.elementType)) }
+    for m in s.memories {
+        if m.limits.is64 { features.insert("memory64") }
+        if m.limits.shared { features.insert("threads") }
+    }
+    if tableCount > 1 { features.insert("reference-types") }
+    if memoryCount > 1 { features.insert("multi-memory") }
+    for g in s.globals {
+        note(g.type.valueType)
+        for instruction in g.initializer.instructions {
+            switch instruction {
+            case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul: features.insert("extended-const")
+            default: break
+            }
+        }
+    }
+    for exp in s.exports where exp.kind == .global {
+        let importedGlobals = s.imports.filter { if case .global = $0.descriptor { return true }; return false }
+        let index = Int(exp.index)
+        if index >= importedGlobals.count {
+            let defined = index - importedGlobals.count
+            if defined < s.globals.count, s.globals[defined].type.mutable { features.insert("mutable-globals") }
+        }
+    }
+    if s.dataCount != nil { features.insert("bulk-memory") }
+    for d in s.data {
+        if case .passive = d.mode { features.insert("bulk-memory") }
+    }
+    for e in s.elements {
+        switch e.mode {
+        case .passive, .declarative: features.insert("bulk-memory")
+        case .active(let table, _): if table != 0 { features.insert("reference-types") }
+        }
+        if e.type != .funcref { features.insert("reference-types") }
+        if case .expressions = e.items { features.insert("bulk-memory") }
+    }
+    for body in s.code {
+        for run in body.localRuns { note(run.type) }
+    }
+    return features.sorted()
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = " ") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+    func rightPadded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

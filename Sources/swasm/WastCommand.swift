@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import WastRunner
+
+/// `swasm wast`: run spec scripts and summarise their assertions.
+struct WastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wast",
+        abstract: "Run WebAssembly script (.wast) files.",
+        discussion: """
+            Prints a line per file (`path: N passed, M failed`, then each failure indented) \
+            and a last line with the totals. Exits with status 1 when any assertion failed.
+            """
+    )
+
+    @Option(name: [.short, .long], help: "Scripts run in parallel (default: the number of processors).")
+    var jobs: Int?
+
+    @Argument(help: ArgumentHelp("The scripts.", valueName: "FILE"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("missing FILE (usage: swasm wast FILE...)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let workers = min(files.count, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let results = ParallelRunner(count: files.count, workers: max(1, workers)) { index in
+            WastRunner.runFile(atPath: files[index])
+        }
+        var passed = 0
+        var failed = 0
+        // Print in the order given, each file as soon as it and all before it are done.
+        for index in files.indices {
+            let result = results.wait(for: index)
+            passed += result.passed
+            failed += result.failed
+            print("\(result.path): \(result.passed) passed, \(result.failed) failed")
+            for failure in result.failures { print("  \(failure)") }
+        }
+        print("\(passed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Runs `count` jobs on `workers` threads. The threads get large stacks because scripts nest
+/// deeply (text parsing, validation, exhaustion tests) and a script must never crash the run.
+final class ParallelRunner: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var results: [WastResult?]
+    private var next = 0
+    private let count: Int
+    private let job: (Int) -> WastResult
+
+    static let stackSize = 512 << 20
+
+    init(count: Int, workers: Int, job: @escaping (Int) -> WastResult) {
+        self.count = count
+        self.job = job
+        self.results = Array(repeating: nil, count: count)
+        for _ in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = Self.stackSize
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            let index = next
+            next += 1
+            condition.unlock()
+            if index >= count { return }
+            let result = job(index)
+            condition.lock()
+            results[index] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    func wait(for index: Int) -> WastResult {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result = results[index] { return result }
+            condition.wait()
+        }
+    }
+}
