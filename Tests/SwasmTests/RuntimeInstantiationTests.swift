@@ -319,4 +319,36 @@ final class RuntimeInstantiationTests: XCTestCase {
         let module = try Module(engine: engine, contentsOf: path)
         XCTAssertEqual(module.sections.bytes, Self.dataTrap)
     }
+
+    /*
+    (module
+      (import "\u{c5}" "g" (global i32))
+      (global (export "\u{c5}") i32 (i32.const 1))
+      (global (export "A\u{30a}") i32 (i32.const 2))
+      (global (export "imported") i32 (global.get 0)))
+    */
+    static let unicodeNames: [UInt8] = [
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x02, 0x09, 0x01, 0x02, 0xc3, 0x85, 0x01, 0x67,
+        0x03, 0x7f, 0x00, 0x06, 0x10, 0x03, 0x7f, 0x00, 0x41, 0x01, 0x0b, 0x7f, 0x00, 0x41, 0x02, 0x0b,
+        0x7f, 0x00, 0x23, 0x00, 0x0b, 0x07, 0x17, 0x03, 0x02, 0xc3, 0x85, 0x03, 0x01, 0x03, 0x41, 0xcc,
+        0x8a, 0x03, 0x02, 0x08, 0x69, 0x6d, 0x70, 0x6f, 0x72, 0x74, 0x65, 0x64, 0x03, 0x03,
+    ]
+
+    func testNamesCompareByCodePoints() throws {
+        // Canonically equivalent but different code points: different names in Wasm.
+        let module = try Module(engine: engine, bytes: Self.unicodeNames)
+        let store = Store(engine: engine)
+        let linker = Linker()
+        linker.define(module: "\u{C5}", name: "g", .global(try Global(store: store, type: GlobalType(valueType: .i32, mutable: false), value: .i32(7))))
+        linker.define(module: "A\u{30A}", name: "g", .global(try Global(store: store, type: GlobalType(valueType: .i32, mutable: false), value: .i32(8))))
+        let instance = try linker.instantiate(store: store, module: module)
+        XCTAssertEqual(instance.global("\u{C5}")?.value, .i32(1))
+        XCTAssertEqual(instance.global("A\u{30A}")?.value, .i32(2))
+        XCTAssertNil(instance.global("\u{212B}"))
+        XCTAssertEqual(instance.global("imported")?.value, .i32(7))
+
+        let other = Linker()
+        other.define(module: "A\u{30A}", name: "g", .global(try Global(store: store, type: GlobalType(valueType: .i32, mutable: false), value: .i32(8))))
+        XCTAssertThrowsError(try other.instantiate(store: store, module: module))
+    }
 }

@@ -33,14 +33,14 @@ public final class Instance {
     let state: InstanceState
     /// All exports in declaration order.
     public let exports: [(name: String, value: Extern)]
-    private let exportsByName: [String: Int]
+    private let exportsByName: [WasmName: Int]
 
     init(store: Store, state: InstanceState) {
         self.store = store
         self.module = state.module
         self.state = state
         var exports: [(name: String, value: Extern)] = []
-        var byName: [String: Int] = [:]
+        var byName: [WasmName: Int] = [:]
         for export in state.module.sections.exports {
             // Module creation resolved every export index, so these lookups are in range.
             let i = Int(export.index)
@@ -52,7 +52,7 @@ public final class Instance {
             case .global: value = .global(Global(store: store, object: state.globals[i]))
             case .tag: continue
             }
-            byName[export.name] = exports.count
+            byName[WasmName(export.name)] = exports.count
             exports.append((export.name, value))
         }
         self.exports = exports
@@ -69,7 +69,7 @@ public final class Instance {
 
     /// The export named `name`, if any.
     public func export(_ name: String) -> Extern? {
-        exportsByName[name].map { exports[$0].value }
+        exportsByName[WasmName(name)].map { exports[$0].value }
     }
 
     public func function(_ name: String) -> Function? {
@@ -91,4 +91,12 @@ public final class Instance {
         if case .global(let g)? = export(name) { return g }
         return nil
     }
+}
+
+/// A name as Wasm compares them: by code points. Swift's `String` equality is canonical
+/// equivalence, under which "\u{C5}" and "A\u{30A}" are the same export name; in Wasm
+/// they are different names.
+struct WasmName: Hashable {
+    let utf8: [UInt8]
+    init(_ name: String) { utf8 = Array(name.utf8) }
 }

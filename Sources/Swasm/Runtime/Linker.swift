@@ -2,8 +2,12 @@
 /// Definitions may come from several stores; instantiation accepts only those of its store.
 public final class Linker {
     private struct Key: Hashable {
-        var module: String
-        var name: String
+        var module: WasmName
+        var name: WasmName
+        init(module: String, name: String) {
+            self.module = WasmName(module)
+            self.name = WasmName(name)
+        }
     }
     private var definitions: [Key: Extern] = [:]
 
