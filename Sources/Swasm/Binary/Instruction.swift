@@ -292,14 +292,20 @@ public enum NumericOp: UInt8, CaseIterable, Hashable, Sendable {
     public var index: Int { Int(rawValue &- 0x45) }
 
     /// The op for a one-byte opcode (0x45...0xC4), or nil.
+    @inline(__always)
     public static func fromOpcode(_ opcode: UInt8) -> NumericOp? {
-        opcode >= 0x45 && opcode <= 0xC4 ? NumericOp(rawValue: opcode) : nil
+        let i = Int(opcode) &- 0x45
+        return i >= 0 && i < 0x80 ? byIndex[i] : nil
     }
 
     /// The op for a `0xFC`-prefixed sub-opcode (0...7: saturating truncation), or nil.
     public static func fromPrefixedOpcode(_ subOpcode: UInt32) -> NumericOp? {
-        subOpcode <= 7 ? NumericOp(rawValue: 0xC5 &+ UInt8(subOpcode)) : nil
+        subOpcode <= 7 ? byIndex[0x80 + Int(subOpcode)] : nil
     }
+
+    /// Every op by dense index (declaration order is raw-value order); a table lookup is
+    /// cheaper than the 136-way `init(rawValue:)` in the reader's hot path.
+    private static let byIndex: [NumericOp] = allCases
 
     /// The binary encoding: (prefix, opcode). `prefix` is nil for one-byte opcodes.
     public var encoding: (prefix: UInt8?, opcode: UInt32) {
@@ -329,8 +335,14 @@ public enum NumericOp: UInt8, CaseIterable, Hashable, Sendable {
         public var operandCount: Int { shape == .binary || shape == .compare ? 2 : 1 }
     }
 
+    /// The op's type.
+    @inline(__always)
+    public var signature: Signature { NumericOp.signatures[index] }
+
+    private static let signatures: [Signature] = allCases.map(\.computedSignature)
+
     /// The op's type, derived from the opcode ranges the binary format groups by type.
-    public var signature: Signature {
+    private var computedSignature: Signature {
         let r = rawValue
         switch r {
         case 0x45: return Signature(shape: .test, operand: .i32, result: .i32)

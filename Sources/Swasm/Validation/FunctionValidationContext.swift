@@ -3,9 +3,9 @@
 /// spaces with imports first, element and data segment facts, and the function indices a
 /// body may reference with `ref.func` (C.refs).
 ///
-/// Build it once per module and share it: the validator and compiler of each function take
-/// it by value (a few array references, no copying).
-public struct FunctionValidationContext: Sendable {
+/// Build it once per module and share it between the validations and translations of all its
+/// functions. It is a class so that a validator holds one reference, not a dozen arrays.
+public final class FunctionValidationContext: Sendable {
     public let types: [FuncType]
     /// Type index of every function in the function index space, imports first.
     public let functionTypeIndices: [UInt32]
@@ -28,32 +28,14 @@ public struct FunctionValidationContext: Sendable {
 
     public init(module: ModuleSections, features: InstructionReader.Features = []) {
         types = module.types
-        var functionTypes: [UInt32] = []
-        var tables: [TableType] = []
-        var memories: [MemoryType] = []
-        var globals: [GlobalType] = []
-        functionTypes.reserveCapacity(module.imports.count + module.functions.count)
-        for entry in module.imports {
-            switch entry.descriptor {
-            case .function(let typeIndex): functionTypes.append(typeIndex)
-            case .table(let t): tables.append(t)
-            case .memory(let m): memories.append(m)
-            case .global(let g): globals.append(g)
-            case .tag: break
-            }
-        }
-        importedFunctionCount = functionTypes.count
-        functionTypes.append(contentsOf: module.functions)
-        tables.append(contentsOf: module.tables)
-        memories.append(contentsOf: module.memories)
-        globals.append(contentsOf: module.globals.lazy.map(\.type))
-        functionTypeIndices = functionTypes
-        self.tables = tables
-        self.memories = memories
-        self.globals = globals
+        functionTypeIndices = module.functionTypeIndices
+        importedFunctionCount = functionTypeIndices.count - module.functions.count
+        tables = module.allTables
+        memories = module.allMemories
+        globals = module.allGlobalTypes
         elementTypes = module.elements.map(\.type)
         dataCount = module.dataCount
-        declaredFunctionReferences = FunctionValidationContext.referencedFunctions(module)
+        declaredFunctionReferences = ModuleValidator.declaredFunctionReferences(module)
         self.features = features
     }
 
@@ -85,27 +67,6 @@ public struct FunctionValidationContext: Sendable {
         case .value(let t): return ValueTypeList(single: t)
         case .typeIndex(let index): return ValueTypeList(type(at: index)?.results ?? [])
         }
-    }
-
-    /// C.refs, computed from the constant expressions and indices outside function bodies.
-    static func referencedFunctions(_ module: ModuleSections) -> Set<UInt32> {
-        var refs = Set<UInt32>()
-        func scan(_ expr: ConstExpr) {
-            for case .refFunc(let index) in expr.instructions { refs.insert(index) }
-        }
-        for global in module.globals { scan(global.initializer) }
-        for export in module.exports where export.kind == .function { refs.insert(export.index) }
-        for segment in module.elements {
-            if case .active(_, let offset) = segment.mode { scan(offset) }
-            switch segment.items {
-            case .functions(let indices): refs.formUnion(indices)
-            case .expressions(let exprs): exprs.forEach(scan)
-            }
-        }
-        for segment in module.data {
-            if case .active(_, let offset) = segment.mode { scan(offset) }
-        }
-        return refs
     }
 }
 

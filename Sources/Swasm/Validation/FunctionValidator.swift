@@ -71,15 +71,22 @@ public struct FunctionValidator {
     /// Parameters, then declared locals.
     public private(set) var localTypes: [ValueType] = []
 
-    /// The operand stack; nil is the unknown type of the polymorphic stack.
-    var operands: [ValueType?] = []
+    /// `localTypes` in the stack's compact form.
+    var localOperandTypes: [OperandType] = []
+    /// The operand stack: `operands[0..<operandCount]`; the array only grows, so pushes
+    /// mostly overwrite and pops only move `operandCount`.
+    var operands: [OperandType] = []
+    /// Number of values on the operand stack.
+    public internal(set) var operandCount = 0
     /// The control stack, the function's frame first.
     public internal(set) var frames: [ControlFrame] = []
     public internal(set) var operandSlotCount = 0
     /// The frame closed by the last `end` or `else`.
     public internal(set) var closedFrame: ControlFrame?
-    /// The type dropped by the last `drop` or selected by the last `select`.
-    public internal(set) var lastOperandType: ValueType?
+    /// The type dropped by the last `drop` or selected by the last `select` (nil when
+    /// unknown in unreachable code).
+    public var lastOperandType: ValueType? { lastOperand.valueType }
+    var lastOperand = OperandType.unknown
 
     /// Mirrors of the innermost frame's height and reachability (the hot checks of `pop`).
     var frameHeight = 0
@@ -93,7 +100,7 @@ public struct FunctionValidator {
 
     /// Prepares to validate the body of defined function `definedIndex` (an index into
     /// `module.functions` and `module.code`, imports excluded).
-    public init(module: ModuleSections, context: FunctionValidationContext, definedIndex: Int) throws {
+    public init(module: borrowing ModuleSections, context: FunctionValidationContext, definedIndex: Int) throws {
         self.context = context
         try restart(module: module, definedIndex: definedIndex)
     }
@@ -122,13 +129,16 @@ public struct FunctionValidator {
         for run in body.localRuns {
             localTypes.append(contentsOf: repeatElement(run.type, count: Int(run.count)))
         }
-        operands.removeAll(keepingCapacity: true)
-        operands.reserveCapacity(64)
+        localOperandTypes.removeAll(keepingCapacity: true)
+        localOperandTypes.reserveCapacity(localTypes.count)
+        for t in localTypes { localOperandTypes.append(OperandType(t)) }
+        if operands.isEmpty { operands = Array(repeating: .unknown, count: 64) }
+        operandCount = 0
         frames.removeAll(keepingCapacity: true)
         frames.reserveCapacity(16)
         operandSlotCount = 0
         closedFrame = nil
-        lastOperandType = nil
+        lastOperand = .unknown
         frames.append(ControlFrame(kind: .function, blockType: .typeIndex(typeIndex), height: 0,
                                    slotHeight: 0, unreachable: false, offset: offset))
         frameHeight = 0
@@ -137,15 +147,12 @@ public struct FunctionValidator {
 
     // MARK: State for the translator
 
-    /// Number of values on the operand stack.
-    public var operandCount: Int { operands.count }
-
     /// The type of the operand `depth` values below the top (0 = top), or nil when it is
     /// unknown (polymorphic stack in unreachable code) or below the current frame.
     public func operandType(fromTop depth: Int) -> ValueType? {
-        let i = operands.count - 1 - depth
+        let i = operandCount - 1 - depth
         guard depth >= 0, i >= frameHeight else { return nil }
-        return operands[i]
+        return operands[i].valueType
     }
 
     /// Whether the code at this point is unreachable.
@@ -155,11 +162,13 @@ public struct FunctionValidator {
     public var isFinished: Bool { frames.isEmpty }
 
     /// The frame a label index refers to (0 = innermost), or nil for an unknown label.
+    @inline(__always)
     public func frame(atDepth depth: UInt32) -> ControlFrame? {
         Int(depth) < frames.count ? frames[frames.count - 1 - Int(depth)] : nil
     }
 
     /// The types a branch to `frame` carries: a loop's parameters, otherwise its results.
+    @inline(__always)
     public func labelTypes(of frame: ControlFrame) -> ValueTypeList {
         frame.kind == .loop ? context.parameters(of: frame.blockType) : context.results(of: frame.blockType)
     }
@@ -173,71 +182,78 @@ public struct FunctionValidator {
 
     // MARK: Errors
 
-    @inline(never)
+    // The error builders read two fields and call out of line: a method taking the whole
+    // validator would make the optimizer copy `self` at every `throw` site.
+    @inline(__always)
     func invalid(_ message: String) -> SwasmError {
-        .invalid(message, function: functionIndex, offset: offset)
+        FunctionValidator.invalid(message, function: functionIndex, offset: offset)
+    }
+
+    @inline(__always)
+    func typeMismatch() -> SwasmError {
+        FunctionValidator.invalid("type mismatch", function: functionIndex, offset: offset)
     }
 
     @inline(never)
-    func typeMismatch() -> SwasmError { invalid("type mismatch") }
+    static func invalid(_ message: String, function: UInt32, offset: Int) -> SwasmError {
+        .invalid(message, function: function, offset: offset)
+    }
 
     // MARK: Operand stack
 
     @inline(__always)
-    mutating func push(_ type: ValueType) {
-        operands.append(type)
+    mutating func push(_ type: OperandType) {
+        if operandCount < operands.count {
+            operands[operandCount] = type
+        } else {
+            operands.append(type)
+        }
+        operandCount &+= 1
         operandSlotCount &+= type.slotCount
     }
 
+    /// Pops any operand (`.unknown` below the frame of unreachable code).
     @inline(__always)
-    mutating func pushUnknown() {
-        operands.append(nil)
-        operandSlotCount &+= 1
-    }
-
-    /// Pops any operand; nil is the unknown type.
-    @inline(__always)
-    mutating func pop() throws -> ValueType? {
-        if operands.count == frameHeight {
-            if frameUnreachable { return nil }
+    mutating func pop() throws -> OperandType {
+        if operandCount == frameHeight {
+            if frameUnreachable { return .unknown }
             throw typeMismatch()
         }
-        let type = operands.removeLast()
-        operandSlotCount &-= type?.slotCount ?? 1
+        operandCount &-= 1
+        let type = operands[operandCount]
+        operandSlotCount &-= type.slotCount
         return type
     }
 
-    /// Pops an operand of type `expected` (or unknown); returns the actual type.
+    /// Pops an operand of type `expected` (or unknown).
     @inline(__always)
-    @discardableResult
-    mutating func pop(_ expected: ValueType) throws -> ValueType? {
+    mutating func pop(_ expected: OperandType) throws {
         let actual = try pop()
-        if let actual, actual != expected { throw typeMismatch() }
-        return actual
+        if actual != expected && !actual.isUnknown { throw typeMismatch() }
     }
 
     mutating func pop(_ types: ValueTypeList) throws {
         var i = types.count
         while i > 0 {
             i -= 1
-            try pop(types[i])
+            try pop(OperandType(types[i]))
         }
     }
 
     mutating func push(_ types: ValueTypeList) {
-        for t in types { push(t) }
+        for t in types { push(OperandType(t)) }
     }
 
     mutating func pop(_ types: [ValueType]) throws {
         var i = types.count
         while i > 0 {
             i -= 1
-            try pop(types[i])
+            try pop(OperandType(types[i]))
         }
     }
 
     mutating func push(_ types: [ValueType]) {
-        for t in types { push(t) }
+        for t in types { push(OperandType(t)) }
     }
 
     /// Checks that the top of the stack matches `types` without popping (br_table targets);
@@ -245,21 +261,22 @@ public struct FunctionValidator {
     func checkTop(_ types: ValueTypeList) throws {
         let count = types.count
         for k in 0..<count {
-            let i = operands.count - 1 - k
+            let i = operandCount - 1 - k
             if i < frameHeight {
                 if frameUnreachable { return }
                 throw typeMismatch()
             }
-            if let actual = operands[i], actual != types[count - 1 - k] { throw typeMismatch() }
+            let actual = operands[i]
+            if !actual.isUnknown, actual != OperandType(types[count - 1 - k]) { throw typeMismatch() }
         }
     }
 
     // MARK: Control stack
 
     mutating func pushFrame(_ kind: FrameKind, _ blockType: BlockType, parameters: ValueTypeList) {
-        frames.append(ControlFrame(kind: kind, blockType: blockType, height: operands.count,
+        frames.append(ControlFrame(kind: kind, blockType: blockType, height: operandCount,
                                    slotHeight: operandSlotCount, unreachable: false, offset: offset))
-        frameHeight = operands.count
+        frameHeight = operandCount
         frameUnreachable = false
         push(parameters)
     }
@@ -271,7 +288,7 @@ public struct FunctionValidator {
                                        offset: offset)
         }
         try pop(context.results(of: frame.blockType))
-        guard operands.count == frame.height else { throw typeMismatch() }
+        guard operandCount == frame.height else { throw typeMismatch() }
         frames.removeLast()
         if let outer = frames.last {
             frameHeight = outer.height
@@ -285,7 +302,7 @@ public struct FunctionValidator {
 
     /// Marks the rest of the current frame unreachable: its operands become polymorphic.
     mutating func setUnreachable() {
-        operands.removeSubrange(frameHeight...)
+        operandCount = frameHeight
         if let last = frames.indices.last {
             operandSlotCount = frames[last].slotHeight
             frames[last].unreachable = true
@@ -294,6 +311,7 @@ public struct FunctionValidator {
     }
 
     /// The label at `depth`, or "unknown label".
+    @inline(__always)
     func label(_ depth: UInt32) throws -> ControlFrame {
         guard let frame = frame(atDepth: depth) else { throw invalid("unknown label") }
         return frame

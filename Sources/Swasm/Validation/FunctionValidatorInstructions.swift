@@ -14,9 +14,10 @@ extension FunctionValidator {
         switch instruction {
         case .numeric(let op):
             let signature = op.signature
-            try pop(signature.operand)
-            if signature.operandCount == 2 { try pop(signature.operand) }
-            push(signature.result)
+            let operand = OperandType(signature.operand)
+            try pop(operand)
+            if signature.operandCount == 2 { try pop(operand) }
+            push(OperandType(signature.result))
 
         case .i32Const: push(.i32)
         case .i64Const: push(.i64)
@@ -32,21 +33,21 @@ extension FunctionValidator {
             try pop(type)
             push(type)
         case .globalGet(let index):
-            push(try global(index).valueType)
+            push(OperandType(try global(index).valueType))
         case .globalSet(let index):
             let global = try global(index)
             guard global.mutable else { throw invalid("global is immutable") }
-            try pop(global.valueType)
+            try pop(OperandType(global.valueType))
 
         case .load(let op, let memarg):
             let addressType = try memoryAddressType(memarg.memory)
             try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
             try pop(addressType)
-            push(op.valueType)
+            push(OperandType(op.valueType))
         case .store(let op, let memarg):
             let addressType = try memoryAddressType(memarg.memory)
             try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
-            try pop(op.valueType)
+            try pop(OperandType(op.valueType))
             try pop(addressType)
 
         case .block(let blockType):
@@ -87,8 +88,6 @@ extension FunctionValidator {
             try pop(.i32)
             try pop(types)
             push(types)
-        case .brTable(let table):
-            try validateBrTable(table, targets: brTableTargets)
         case .return:
             try pop(functionType.results)
             setUnreachable()
@@ -101,6 +100,30 @@ extension FunctionValidator {
             let type = try calleeType(index)
             try pop(type.params)
             push(type.results)
+        case .drop:
+            lastOperand = try pop()
+        case .select:
+            try pop(OperandType.i32)
+            let first = try pop()
+            let second = try pop()
+            // Untyped select is for numeric and vector operands only.
+            if first.isReference || second.isReference { throw typeMismatch() }
+            if first != second, !first.isUnknown, !second.isUnknown { throw typeMismatch() }
+            let result = first.isUnknown ? second : first
+            lastOperand = result
+            push(result)
+        default:
+            try validateLessCommon(instruction, brTableTargets: brTableTargets)
+        }
+    }
+
+    /// The instructions outside the hot path, kept out of `validate` so that the optimizer
+    /// inlines the stack operations into the frequent cases.
+    @inline(never)
+    private mutating func validateLessCommon(_ instruction: Instruction, brTableTargets: [UInt32]) throws {
+        switch instruction {
+        case .brTable(let table):
+            try validateBrTable(table, targets: brTableTargets)
         case .callIndirect(let typeIndex, let table):
             let type = try indirectCalleeType(typeIndex, table: table)
             try pop(type.params)
@@ -116,35 +139,21 @@ extension FunctionValidator {
             try pop(type.params)
             setUnreachable()
 
-        case .drop:
-            lastOperandType = try pop()
-        case .select:
-            try pop(.i32)
-            let first = try pop()
-            let second = try pop()
-            // Untyped select is for numeric and vector operands only.
-            if case .ref = first { throw typeMismatch() }
-            if case .ref = second { throw typeMismatch() }
-            if let first, let second, first != second { throw typeMismatch() }
-            let result = first ?? second
-            lastOperandType = result
-            if let result { push(result) } else { pushUnknown() }
         case .typedSelect(let type):
             guard let type else { throw invalid("invalid result arity") }
-            try pop(.i32)
-            try pop(type)
-            try pop(type)
-            lastOperandType = type
-            push(type)
+            let operand = OperandType(type)
+            try pop(OperandType.i32)
+            try pop(operand)
+            try pop(operand)
+            lastOperand = operand
+            push(operand)
 
         case .refNull(let heapType):
-            push(.ref(RefType(nullable: true, heapType: heapType)))
+            push(OperandType(.ref(RefType(nullable: true, heapType: heapType))))
         case .refIsNull:
             let operand = try pop()
-            if let operand {
-                guard case .ref = operand else { throw typeMismatch() }
-            }
-            push(.i32)
+            guard operand.isReference || operand.isUnknown else { throw typeMismatch() }
+            push(OperandType.i32)
         case .refFunc(let index):
             guard Int(index) < context.functionTypeIndices.count else {
                 throw invalid("unknown function \(index)")
@@ -152,15 +161,15 @@ extension FunctionValidator {
             guard context.declaredFunctionReferences.contains(index) else {
                 throw invalid("undeclared function reference")
             }
-            push(.funcref)
+            push(OperandType.funcref)
 
         case .tableGet(let index):
             let table = try self.table(index)
             try pop(addressType(table.limits))
-            push(.ref(table.elementType))
+            push(OperandType(.ref(table.elementType)))
         case .tableSet(let index):
             let table = try self.table(index)
-            try pop(.ref(table.elementType))
+            try pop(OperandType(.ref(table.elementType)))
             try pop(addressType(table.limits))
         case .tableSize(let index):
             push(addressType(try table(index).limits))
@@ -168,13 +177,13 @@ extension FunctionValidator {
             let table = try self.table(index)
             let address = addressType(table.limits)
             try pop(address)
-            try pop(.ref(table.elementType))
+            try pop(OperandType(.ref(table.elementType)))
             push(address)
         case .tableFill(let index):
             let table = try self.table(index)
             let address = addressType(table.limits)
             try pop(address)
-            try pop(.ref(table.elementType))
+            try pop(OperandType(.ref(table.elementType)))
             try pop(address)
         case .tableCopy(let destinationIndex, let sourceIndex):
             let destination = try table(destinationIndex)
@@ -220,6 +229,10 @@ extension FunctionValidator {
             try pop(address)
         case .dataDrop(let data):
             try checkDataSegment(data)
+        case .numeric, .i32Const, .i64Const, .f32Const, .f64Const, .localGet, .localSet, .localTee,
+             .globalGet, .globalSet, .load, .store, .block, .loop, .if, .else, .end, .br, .brIf,
+             .return, .unreachable, .nop, .call, .drop, .select:
+            break  // handled by `validate`
         }
     }
 
@@ -242,21 +255,25 @@ extension FunctionValidator {
         setUnreachable()
     }
 
-    private func local(_ index: UInt32) throws -> ValueType {
-        guard Int(index) < localTypes.count else { throw invalid("unknown local \(index)") }
-        return localTypes[Int(index)]
+    @inline(__always)
+    private func local(_ index: UInt32) throws -> OperandType {
+        guard Int(index) < localOperandTypes.count else { throw invalid("unknown local \(index)") }
+        return localOperandTypes[Int(index)]
     }
 
+    @inline(__always)
     private func global(_ index: UInt32) throws -> GlobalType {
         guard Int(index) < context.globals.count else { throw invalid("unknown global \(index)") }
         return context.globals[Int(index)]
     }
 
+    @inline(__always)
     private func table(_ index: UInt32) throws -> TableType {
         guard Int(index) < context.tables.count else { throw invalid("unknown table \(index)") }
         return context.tables[Int(index)]
     }
 
+    @inline(__always)
     private func elementType(_ index: UInt32) throws -> RefType {
         guard Int(index) < context.elementTypes.count else {
             throw invalid("unknown elem segment \(index)")
@@ -264,6 +281,7 @@ extension FunctionValidator {
         return context.elementTypes[Int(index)]
     }
 
+    @inline(__always)
     private func checkDataSegment(_ index: UInt32) throws {
         guard let count = context.dataCount else {
             // A binary-format rule (the section makes single-pass decoding possible).
@@ -273,19 +291,23 @@ extension FunctionValidator {
     }
 
     /// The address type of memory `index` (i64 for memory64), or "unknown memory".
-    private func memoryAddressType(_ index: UInt32) throws -> ValueType {
+    @inline(__always)
+    private func memoryAddressType(_ index: UInt32) throws -> OperandType {
         guard Int(index) < context.memories.count else { throw invalid("unknown memory \(index)") }
         return context.memories[Int(index)].limits.is64 ? .i64 : .i32
     }
 
-    private func addressType(_ limits: Limits) -> ValueType { limits.is64 ? .i64 : .i32 }
+    @inline(__always)
+    private func addressType(_ limits: Limits) -> OperandType { limits.is64 ? .i64 : .i32 }
 
+    @inline(__always)
     private func checkAlignment(_ memarg: MemArg, natural: UInt32) throws {
         guard memarg.alignLog2 <= natural else {
             throw invalid("alignment must not be larger than natural")
         }
     }
 
+    @inline(__always)
     private func checkedParameters(of blockType: BlockType) throws -> ValueTypeList {
         if case .typeIndex(let index) = blockType {
             guard let type = context.type(at: index) else { throw invalid("unknown type \(index)") }
@@ -294,6 +316,7 @@ extension FunctionValidator {
         return ValueTypeList()
     }
 
+    @inline(__always)
     private func calleeType(_ index: UInt32) throws -> FuncType {
         guard Int(index) < context.functionTypeIndices.count else {
             throw invalid("unknown function \(index)")
