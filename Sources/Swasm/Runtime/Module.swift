@@ -6,16 +6,25 @@ import Musl
 import Darwin
 #endif
 
-/// Descriptions of a module's imports and exports, with resolved types.
+/// One import of a module, with its type resolved.
+/// Spec: https://webassembly.github.io/spec/core/syntax/modules.html#imports
 public struct ImportInfo: Sendable {
+    /// The module name the import is looked up under.
     public var module: String
+    /// The field name within that module.
     public var name: String
     public var type: ExternType
 }
+
+/// One export of a module, with its type resolved.
+/// Spec: https://webassembly.github.io/spec/core/syntax/modules.html#exports
 public struct ExportInfo: Sendable {
     public var name: String
     public var type: ExternType
 }
+
+/// The type of an import or export.
+/// Spec: https://webassembly.github.io/spec/core/syntax/types.html#external-types
 public enum ExternType: Sendable, Hashable {
     case function(FuncType)
     case table(TableType)
