@@ -451,4 +451,47 @@ final class ValidatorTests: XCTestCase {
             XCTAssertEqual(offset, 2)
         }
     }
+
+    func testElseState() throws {
+        // (func (result i32) i32.const 0 if (result i32) i32.const 1 else i32.const 2 end)
+        let m = i32Result.module(code: [0x41, 0x00, 0x04, 0x7F, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0B])
+        var validator = try FunctionValidator(module: m, context: FunctionValidationContext(module: m), definedIndex: 0)
+        var reader = InstructionReader(bytes: m.bytes, range: m.code[0].code)
+        for _ in 0..<3 { try validator.validate(try reader.read(), offset: reader.instructionOffset) }
+        XCTAssertEqual(validator.frames.last?.kind, .if)
+        try validator.validate(try reader.read(), offset: reader.instructionOffset)  // else
+        XCTAssertEqual(validator.closedFrame?.kind, .if)
+        XCTAssertEqual(validator.frames.last?.kind, .else)
+        XCTAssertEqual(validator.frames.last?.height, 0)
+        XCTAssertEqual(validator.operandCount, 0)
+        while !reader.isAtEnd { try validator.validate(try reader.read(), offset: reader.instructionOffset) }
+        try validator.finish(offset: reader.offset)
+    }
+
+    func testBrTableNeedsTheReadersTargets() throws {
+        let m = Fixture().module(code: [0x41, 0x00, 0x0E, 0x01, 0x00, 0x00])
+        var validator = try FunctionValidator(module: m, context: FunctionValidationContext(module: m), definedIndex: 0)
+        var reader = InstructionReader(bytes: m.bytes, range: m.code[0].code)
+        try validator.validate(try reader.read(), offset: reader.instructionOffset)
+        let brTable = try reader.read()
+        XCTAssertThrowsError(try validator.validate(brTable, offset: reader.instructionOffset))
+        try validator.validate(brTable, offset: reader.instructionOffset, brTableTargets: reader.brTableTargets)
+        XCTAssertTrue(validator.isUnreachable)
+    }
+
+    func testOperandTypeRoundTrip() {
+        let types: [ValueType] = [
+            .i32, .i64, .f32, .f64, .v128, .funcref, .externref,
+            .ref(RefType(nullable: false, heapType: .func)),
+            .ref(RefType(nullable: true, heapType: .concrete(7))),
+            .ref(RefType(nullable: false, heapType: .concrete(UInt32.max))),
+            .ref(RefType(nullable: true, heapType: .noexn)),
+        ]
+        for t in types { XCTAssertEqual(OperandType(t).valueType, t) }
+        XCTAssertEqual(Set(types.map { OperandType($0) }).count, types.count)
+        XCTAssertNil(OperandType.unknown.valueType)
+        XCTAssertEqual(OperandType(.v128).slotCount, 2)
+        XCTAssertTrue(OperandType(.externref).isReference)
+        XCTAssertFalse(OperandType(.f64).isReference)
+    }
 }
