@@ -70,6 +70,18 @@ final class RuntimeObjectsTests: XCTestCase {
         XCTAssertEqual(memory.object.grow(byPages: 1), 1)
     }
 
+    func testMemoryCanReachFourGiB() throws {
+        let store = Store(engine: engine)
+        let memory = try Memory(store: store, type: MemoryType(limits: Limits(min: 1)))
+        // A host without 4 GiB to commit may refuse, which the spec allows.
+        guard let old = memory.grow(by: 65535) else { return }
+        XCTAssertEqual(old, 1)
+        XCTAssertEqual(memory.byteCount, 1 << 32)
+        try memory.write(offset: (1 << 32) - 1, bytes: [0xAB])
+        XCTAssertEqual(try memory.read(offset: (1 << 32) - 2, count: 2), [0, 0xAB])
+        XCTAssertNil(memory.grow(by: 1))
+    }
+
     func testEngineMemoryLimit() throws {
         var configuration = EngineConfiguration()
         configuration.maxMemoryPages = 4

@@ -70,11 +70,14 @@ extension MemoryInstance {
         return memory
     }
 
+    /// Reserves address space without committing memory. Deliberately without MAP_NORESERVE:
+    /// Linux then charges pages when `grow` makes them writable, so a growth the host cannot
+    /// back fails there (memory.grow returns -1) instead of the process being killed later.
     private static func reserve(bytes: Int) -> UnsafeMutableRawPointer? {
         #if canImport(Darwin)
         let flags = MAP_PRIVATE | MAP_ANON
         #else
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS
         #endif
         guard let p = mmap(nil, bytes, PROT_NONE, flags, -1, 0), p != MAP_FAILED else { return nil }
         return p
