@@ -84,6 +84,8 @@ extension ModuleEncoder {
                 } else if c.takeKeyword("catch_all") {
                     try checkLabel(label)
                     w.byte(0x19)
+                    try parseInstructions(into: &w)
+                    break
                 } else {
                     break
                 }
@@ -181,6 +183,9 @@ extension ModuleEncoder {
                     w.u32(try resolve(tags))
                 } else if c.takeParen("catch_all") {
                     w.byte(0x19)
+                    try parseInstructions(into: &w)
+                    try c.expectRParen()
+                    break
                 } else {
                     break
                 }
@@ -421,6 +426,9 @@ extension ModuleEncoder {
         case .lane:
             opcode.encode(into: &w)
             w.byte(try laneIndex())
+        case .zeroByte:
+            opcode.encode(into: &w)
+            w.byte(0x00)
         case .shuffle:
             opcode.encode(into: &w)
             for _ in 0..<16 { w.byte(try laneIndex()) }

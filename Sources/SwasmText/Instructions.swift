@@ -63,6 +63,8 @@ enum ImmediateKind: Equatable {
     case v128
     /// A lane index byte.
     case lane
+    /// A reserved zero byte (`atomic.fence`).
+    case zeroByte
     /// Sixteen lane index bytes.
     case shuffle
     /// `select (result t)*`.
@@ -328,10 +330,43 @@ enum InstructionTable {
             """),
     ]
 
+    private static func fill(_ pattern: String, _ word: String) -> String {
+        pattern.split(separator: "#", omittingEmptySubsequences: false).joined(separator: word)
+    }
+
+    /// Atomic memory accesses (threads proposal): the 0xFE family, regular enough to generate.
+    private static var atomics: [(String, UInt8?, UInt32, ImmediateKind)] {
+        var list: [(String, UInt8?, UInt32, ImmediateKind)] = [
+            ("memory.atomic.notify", 0xFE, 0x00, .memarg(2)),
+            ("memory.atomic.wait32", 0xFE, 0x01, .memarg(2)),
+            ("memory.atomic.wait64", 0xFE, 0x02, .memarg(3)),
+            ("atomic.fence", 0xFE, 0x03, .zeroByte),
+        ]
+        // Loads, stores and each read-modify-write operator come in the same seven widths.
+        let widths: [(String, UInt8)] = [
+            ("i32.atomic.#", 2), ("i64.atomic.#", 3), ("i32.atomic.#8", 0), ("i32.atomic.#16", 1),
+            ("i64.atomic.#8", 0), ("i64.atomic.#16", 1), ("i64.atomic.#32", 2),
+        ]
+        for (k, (pattern, alignment)) in widths.enumerated() {
+            let narrow = k >= 2
+            list.append((fill(pattern, "load") + (narrow ? "_u" : ""), 0xFE, UInt32(0x10 + k), .memarg(alignment)))
+        }
+        for (k, (pattern, alignment)) in widths.enumerated() {
+            list.append((fill(pattern, "store"), 0xFE, UInt32(0x17 + k), .memarg(alignment)))
+        }
+        for (r, op) in ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].enumerated() {
+            for (k, (pattern, alignment)) in widths.enumerated() {
+                let name = fill(pattern, "rmw") + "." + op + (k >= 2 ? "_u" : "")
+                list.append((name, 0xFE, UInt32(0x1E + 7 * r + k), .memarg(alignment)))
+            }
+        }
+        return list
+    }
+
     /// Mnemonic → instruction, built once.
     static let byName: [String: InstructionInfo] = {
         var table: [String: InstructionInfo] = [:]
-        for (name, prefix, code, immediate) in irregular {
+        for (name, prefix, code, immediate) in irregular + atomics {
             table[name] = InstructionInfo(opcode: Opcode(prefix: prefix, code: code), immediate: immediate)
         }
         for (prefix, first, names) in runs {
