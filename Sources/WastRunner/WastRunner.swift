@@ -35,11 +35,16 @@ public final class WastRunner {
     private let engine: Engine
     private let store: Store
     private let linker = Linker()
-    /// Instances by their `$id` (without `$`); nil marks a module that failed to load, so
-    /// actions on it report that rather than running against an older module.
-    private var namedInstances: [String: Instance?] = [:]
-    /// The most recently defined module; `.some(nil)` after one failed to load.
-    private var current: Instance??
+    /// A defined module: its instance, or why it failed to load, so that actions on it report
+    /// that rather than running against an older module.
+    private enum Defined {
+        case instance(Instance)
+        case failed(String)
+    }
+    /// Modules by their `$id` (without `$`).
+    private var namedModules: [String: Defined] = [:]
+    /// The most recently defined module.
+    private var current: Defined?
     private var result: WastResult
     private var spectestError: Error?
 
@@ -96,10 +101,31 @@ public final class WastRunner {
             fail(line: nil, "script does not parse: \(describe(error))")
             return result
         }
+        if let module = inlineModule(directives, bytes) {
+            defineModule(module, line: 1)
+            return result
+        }
         for directive in directives {
             run(directive)
         }
         return result
+    }
+
+    private static let moduleFieldKeywords: Set<String> = [
+        "type", "import", "func", "table", "memory", "global", "export", "start", "elem", "data",
+    ]
+
+    /// A script may be a bare sequence of module fields, which the reference interpreter runs
+    /// as one module (inline-module.wast); the script parser reports those fields as
+    /// directives it does not know.
+    private func inlineModule(_ directives: [WastDirective], _ bytes: [UInt8]) -> WastModule? {
+        guard !directives.isEmpty else { return nil }
+        for directive in directives {
+            guard case .unsupported(let name) = directive.kind, Self.moduleFieldKeywords.contains(name) else {
+                return nil
+            }
+        }
+        return WastModule(id: nil, source: .text(String(decoding: bytes, as: UTF8.self)))
     }
 
     // MARK: - Directives
@@ -108,13 +134,7 @@ public final class WastRunner {
         let line = directive.line
         switch directive.kind {
         case .module(let module):
-            do {
-                let instance = try instantiate(module)
-                define(module.id, instance)
-            } catch {
-                define(module.id, nil)
-                fail(line: line, "module failed to load: \(describe(error))")
-            }
+            defineModule(module, line: line)
 
         case .moduleDefinition, .moduleInstance:
             fail(line: line, "unsupported: module definitions and instances (Wasm 3.0 scripts)")
@@ -200,6 +220,17 @@ public final class WastRunner {
         }
     }
 
+    private func defineModule(_ module: WastModule, line: Int) {
+        do {
+            let instance = try instantiate(module)
+            define(module.id, .instance(instance))
+        } catch {
+            let reason = describe(error)
+            define(module.id, .failed(reason))
+            fail(line: line, "module failed to load: \(reason)")
+        }
+    }
+
     /// Counts an assertion: `body` returns nil when it held, else why not.
     private func check(line: Int, _ body: () -> String?) {
         if let failure = body() {
@@ -215,20 +246,21 @@ public final class WastRunner {
         result.failures.append("\(location): \(oneLine(message))")
     }
 
-    private func define(_ id: String?, _ instance: Instance?) {
-        current = .some(instance)
-        if let id { namedInstances[id] = .some(instance) }
+    private func define(_ id: String?, _ module: Defined) {
+        current = module
+        if let id { namedModules[id] = module }
     }
 
     private func lookUp(_ id: String?) throws -> Instance {
-        if let id {
-            guard let entry = namedInstances[id] else { throw RunnerError("unknown module $\(id)") }
-            guard let instance = entry else { throw RunnerError("module $\(id) failed to load") }
-            return instance
+        let name = id.map { "module $\($0)" } ?? "the current module"
+        let found = id == nil ? current : namedModules[id ?? ""]
+        guard let entry = found else {
+            throw RunnerError(id == nil ? "no module defined" : "unknown \(name)")
         }
-        guard let entry = current else { throw RunnerError("no module defined") }
-        guard let instance = entry else { throw RunnerError("the current module failed to load") }
-        return instance
+        switch entry {
+        case .instance(let instance): return instance
+        case .failed(let reason): throw RunnerError("\(name) failed to load (\(reason))")
+        }
     }
 
     // MARK: - Modules
