@@ -25,6 +25,16 @@ struct WastCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A missing script is a usage error, reported before anything runs.
+        for file in files {
+            var info = stat()
+            if stat(file, &info) != 0 {
+                throw CLIFailure.error("cannot read \(file): \(String(cString: strerror(errno)))")
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                throw CLIFailure.error("cannot read \(file): Is a directory")
+            }
+        }
         let workers = min(files.count, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let results = ParallelRunner(count: files.count, workers: max(1, workers)) { index in
             WastRunner.runFile(atPath: files[index])
