@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Swasm", targets: ["Swasm"]),
         .library(name: "SwasmText", targets: ["SwasmText"]),
+        .library(name: "SwasmWASI", targets: ["SwasmWASI"]),
         .executable(name: "swasm", targets: ["swasm"]),
     ],
     dependencies: [
@@ -16,17 +17,20 @@ let package = Package(
         .target(name: "Swasm"),
         // The WebAssembly text format (WAT) and script format (WAST), encoded to binary.
         .target(name: "SwasmText"),
+        // WASI preview 1 (wasi_snapshot_preview1) host functions, sandboxed to preopens.
+        .target(name: "SwasmWASI", dependencies: ["Swasm"]),
         // Runs WAST scripts against the engine (used by the CLI and the spec tests).
         .target(name: "WastRunner", dependencies: ["Swasm", "SwasmText"]),
         .executableTarget(
             name: "swasm",
             dependencies: [
-                "Swasm", "SwasmText", "WastRunner",
+                "Swasm", "SwasmText", "SwasmWASI", "WastRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SwasmTests", dependencies: ["Swasm"]),
         .testTarget(name: "SwasmTextTests", dependencies: ["SwasmText"]),
+        .testTarget(name: "SwasmWASITests", dependencies: ["Swasm", "SwasmWASI", "SwasmText"]),
         .testTarget(name: "SpecTests", dependencies: ["Swasm", "SwasmText", "WastRunner"]),
     ],
     swiftLanguageModes: [.v5]
