@@ -22,7 +22,8 @@ enum Execution {
         let stacks = store.execution
         let sp = stacks.slotTop
         let frame = stacks.frameTop
-        guard stacks.nativeEntries < stacks.maxNativeEntries, frame < stacks.framesEnd,
+        if stacks.nativeEntries == 0 { stacks.nativeStack.enterOutermost() }
+        guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom(),
               compiled.frameSlots <= stacks.slotsEnd - sp else {
             throw SwasmError.trap(Trap(.callStackExhausted))
         }

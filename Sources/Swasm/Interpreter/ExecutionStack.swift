@@ -29,11 +29,10 @@ final class ExecutionState {
     /// Next record free for a new entry from the host.
     var frameTop: UnsafeMutablePointer<CallFrame>
 
-    /// Nested host → Wasm entries in progress. Each one recurses on the native stack (host
-    /// closure, `Execution.invoke`, the interpreter loop), so it is bounded separately from
-    /// the Wasm call depth: a secondary thread's native stack may be as small as 512 KiB.
+    /// Host → Wasm entries in progress. A nested one recurses on the native stack (host
+    /// closure, `Execution.invoke`, the interpreter loop), so it also needs native stack room.
     var nativeEntries = 0
-    let maxNativeEntries: Int
+    var nativeStack = NativeStackGuard()
 
     init(configuration: EngineConfiguration) {
         let slotCount = Swift.max(configuration.valueStackSlots, 1024)
@@ -44,13 +43,7 @@ final class ExecutionState {
         frames = .allocate(capacity: frameCount)
         framesEnd = frames + frameCount
         frameTop = frames
-        maxNativeEntries = Swift.min(Swift.max(configuration.maxCallDepth, 1), ExecutionState.nativeEntryLimit)
     }
-
-    /// Nested host entries allowed at once. Measured native stack use per entry (host closure
-    /// → invoke → loop) is a few hundred bytes to 2 KiB in release builds; 100 entries stay far
-    /// below a 512 KiB thread stack even in debug builds.
-    static let nativeEntryLimit = 100
 
     deinit {
         slots.deallocate()

@@ -1,0 +1,33 @@
+// Native stack budget for nested host → Wasm entries.
+//
+// Wasm → Wasm calls never grow the native stack, but every host → Wasm entry runs a new
+// interpreter loop below the host function that called it. How much native stack one such
+// round trip takes depends on the build (about 13 KiB unoptimized, much less optimized) and on
+// the host function, so instead of counting entries the guard measures the native stack used
+// since the outermost entry. The budget is half of the smallest thread stack the engine must
+// support (512 KiB on a secondary thread), leaving the rest to whatever ran before.
+
+struct NativeStackGuard {
+    static let budget: UInt = 256 * 1024
+
+    /// Native stack position at the outermost entry (no entry in progress when 0 entries).
+    private var outermost: UInt = 0
+
+    /// Records the position of an outermost entry.
+    mutating func enterOutermost() {
+        outermost = NativeStackGuard.currentPosition()
+    }
+
+    /// Whether a nested entry still fits in the budget.
+    func hasRoom() -> Bool {
+        let position = NativeStackGuard.currentPosition()
+        // Stacks grow down; a position above the outermost one (another thread) is not nested.
+        return position >= outermost || outermost - position < NativeStackGuard.budget
+    }
+
+    @inline(never)
+    static func currentPosition() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+}
