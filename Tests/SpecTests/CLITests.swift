@@ -179,6 +179,52 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains("unreachable"), outcome.stderr)
     }
 
+    func testFloatAndI64ResultsPrintLikeWasmtime() throws {
+        let wat = """
+            (module
+              (func (export "f64") (param f64) (result f64) local.get 0)
+              (func (export "f32") (param f32) (result f32) local.get 0)
+              (func (export "i64") (param i64) (result i64) local.get 0)
+              (func (export "two") (result i32 i64) i32.const -1 i64.const 2))
+            """
+        let path = try write("values.wat", Array(wat.utf8))
+        let cases: [(String, String, String)] = [
+            ("f64", "1e20", "100000000000000000000"), ("f64", "0.1", "0.1"), ("f64", "1", "1"),
+            ("f64", "-0", "-0"), ("f64", "1.5e-7", "0.00000015"), ("f64", "nan", "NaN"),
+            ("f64", "-inf", "-inf"), ("f32", "3.4028235e38", "340282350000000000000000000000000000000"),
+            ("f32", "0.1", "0.1"), ("i64", "-9223372036854775808", "-9223372036854775808"),
+            ("i64", "0xffffffffffffffff", "-1"),
+        ]
+        for (name, argument, expected) in cases {
+            let outcome = try swasm(["run", path, "--invoke", name, argument])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            XCTAssertEqual(outcome.stdout, expected + "\n", "\(name) \(argument)")
+        }
+        let two = try swasm(["run", path, "--invoke", "two"])
+        XCTAssertEqual(two.stdout, "-1\n2\n", two.stderr)
+    }
+
+    func testRunsStartExport() throws {
+        let path = try write("start.wat", Array(#"(module (func (export "_start")))"#.utf8))
+        let outcome = try swasm(["run", path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "")
+    }
+
+    func testMalformedText() throws {
+        let path = try write("bad.wat", Array("(module (func (result i32) i32.const))".utf8))
+        try assertOneLineError(["validate", path], containing: "bad.wat:1:")
+    }
+
+    func testFibExample() throws {
+        let example = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Examples/fib.wat").path
+        let outcome = try swasm(["run", example, "--invoke", "fib", "20"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "6765\n")
+    }
+
     func testWastSummary() throws {
         let script = """
             (module (func (export "add") (param i32 i32) (result i32)
