@@ -78,9 +78,8 @@ struct InspectCommand: ParsableCommand {
     }
 }
 
-/// Features the module's structure shows. Instructions are not scanned, so features that
-/// appear only as opcodes (sign extension, saturating conversions, bulk memory operations
-/// without passive segments) are not listed.
+/// Wasm 2.0 (and later) proposals the module uses, from its types, imports, segments and
+/// the instructions of its function bodies.
 func featuresUsed(_ s: ModuleSections) -> [String] {
     var features: Set<String> = []
     func note(_ type: ValueType) {
@@ -158,8 +157,55 @@ func featuresUsed(_ s: ModuleSections) -> [String] {
     }
     for body in s.code {
         for run in body.localRuns { note(run.type) }
+        scanInstructions(body, in: s, into: &features, note: note)
     }
     return features.sorted()
+}
+
+private func scanInstructions(
+    _ body: FunctionBody, in s: ModuleSections, into features: inout Set<String>, note: (ValueType) -> Void
+) {
+    var reader = InstructionReader(bytes: s.bytes, range: body.code, features: [.tailCall, .multiMemory])
+    while !reader.isAtEnd {
+        let instruction: Instruction
+        do {
+            instruction = try reader.read()
+        } catch SwasmError.unsupported(let what) {
+            // The reader stops at the first opcode of a proposal it does not decode.
+            features.insert(what.contains("SIMD") ? "simd" : "unsupported: \(what)")
+            return
+        } catch {
+            return
+        }
+        switch instruction {
+        case .numeric(let op):
+            switch op.rawValue {
+            case NumericOp.i32Extend8S.rawValue...NumericOp.i64Extend32S.rawValue:
+                features.insert("sign-extension")
+            case NumericOp.i32TruncSatF32S.rawValue...NumericOp.i64TruncSatF64U.rawValue:
+                features.insert("nontrapping-float-to-int")
+            default: break
+            }
+        case .block(let type), .loop(let type), .if(let type):
+            if case .typeIndex(let index) = type, Int(index) < s.types.count {
+                let t = s.types[Int(index)]
+                if !t.params.isEmpty || t.results.count > 1 { features.insert("multi-value") }
+            }
+            if case .value(let v) = type { note(v) }
+        case .memoryFill, .memoryCopy, .memoryInit, .dataDrop, .tableCopy, .tableInit, .elemDrop:
+            features.insert("bulk-memory")
+        case .refNull, .refIsNull, .refFunc, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .typedSelect:
+            features.insert("reference-types")
+        case .callIndirect(_, let table):
+            if table != 0 { features.insert("reference-types") }
+        case .returnCall, .returnCallIndirect:
+            features.insert("tail-call")
+        case .load(_, let arg), .store(_, let arg):
+            if arg.memory != 0 { features.insert("multi-memory") }
+        default:
+            break
+        }
+    }
 }
 
 extension String {
