@@ -1,0 +1,201 @@
+import Foundation
+import XCTest
+@testable import Swasm
+
+/// Feeds mutated modules (bit flips, byte substitutions, truncations, insertions, deletions,
+/// duplicated chunks) through decode, validation and instantiation. Every input must be
+/// accepted or rejected with a `SwasmError`; a crash or a hang fails the whole test run.
+final class RobustnessTests: XCTestCase {
+    /// SplitMix64: small, fast and deterministic, so a failure reproduces from its seed.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
+    }
+
+    static var sharedDirectory: URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared")
+    }
+
+    /// Real modules produced by compilers, plus small hand-written ones that reach every
+    /// section kind, so mutations hit interesting structure rather than only padding.
+    static func seeds() throws -> [[UInt8]] {
+        var seeds: [[UInt8]] = handWrittenSeeds
+        let fm = FileManager.default
+        var paths: [String] = []
+        let bench = sharedDirectory.appendingPathComponent("bench-c/wasm").path
+        for name in (try? fm.contentsOfDirectory(atPath: bench)) ?? [] where name.hasSuffix(".wasm") {
+            paths.append(bench + "/" + name)
+        }
+        let wasi = sharedDirectory.appendingPathComponent("wasi-testsuite/tests")
+        if let e = fm.enumerator(atPath: wasi.path) {
+            for case let rel as String in e where rel.hasSuffix(".wasm") {
+                paths.append(wasi.path + "/" + rel)
+            }
+        }
+        for path in paths.sorted() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // Large modules would make ten thousand rounds slow without reaching new code.
+            if data.count <= 96 * 1024 { seeds.append([UInt8](data)) }
+        }
+        return seeds
+    }
+
+    static let handWrittenSeeds: [[UInt8]] = [
+        // (module (type (func (param i32) (result i32))) (func (type 0) local.get 0 i32.const 1 i32.add)
+        //   (memory 1 2) (table 2 funcref) (global (mut i32) (i32.const 7))
+        //   (export "f" (func 0)) (elem (i32.const 0) 0) (data (i32.const 8) "hi"))
+        [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+         0x01, 0x06, 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F,
+         0x03, 0x02, 0x01, 0x00,
+         0x04, 0x04, 0x01, 0x70, 0x00, 0x02,
+         0x05, 0x04, 0x01, 0x01, 0x01, 0x02,
+         0x06, 0x06, 0x01, 0x7F, 0x01, 0x41, 0x07, 0x0B,
+         0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+         0x09, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00,
+         0x0A, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B,
+         0x0B, 0x08, 0x01, 0x00, 0x41, 0x08, 0x0B, 0x02, 0x68, 0x69],
+        // A loop with a branch table and a call_indirect through a 5-byte table index.
+        [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+         0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F,
+         0x03, 0x02, 0x01, 0x00,
+         0x04, 0x04, 0x01, 0x70, 0x00, 0x01,
+         0x0A, 0x1A, 0x01, 0x18, 0x01, 0x01, 0x7F,
+         0x02, 0x40, 0x03, 0x40, 0x20, 0x00, 0x0E, 0x01, 0x00, 0x01, 0x0B, 0x0B,
+         0x41, 0x00, 0x11, 0x00, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B],
+    ]
+
+    /// Byte ranges of the seed's function bodies: mutations there keep the section structure
+    /// intact, so they reach the instruction reader and validator instead of stopping early.
+    static func bodyRanges(_ seed: [UInt8]) -> [Range<Int>] {
+        guard let sections = try? ModuleDecoder.decode(seed) else { return [] }
+        return sections.code.map(\.code).filter { !$0.isEmpty }
+    }
+
+    func mutate(_ seed: [UInt8], bodies: [Range<Int>], _ rng: inout Random) -> [UInt8] {
+        var bytes = seed
+        if !bodies.isEmpty && rng.below(2) == 0 {
+            // Structure-preserving: overwrite one to three bytes inside one body.
+            let body = bodies[rng.below(bodies.count)]
+            for _ in 0..<(1 + rng.below(3)) {
+                let i = body.lowerBound + rng.below(body.count)
+                bytes[i] = rng.below(2) == 0 ? bytes[i] ^ (UInt8(1) << UInt8(rng.below(8))) : UInt8(truncatingIfNeeded: rng.next())
+            }
+            return bytes
+        }
+        let rounds = 1 + rng.below(3)
+        for _ in 0..<rounds {
+            if bytes.isEmpty { bytes = [0] }
+            switch rng.below(7) {
+            case 0:  // flip one bit
+                let i = rng.below(bytes.count)
+                bytes[i] ^= UInt8(1) << UInt8(rng.below(8))
+            case 1:  // substitute an interesting byte
+                let interesting: [UInt8] = [0x00, 0x01, 0x7F, 0x80, 0xFF, 0x0B, 0x40, 0x41, 0x10, 0x11]
+                bytes[rng.below(bytes.count)] = interesting[rng.below(interesting.count)]
+            case 2:  // truncate
+                bytes.removeLast(rng.below(bytes.count))
+            case 3:  // insert random bytes
+                let at = rng.below(bytes.count + 1)
+                let n = 1 + rng.below(8)
+                bytes.insert(contentsOf: (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: at)
+            case 4:  // delete a run
+                let at = rng.below(bytes.count)
+                bytes.removeSubrange(at..<min(bytes.count, at + 1 + rng.below(8)))
+            case 5:  // duplicate a chunk elsewhere
+                let from = rng.below(bytes.count)
+                let chunk = Array(bytes[from..<min(bytes.count, from + 1 + rng.below(16))])
+                bytes.insert(contentsOf: chunk, at: rng.below(bytes.count + 1))
+            default:  // random byte
+                bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+            }
+        }
+        return bytes
+    }
+
+    /// Defines every import of `module` with a value of the right type, so that mutated
+    /// modules get as far as instantiation.
+    func linker(for module: Module, store: Store) -> Linker {
+        let linker = Linker()
+        for imp in module.imports {
+            switch imp.type {
+            case .function(let type):
+                linker.defineFunction(store: store, module: imp.module, name: imp.name, type: type) { _, _ in
+                    throw SwasmError.trap(Trap(.host("host function called by mutated module")))
+                }
+            case .memory(let type):
+                if let m = try? Memory(store: store, type: type) { linker.define(module: imp.module, name: imp.name, .memory(m)) }
+            case .table(let type):
+                if let t = try? Table(store: store, type: type, initial: .null(type.elementType.heapType)) {
+                    linker.define(module: imp.module, name: imp.name, .table(t))
+                }
+            case .global(let type):
+                let value: Value
+                switch type.valueType {
+                case .i32: value = .i32(0)
+                case .i64: value = .i64(0)
+                case .f32: value = .f32(0)
+                case .f64: value = .f64(0)
+                case .v128: value = .v128(0, 0)
+                case .ref(let r): value = .ref(.null(r.heapType))
+                }
+                if let g = try? Global(store: store, type: type, value: value) {
+                    linker.define(module: imp.module, name: imp.name, .global(g))
+                }
+            }
+        }
+        return linker
+    }
+
+    func testMutatedModulesNeverCrash() throws {
+        let seeds = try Self.seeds()
+        let bodies = seeds.map(Self.bodyRanges)
+        XCTAssertGreaterThan(seeds.count, 10, "seed modules not found under \(Self.sharedDirectory.path)")
+        var configuration = EngineConfiguration()
+        configuration.compilation = .eager
+        let engine = Engine(configuration: configuration)
+        var rng = Random(state: 0x5357_4153_4D21)
+        var counts: [String: Int] = [:]
+        let iterations = 10_000
+        for _ in 0..<iterations {
+            let pick = rng.below(seeds.count)
+            let bytes = mutate(seeds[pick], bodies: bodies[pick], &rng)
+            do {
+                let module = try Module(engine: engine, bytes: bytes)
+                // A start function may loop forever; until the engine has a fuel limit,
+                // mutated modules with a start function stop after validation.
+                if module.sections.start != nil {
+                    counts["validated, has start", default: 0] += 1
+                    continue
+                }
+                let store = Store(engine: engine)
+                _ = try linker(for: module, store: store).instantiate(store: store, module: module)
+                counts["instantiated", default: 0] += 1
+            } catch let error as SwasmError {
+                switch error {
+                case .malformed: counts["malformed", default: 0] += 1
+                case .invalid: counts["invalid", default: 0] += 1
+                case .unlinkable: counts["unlinkable", default: 0] += 1
+                case .trap: counts["trap", default: 0] += 1
+                case .unsupported: counts["unsupported", default: 0] += 1
+                case .exit, .limit: counts["other", default: 0] += 1
+                }
+            } catch {
+                XCTFail("mutated module raised a non-Swasm error: \(error)")
+            }
+        }
+        print("robustness: \(iterations) mutated modules:",
+              counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        XCTAssertEqual(counts.values.reduce(0, +), iterations)
+        // Mutations must not all be rejected at the magic number: the decoder is exercised.
+        XCTAssertGreaterThan((counts["invalid"] ?? 0) + (counts["instantiated"] ?? 0) + (counts["trap"] ?? 0) + (counts["validated, has start"] ?? 0), 100)
+    }
+}
