@@ -104,11 +104,37 @@ struct RunCommand: ParsableCommand {
     private func runFailure(_ error: Error, file: String) -> CLIFailure {
         switch error {
         case SwasmError.trap(let trap):
-            return CLIFailure(message: "Error: \(trap.description)", exitCode: 134)
+            return CLIFailure(message: "Error: " + describeTrap(trap), exitCode: 134)
         case SwasmError.exit(let code):
             return CLIFailure(message: "", exitCode: code)
         default:
             return CLIFailure.error("\(file): \(describe(error))")
         }
     }
+}
+
+/// A trap's message and Wasm backtrace, innermost frame first. Deep recursion (a stack
+/// overflow) would print thousands of frames, so the middle is elided.
+func describeTrap(_ trap: Trap, maxFrames: Int = 40) -> String {
+    var lines = ["wasm trap: \(trap.reason)"]
+    let frames = trap.backtrace
+    if !frames.isEmpty {
+        lines.append("wasm backtrace:")
+        func line(_ i: Int) -> String {
+            let frame = frames[i]
+            let name = frame.functionName ?? "<wasm function \(frame.functionIndex)>"
+            let module = frame.moduleName.map { "\($0)!" } ?? ""
+            return "  \(String(i).leftPadded(to: 4)): \(module)\(name)"
+        }
+        if frames.count <= maxFrames {
+            lines += frames.indices.map(line)
+        } else {
+            let head = maxFrames - maxFrames / 4
+            let tail = maxFrames / 4
+            lines += (0..<head).map(line)
+            lines.append("        ... \(frames.count - head - tail) more frames ...")
+            lines += (frames.count - tail..<frames.count).map(line)
+        }
+    }
+    return lines.joined(separator: "\n")
 }
