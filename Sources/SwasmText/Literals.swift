@@ -300,8 +300,20 @@ private func decimalToFloat(digits: [UInt8], exponent: Int, format: FloatFormat)
     var first = 0
     while first < digits.count && digits[first] == 0 { first += 1 }
     if first == digits.count { return 0 }
+    var digits = digits
     var last = digits.count
     var exponent = exponent
+    // No midpoint between two doubles needs more than 767 significant digits, so a longer
+    // literal can be cut, keeping only whether the cut part was nonzero as one more digit.
+    // This keeps conversion time bounded for absurdly long literals.
+    let maxDigits = 800
+    if last - first > maxDigits + 1 {
+        let cut = first + maxDigits
+        let sticky = digits[cut..<last].contains { $0 != 0 }
+        exponent += last - cut - 1
+        digits[cut] = sticky ? 1 : 0
+        last = cut + 1
+    }
     while digits[last - 1] == 0 {
         last -= 1
         exponent += 1

@@ -392,7 +392,7 @@ final class ModuleEncoder {
             if c.peek.kind == .id {
                 let idToken = c.peek
                 guard allowNames else { throw c.unexpected() }
-                let name = try c.takeId()!
+                let name = try c.idName(c.advance())
                 s.params.append(try parseValType())
                 s.paramNames.append((name, idToken))
             } else {

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 import SwasmText
@@ -83,5 +84,59 @@ final class ErrorTests: XCTestCase {
         XCTAssertNoThrow(try WAT.encode("(memory 1) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0))))", options: .wasm3))
         XCTAssertThrowsError(try WAT.encode("(memory 1) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0))))"))
         XCTAssertNoThrow(try WAT.encode("(memory i64 1) (func (drop (i32.load offset=0x1_0000_0000 (i64.const 0))))"))
+    }
+}
+
+/// Pathological input fails with an error rather than exhausting the stack.
+final class RobustnessTests: XCTestCase {
+    /// Runs `body` on a thread with a small stack, as a host's worker thread might have.
+    private func onSmallStack(_ body: @escaping () -> Void) {
+        let done = expectation(description: "finished")
+        let thread = Thread {
+            body()
+            done.fulfill()
+        }
+        thread.stackSize = 512 * 1024
+        thread.start()
+        wait(for: [done], timeout: 60)
+    }
+
+    func testDeepNestingEncodesOnASmallStack() {
+        let depth = 100_000
+        let folded = String(repeating: "(block ", count: depth - 1) + "(nop" + String(repeating: ")", count: depth)
+        let plain = String(repeating: "block ", count: depth) + String(repeating: "end ", count: depth)
+        onSmallStack {
+            for source in ["(func \(folded))", "(func \(plain))"] {
+                do {
+                    _ = try WAT.encode(source)
+                } catch {
+                    XCTFail("\(error)")
+                }
+            }
+        }
+    }
+
+    func testDeepUnclosedNestingIsAnError() {
+        let depth = 100_000
+        let folded = String(repeating: "(block ", count: depth) + String(repeating: ")", count: depth - 1)
+        let plain = String(repeating: "block ", count: depth) + String(repeating: "end ", count: depth - 1)
+        onSmallStack {
+            XCTAssertNil(try? WAT.encode("(func \(folded))"))
+            XCTAssertNil(try? WAT.encode("(func \(plain))"))
+        }
+    }
+
+    func testHugeLiteralsAreBounded() throws {
+        let digits = String(repeating: "1", count: 200_000)
+        XCTAssertNoThrow(try WAT.encode("(func (f64.const 0.\(digits)) drop (f32.const 0x\(digits)p-800000) drop)"))
+        XCTAssertNoThrow(try WAT.encode("(func (f64.const 1e-99999999999999999999) drop)"))
+    }
+
+    func testTruncatedInputsThrow() throws {
+        let source = #"(module (type $t (func (param i32))) (memory 1) (data (i32.const 0) "x") (func $f (type $t) (block (result i32) (i32.load offset=4 (local.get 0)))) (export "f" (func $f)))"#
+        let bytes = Array(source.utf8)
+        for end in 0..<bytes.count {
+            _ = try? WAT.encode(bytes: Array(bytes[0..<end]))
+        }
     }
 }
