@@ -1,0 +1,56 @@
+#!/bin/sh
+# Rebuild Benchmarks/workloads/wasm/ and expected.txt (the committed files are the reference
+# builds; Benchmarks/run never rebuilds them).
+#   wasm/NAME.wasm             WASI command, MVP instructions (+ bulk memory for memops);
+#                              prints "checksum N"
+#   wasm/NAME.bare.wasm        no libc, no imports; exports run() -> i64 (the checksum)
+#   wasm/B.small.bare.wasm     bench-c's B with less work, for callgrind (see SMALL below)
+# Every checksum in expected.txt comes from a native gcc build of the same source.
+# Needs: apt-get install -y wasi-libc libclang-rt-16-dev-wasm32 gcc; bench-c in ../shared.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+benchc=${BENCH_C:-$here/../../../shared/bench-c}
+CLANG=${WASI_CLANG:-/opt/swift/usr/bin/clang}
+out=$here/wasm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+
+bare() {  # bare SRC OUT EXTRA-FLAGS...
+  src=$1; dst=$2; shift 2
+  "$CLANG" --target=wasm32 -mcpu=mvp -O2 -DBARE -nostdlib -Wl,--no-entry -Wl,--strip-debug \
+    "$@" "$src" -o "$dst"
+}
+native_checksum() {  # native_checksum SRC INCLUDE-DIR
+  gcc -O2 -I"$2" "$1" -o "$tmp/native" -lm
+  "$tmp/native" | sed -n 's/^checksum //p'
+}
+
+{
+  echo "# NAME  checksum: the WASI build prints 'checksum N' with no argument; the bare build's"
+  echo "# run() returns the same 64 bits as an i64 (engines print it signed). From native gcc -O2."
+  for name in interp strings memops ackermann; do
+    src=$here/src/$name.c
+    extra=
+    [ "$name" = memops ] && extra=-mbulk-memory
+    "$benchc/wasi-cc" -mcpu=mvp $extra -O2 -Wl,--strip-debug -I"$here/src" "$src" -o "$out/$name.wasm"
+    bare "$src" "$out/$name.bare.wasm" -I"$here/src" $extra
+    printf '%-22s checksum %s\n' "$name" "$(native_checksum "$src" "$here/src")"
+  done
+  # Reduced-work copies of bench-c's programs: the same code with smaller constants, so that
+  # Swasm runs each in well under a second and callgrind in well under a minute.
+  for spec in \
+    "fib|s/BENCH_ENTRY(kernel, 40)/BENCH_ENTRY(kernel, 30)/;s/20000000u/2000000u/" \
+    "sieve|s/BENCH_ENTRY(kernel, 10)/BENCH_ENTRY(kernel, 1)/;s/collatz_max(1000000u)/collatz_max(100000u)/" \
+    "hashsort|s/BENCH_ENTRY(kernel, 22)/BENCH_ENTRY(kernel, 17)/" \
+    "nbody|s/BENCH_ENTRY(kernel, 8000000)/BENCH_ENTRY(kernel, 200000)/;s/r < 3; r++/r < 1; r++/"
+  do
+    name=${spec%%|*}
+    sed "${spec#*|}" "$benchc/$name.c" > "$tmp/$name.c"
+    if cmp -s "$tmp/$name.c" "$benchc/$name.c"; then echo "build.sh: $name: reduction did not apply" >&2; exit 1; fi
+    bare "$tmp/$name.c" "$out/$name.small.bare.wasm" -I"$benchc"
+    printf '%-22s checksum %s\n' "$name.small" "$(native_checksum "$tmp/$name.c" "$benchc")"
+  done
+} > "$here/expected.txt.new"
+mv "$here/expected.txt.new" "$here/expected.txt"
+cat "$here/expected.txt"
