@@ -341,7 +341,7 @@ private struct ScriptParser {
         return nil
     }
 
-    private mutating func parseExpected() throws -> WastExpected {
+    private mutating func parseExpected(nested: Bool = false) throws -> WastExpected {
         try c.expectLParen()
         let keyword = c.advance()
         let expected: WastExpected
@@ -373,8 +373,10 @@ private struct ScriptParser {
         case "ref.array": expected = .ref(.array)
         case "ref.exn": expected = .ref(.exn)
         case "either":
+            // Alternatives do not nest in practice; refusing to lets recursion stay shallow.
+            guard !nested else { throw c.error("nested either", at: keyword) }
             var alternatives: [WastExpected] = []
-            while c.peek.kind == .lparen { alternatives.append(try parseExpected()) }
+            while c.peek.kind == .lparen { alternatives.append(try parseExpected(nested: true)) }
             expected = .either(alternatives)
         default:
             throw c.error("unexpected token \(c.text(keyword)): expected a result", at: keyword)
