@@ -4,8 +4,12 @@
 /// treats it as a *malformed* module. `line` and `column` are 1-based and count UTF-8 bytes
 /// within the source that was handed to the parser.
 public struct TextError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// 1-based line of the offending token.
     public var line: Int
+    /// 1-based column, in UTF-8 bytes.
     public var column: Int
+    /// What is wrong, in the spec interpreter's words where it has them ("unknown operator",
+    /// "constant out of range", "mismatching label", ...).
     public var message: String
 
     public init(line: Int, column: Int, message: String) {

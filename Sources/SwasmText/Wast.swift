@@ -8,6 +8,7 @@ public enum WAST {
         try parse(bytes: Array(source.utf8))
     }
 
+    /// Parses a script given as UTF-8 bytes; see ``parse(_:)``.
     public static func parse(bytes: [UInt8]) throws -> [WastDirective] {
         var parser = ScriptParser(c: TokenCursor(bytes: bytes, tokens: try Lexer.tokenize(bytes)))
         return try parser.parseScript()
@@ -18,6 +19,7 @@ public enum WAST {
 public struct WastDirective: Sendable {
     /// 1-based line of the directive's opening parenthesis.
     public var line: Int
+    /// What the directive asks for.
     public var kind: Kind
 
     public enum Kind: Sendable {
@@ -44,6 +46,7 @@ public struct WastDirective: Sendable {
     }
 }
 
+/// What `assert_trap` runs: an action, or a module whose instantiation (start function) traps.
 public enum WastActionOrModule: Sendable {
     case action(WastAction)
     case module(WastModule)
@@ -53,6 +56,7 @@ public enum WastActionOrModule: Sendable {
 public struct WastModule: Sendable {
     /// The module's `$id`, without the `$`.
     public var id: String?
+    /// How the module was written.
     public var source: Source
 
     public enum Source: Sendable {
@@ -78,6 +82,8 @@ public struct WastModule: Sendable {
     }
 }
 
+/// An action on a module instance; `moduleId` names a module (without `$`), or is nil for the
+/// most recently instantiated one.
 public enum WastAction: Sendable, Equatable {
     /// `(invoke $module? "name" arg*)`.
     case invoke(moduleId: String?, name: String, args: [WastValue])
