@@ -10,7 +10,7 @@ import SwasmText
 ///   scripts (e.g. the proposals) and prints the failures;
 /// - `SWASM_TEXT_FUZZ=<iterations>` mutates the spec suite's text modules (deleting, repeating
 ///   and swapping byte ranges) and encodes them: any crash is a bug, errors are expected.
-final class MalformedReportTests: XCTestCase {
+final class DeveloperReportTests: XCTestCase {
     func testFuzzMutatedModules() throws {
         guard let count = ProcessInfo.processInfo.environment["SWASM_TEXT_FUZZ"].flatMap(Int.init) else { return }
         var sources: [[UInt8]] = []
