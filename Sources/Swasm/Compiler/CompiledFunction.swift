@@ -80,6 +80,43 @@ extension CompiledFunction {
         return lines.joined(separator: "\n")
     }
 
+    /// Consistency check for tests: every instruction decodes and every branch (including
+    /// br_table entries) lands on an instruction start. Returns the problems found.
+    func verifyStructure() -> [String] {
+        let words = code
+        var starts = Set<Int>()
+        var branches: [(from: Int, to: Int)] = []
+        var pc = 0
+        while pc < words.count {
+            starts.insert(pc)
+            let w0 = words[pc]
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else {
+                return ["bad opcode \(w0 & 0xFFFF) at \(pc)"]
+            }
+            let (_, length) = CompiledFunction.describeInstruction(words, at: pc)
+            func offset(_ field: UInt64) -> Int { pc + Int(Int32(truncatingIfNeeded: field)) }
+            let raw = op.rawValue
+            switch op {
+            case .br: branches.append((pc, offset(w0 >> 32)))
+            case .brIfNez, .brIfEqz, .brIfI64Nez, .brIfI64Eqz: branches.append((pc, offset(words[pc + 1])))
+            case .brTable:
+                let count = Int(UInt32(truncatingIfNeeded: words[pc + 1]))
+                for i in 0...count { branches.append((pc, offset(words[pc + 2 + i]))) }
+            default:
+                if raw >= IROpcode.brIfI32Eq.rawValue && raw < IROpcode.unreachable.rawValue {
+                    branches.append((pc, offset(words[pc + 1] >> 32)))
+                }
+            }
+            pc += Swift.max(length, 1)
+        }
+        var problems: [String] = []
+        if pc != words.count { problems.append("last instruction overruns the code") }
+        for branch in branches where !starts.contains(branch.to) {
+            problems.append("branch at \(branch.from) to \(branch.to), not an instruction start")
+        }
+        return problems
+    }
+
     static func describeInstruction(_ words: UnsafeBufferPointer<UInt64>, at pc: Int) -> (String, Int) {
         let w0 = words[pc]
         guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else {
@@ -152,6 +189,12 @@ extension CompiledFunction {
             return ("\(name) [\(s(a)) + \(hi(word(1)))], \(s(lo(word(1))))", 2)
         case .memoryGrow:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+        case .store8Imm, .store16Imm, .store32Imm, .store64Imm:
+            return ("\(name) [\(s(a)) + \(hi(word(1)))], \(imm(lo(word(1))))", 2)
+        case .f32AddImm, .f32SubImm, .f32MulImm, .f32DivImm:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), #\(Float(bitPattern: hi(word(1))))", 2)
+        case .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), #\(Double(bitPattern: word(2)))", 3)
         case .tableGet:
             return ("\(name) \(s(a)), table \(hi(word(1)))[\(s(lo(word(1))))]", 2)
         case .tableSet:
@@ -159,6 +202,12 @@ extension CompiledFunction {
         case .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill, .tableCopy, .tableInit:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))) (\(lo(word(2))), \(hi(word(2))))", 3)
         default:
+            if raw >= IROpcode.i32LoadIndexed.rawValue && raw <= IROpcode.i64Load32UIndexed.rawValue {
+                return ("\(name) \(s(a)), [\(s(lo(word(1)))) + \(s(hi(word(1)))) + \(lo(word(2)))]", 3)
+            }
+            if raw >= IROpcode.i32StoreIndexed.rawValue && raw <= IROpcode.i64Store32Indexed.rawValue {
+                return ("\(name) [\(s(a)) + \(s(lo(word(1)))) + \(lo(word(2)))], \(s(hi(word(1))))", 3)
+            }
             let length = op.fixedWordCount
             return ("\(name) \(a)", length)
         }

@@ -63,8 +63,9 @@ struct Translator {
         var start: Int
         /// Operand depth whose home slot it wrote (in its header operand).
         var depth: Int
-        /// Set for integer comparisons and eqz: the operands, so a following branch can fuse.
-        var comparison: NumericOp?
+        /// Set for integer binary ops and eqz: the op and its operand slots (or immediate), so
+        /// a following branch, load, store or select can fuse with it.
+        var numeric: NumericOp?
         var lhs: Int = 0
         var rhs: UInt64 = 0
         var rhsIsImmediate = false
@@ -316,7 +317,8 @@ struct Translator {
             let start = emit(.br, 0)
             return Patch(instruction: start, word: start, high: true)
         }
-        if condition.kind == .stack, let last = producer, last.depth == depth, let comparison = last.comparison {
+        if condition.kind == .stack, let last = producer, last.depth == depth, let comparison = last.numeric,
+           comparison == .i32Eqz || comparison == .i64Eqz || comparison.signature.shape == .compare {
             // The comparison's result is consumed only by this branch: branch on its operands.
             var fused: (op: IROpcode, rhsInHigh: Bool)?
             switch comparison {
@@ -342,6 +344,17 @@ struct Translator {
         let start = emit(negate ? .brIfEqz : .brIfNez, slot(of: condition, depth: depth))
         emitPair(0, 0)
         return Patch(instruction: start, word: start + 1, high: false)
+    }
+
+    /// The last instruction, if it computed the operand at `depth` with `op` (and nothing
+    /// else reads that result): removes it so its operands can feed a fused instruction.
+    mutating func takeProducer(_ op: NumericOp, depth: Int, immediate: Bool = false) -> Producer? {
+        guard let last = producer, last.depth == depth, last.numeric == op, last.rhsIsImmediate == immediate else {
+            return nil
+        }
+        code.removeSubrange(last.start...)
+        producer = nil
+        return last
     }
 
     mutating func markUnreachable() {

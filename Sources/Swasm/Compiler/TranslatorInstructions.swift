@@ -129,19 +129,9 @@ extension Translator {
 
         // MARK: Memory
         case .load(let op, let memarg):
-            let offset = try memoryOffset(memarg)
-            let address = try pop()
-            let addressSlot = slot(of: address, depth: operands.count)
-            let start = emit(IROpcode(rawValue: IROpcode.i32Load.rawValue + UInt16(op.rawValue - LoadOp.i32Load.rawValue)) ?? .unreachable,
-                             pushResult())
-            emitPair(addressSlot, Int(offset))
-            producer = Producer(start: start, depth: operands.count - 1)
+            try translateLoad(op, offset: memoryOffset(memarg))
         case .store(let op, let memarg):
-            let offset = try memoryOffset(memarg)
-            let (address, value) = try popSlots2()
-            emit(IROpcode(rawValue: IROpcode.i32Store.rawValue + UInt16(op.rawValue - StoreOp.i32Store.rawValue)) ?? .unreachable,
-                 address)
-            emitPair(value, Int(offset))
+            try translateStore(op, offset: memoryOffset(memarg))
         case .memorySize(let memory):
             let start = emit(.memorySize, pushResult())
             emitPair(Int(memory), 0)
@@ -350,16 +340,25 @@ extension Translator {
 
     mutating func translateSelect() throws {
         let condition = try pop()
-        let second = try pop()
-        let first = try pop()
+        var second = try pop()
+        var first = try pop()
         let depth = operands.count
         if condition.kind == .constant, first.kind != .stack, second.kind != .stack {
             push(UInt32(truncatingIfNeeded: condition.value) != 0 ? first : second)
             return
         }
-        let a = slot(of: first, depth: depth)
-        let b = slot(of: second, depth: depth + 1)
-        let c = slot(of: condition, depth: depth + 2)
+        var firstDepth = depth, secondDepth = depth + 1
+        let c: Int
+        if condition.kind == .stack, let eqz = takeProducer(.i32Eqz, depth: depth + 2) {
+            // select(a, b, x == 0) is select(b, a, x).
+            c = eqz.lhs
+            swap(&first, &second)
+            swap(&firstDepth, &secondDepth)
+        } else {
+            c = slot(of: condition, depth: depth + 2)
+        }
+        let a = slot(of: first, depth: firstDepth)
+        let b = slot(of: second, depth: secondDepth)
         let start = emit(.select, pushResult())
         emitPair(a, b)
         emitPair(c, 0)
@@ -376,7 +375,7 @@ extension Translator {
         emitPair(source, 0)
         var result = Producer(start: start, depth: depth)
         if op == .i32Eqz || op == .i64Eqz {
-            result.comparison = op
+            result.numeric = op
             result.lhs = source
         }
         producer = result
@@ -417,33 +416,83 @@ extension Translator {
             let left = slot(of: lhs, depth: lhsDepth)
             let start = emit(immediateOp, pushResult())
             emitPair(left, Int(immediate))
-            var result = Producer(start: start, depth: depth)
-            if isCompare {
-                result.comparison = op
-                result.lhs = left
-                result.rhs = UInt64(immediate)
-                result.rhsIsImmediate = true
+            producer = Producer(start: start, depth: depth, numeric: op, lhs: left, rhs: UInt64(immediate),
+                                rhsIsImmediate: true)
+            return
+        }
+        if rhs.kind == .constant, let immediateOp = IROpcode.floatImmediate(op) {
+            let left = slot(of: lhs, depth: lhsDepth)
+            let start = emit(immediateOp, pushResult())
+            if op.signature.operand == .f32 {
+                emitPair(left, Int(truncatingIfNeeded: rhs.value))
+            } else {
+                emitPair(left, 0)
+                emitWord(rhs.value)
             }
-            producer = result
+            producer = Producer(start: start, depth: depth)
             return
         }
         let left = slot(of: lhs, depth: lhsDepth)
         let right = slot(of: rhs, depth: rhsDepth)
         let start = emit(IROpcode.register(op), pushResult())
         emitPair(left, right)
-        var result = Producer(start: start, depth: depth)
-        if isCompare && isInteger {
-            result.comparison = op
-            result.lhs = left
-            result.rhs = UInt64(right)
-        }
-        producer = result
+        producer = Producer(start: start, depth: depth, numeric: isInteger ? op : nil, lhs: left, rhs: UInt64(right))
     }
 
     /// The 32-bit immediate field for constant `bits` as the right operand of `op`, or nil
     /// when it does not fit (i64 immediates are sign-extended from 32 bits).
     func immediateField(_ bits: UInt64, _ op: NumericOp) -> UInt32? {
         if op.signature.operand == .i32 { return UInt32(truncatingIfNeeded: bits) }
+        let value = Int64(bitPattern: bits)
+        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
+        return UInt32(bitPattern: Int32(value))
+    }
+
+    // MARK: Memory
+
+    mutating func translateLoad(_ op: LoadOp, offset: UInt32) throws {
+        let address = try pop()
+        let depth = operands.count
+        if address.kind == .stack, let add = takeProducer(.i32Add, depth: depth) {
+            let start = emit(IROpcode.load(op, indexed: true), pushResult())
+            emitPair(add.lhs, Int(add.rhs))
+            emitWord(UInt64(offset))
+            producer = Producer(start: start, depth: depth)
+            return
+        }
+        let addressSlot = slot(of: address, depth: depth)
+        let start = emit(IROpcode.load(op, indexed: false), pushResult())
+        emitPair(addressSlot, Int(offset))
+        producer = Producer(start: start, depth: depth)
+    }
+
+    mutating func translateStore(_ op: StoreOp, offset: UInt32) throws {
+        let value = try pop()
+        let address = try pop()
+        let depth = operands.count
+        // The address's i32.add is the last instruction only if the value needed no code; a
+        // local value needs no slot of its own either, so fusing cannot clobber the add's inputs.
+        if address.kind == .stack, value.kind == .local, let add = takeProducer(.i32Add, depth: depth) {
+            emit(IROpcode.store(op, indexed: true), add.lhs)
+            emitPair(Int(add.rhs), Int(value.value))
+            emitWord(UInt64(offset))
+            return
+        }
+        let addressSlot = slot(of: address, depth: depth)
+        if value.kind == .constant, let immediate = storeImmediate(value.value, op) {
+            emit(IROpcode.storeImmediate(op), addressSlot)
+            emitPair(Int(immediate), Int(offset))
+            return
+        }
+        let valueSlot = slot(of: value, depth: depth + 1)
+        emit(IROpcode.store(op, indexed: false), addressSlot)
+        emitPair(valueSlot, Int(offset))
+    }
+
+    /// The 32-bit immediate of a constant stored by `op`, or nil when it does not fit (the
+    /// 64-bit store sign-extends it).
+    func storeImmediate(_ bits: UInt64, _ op: StoreOp) -> UInt32? {
+        guard op.byteWidth == 8 else { return UInt32(truncatingIfNeeded: bits) }
         let value = Int64(bitPattern: bits)
         guard value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
         return UInt32(bitPattern: Int32(value))

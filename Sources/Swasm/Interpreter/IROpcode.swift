@@ -138,6 +138,25 @@ enum IROpcode: UInt16, CaseIterable {
     case elemDrop
     /// [op|d][functionIndex]
     case refFunc
+
+    // MARK: Fused memory forms
+    /// Stores of a constant: [op|addr][imm32|offset32]; the 64-bit form sign-extends imm32.
+    case store8Imm, store16Imm, store32Imm, store64Imm
+    /// Loads from `x + y` computed by an `i32.add` (wrapping, as Wasm does) plus the offset:
+    /// [op|d][x|y][offset32]. Same order as the plain loads.
+    case i32LoadIndexed, i64LoadIndexed, f32LoadIndexed, f64LoadIndexed
+    case i32Load8SIndexed, i32Load8UIndexed, i32Load16SIndexed, i32Load16UIndexed
+    case i64Load8SIndexed, i64Load8UIndexed, i64Load16SIndexed, i64Load16UIndexed
+    case i64Load32SIndexed, i64Load32UIndexed
+    /// Stores to `x + y` (wrapping) plus the offset: [op|x][y|value][offset32].
+    case i32StoreIndexed, i64StoreIndexed, f32StoreIndexed, f64StoreIndexed
+    case i32Store8Indexed, i32Store16Indexed, i64Store8Indexed, i64Store16Indexed, i64Store32Indexed
+
+    // MARK: Float immediates
+    /// [op|d][a|bits32]
+    case f32AddImm, f32SubImm, f32MulImm, f32DivImm
+    /// [op|d][a|0][bits64]
+    case f64AddImm, f64SubImm, f64MulImm, f64DivImm
 }
 
 extension IROpcode {
@@ -160,10 +179,14 @@ extension IROpcode {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
         case .const: return .wide
         case .select, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
-             .tableCopy, .tableInit:
+             .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
             return .twoPairs
         case .brTable: return .table
-        default: return .pair
+        default:
+            if rawValue >= IROpcode.i32LoadIndexed.rawValue && rawValue <= IROpcode.i64Store32Indexed.rawValue {
+                return .twoPairs
+            }
+            return .pair
         }
     }
 
@@ -216,6 +239,41 @@ extension IROpcode {
             return nil
         }
         return IROpcode(rawValue: base + UInt16(offset))
+    }
+
+    /// Float binary ops with an immediate right operand.
+    static func floatImmediate(_ op: NumericOp) -> IROpcode? {
+        switch op {
+        case .f32Add: return .f32AddImm
+        case .f32Sub: return .f32SubImm
+        case .f32Mul: return .f32MulImm
+        case .f32Div: return .f32DivImm
+        case .f64Add: return .f64AddImm
+        case .f64Sub: return .f64SubImm
+        case .f64Mul: return .f64MulImm
+        case .f64Div: return .f64DivImm
+        default: return nil
+        }
+    }
+
+    static func load(_ op: LoadOp, indexed: Bool) -> IROpcode {
+        let base = indexed ? IROpcode.i32LoadIndexed.rawValue : IROpcode.i32Load.rawValue
+        return IROpcode(rawValue: base + UInt16(op.rawValue - LoadOp.i32Load.rawValue)) ?? .unreachable
+    }
+
+    static func store(_ op: StoreOp, indexed: Bool) -> IROpcode {
+        let base = indexed ? IROpcode.i32StoreIndexed.rawValue : IROpcode.i32Store.rawValue
+        return IROpcode(rawValue: base + UInt16(op.rawValue - StoreOp.i32Store.rawValue)) ?? .unreachable
+    }
+
+    /// The store-immediate form for a store op (by access width).
+    static func storeImmediate(_ op: StoreOp) -> IROpcode {
+        switch op.byteWidth {
+        case 1: return .store8Imm
+        case 2: return .store16Imm
+        case 4: return .store32Imm
+        default: return .store64Imm
+        }
     }
 
     /// Text-format-like name for the disassembler.

@@ -31,6 +31,9 @@ enum Interpreter {
         loop: while true {
             let w0 = pc.pointee
             let a = high(w0)
+            #if SWASM_PROFILE_OPCODES
+            OpcodeProfile.record(UInt16(truncatingIfNeeded: w0))
+            #endif
             switch unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) {
 
             // MARK: i32 / i64 comparisons
@@ -625,6 +628,87 @@ enum Interpreter {
             case .elemDrop:
                 elemDrop(instance.takeUnretainedValue(), a)
                 pc += 1
+
+            // MARK: fused memory forms
+            case .store8Imm:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt8(truncatingIfNeeded: w), at: ea); pc += 2
+            case .store16Imm:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt16(truncatingIfNeeded: w), at: ea); pc += 2
+            case .store32Imm:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt32(truncatingIfNeeded: w), at: ea); pc += 2
+            case .store64Imm:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), highU32(w), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(lowI64(w), at: ea); pc += 2
+            case .i32LoadIndexed, .f32LoadIndexed:
+                guard let ea = indexedAddress(sp, pc, 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, memBase.load(at: ea, as: UInt32.self)); pc += 3
+            case .i64LoadIndexed, .f64LoadIndexed:
+                guard let ea = indexedAddress(sp, pc, 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, memBase.load(at: ea, as: UInt64.self)); pc += 3
+            case .i32Load8SIndexed:
+                guard let ea = indexedAddress(sp, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(bitPattern: Int32(memBase.load(at: ea, as: Int8.self)))); pc += 3
+            case .i32Load8UIndexed:
+                guard let ea = indexedAddress(sp, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(memBase.load(at: ea, as: UInt8.self))); pc += 3
+            case .i32Load16SIndexed:
+                guard let ea = indexedAddress(sp, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(bitPattern: Int32(memBase.load(at: ea, as: Int16.self)))); pc += 3
+            case .i32Load16UIndexed:
+                guard let ea = indexedAddress(sp, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt32(memBase.load(at: ea, as: UInt16.self))); pc += 3
+            case .i64Load8SIndexed:
+                guard let ea = indexedAddress(sp, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int8.self)))); pc += 3
+            case .i64Load8UIndexed:
+                guard let ea = indexedAddress(sp, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt8.self))); pc += 3
+            case .i64Load16SIndexed:
+                guard let ea = indexedAddress(sp, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int16.self)))); pc += 3
+            case .i64Load16UIndexed:
+                guard let ea = indexedAddress(sp, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt16.self))); pc += 3
+            case .i64Load32SIndexed:
+                guard let ea = indexedAddress(sp, pc, 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(bitPattern: Int64(memBase.load(at: ea, as: Int32.self)))); pc += 3
+            case .i64Load32UIndexed:
+                guard let ea = indexedAddress(sp, pc, 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, UInt64(memBase.load(at: ea, as: UInt32.self))); pc += 3
+            case .i32StoreIndexed, .f32StoreIndexed, .i64Store32Indexed:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(sp.u32(high(w)), at: ea); pc += 3
+            case .i64StoreIndexed, .f64StoreIndexed:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(sp.u64(high(w)), at: ea); pc += 3
+            case .i32Store8Indexed, .i64Store8Indexed:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt8(truncatingIfNeeded: sp[high(w)]), at: ea); pc += 3
+            case .i32Store16Indexed, .i64Store16Indexed:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt16(truncatingIfNeeded: sp[high(w)]), at: ea); pc += 3
+
+            // MARK: float immediates
+            case .f32AddImm: let w = pc[1]; sp.set(a, N.f32Add(sp.f32(low(w)), Float(bitPattern: highU32(w)))); pc += 2
+            case .f32SubImm: let w = pc[1]; sp.set(a, N.f32Sub(sp.f32(low(w)), Float(bitPattern: highU32(w)))); pc += 2
+            case .f32MulImm: let w = pc[1]; sp.set(a, N.f32Mul(sp.f32(low(w)), Float(bitPattern: highU32(w)))); pc += 2
+            case .f32DivImm: let w = pc[1]; sp.set(a, N.f32Div(sp.f32(low(w)), Float(bitPattern: highU32(w)))); pc += 2
+            case .f64AddImm: sp.set(a, N.f64Add(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
+            case .f64SubImm: sp.set(a, N.f64Sub(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
+            case .f64MulImm: sp.set(a, N.f64Mul(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
+            case .f64DivImm: sp.set(a, N.f64Div(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
+
             case .refFunc:
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
                 pc += 2

@@ -93,6 +93,13 @@ typealias Slots = UnsafeMutablePointer<UInt64>
     return ea &+ width <= size ? Int(truncatingIfNeeded: ea) : nil
 }
 
+/// The effective address of an indexed access: [op|d][x|y][offset32], where x + y wraps as
+/// the `i32.add` it replaces did.
+@inline(__always) func indexedAddress(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ width: UInt64, _ size: UInt64) -> Int? {
+    let w = pc[1]
+    return effectiveAddress(sp.u32(low(w)) &+ sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), width, size)
+}
+
 extension UnsafeMutableRawPointer {
     @inline(__always) func load<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
         T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
