@@ -19,8 +19,8 @@ extension WASI {
         _ operation: (Int32, UnsafePointer<iovec>, Int32) -> Int
     ) throws {
         _ = try memory.region(result, 4)
-        let vectors = try memory.ioVectors(pointer, count)
-        let used = Int32(min(vectors.count, Self.maxIOVectors))
+        let vectors = try memory.ioVectors(pointer, count, limit: Self.maxIOVectors)
+        let used = Int32(vectors.count)
         var transferred: Int
         repeat {
             transferred = vectors.withUnsafeBufferPointer { buffer -> Int in

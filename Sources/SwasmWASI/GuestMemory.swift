@@ -83,17 +83,28 @@ struct GuestMemory {
     }
 
     /// The buffers of an `iovec`/`ciovec` array (`count` records of pointer and length),
-    /// each checked to lie inside memory, ready to hand to `readv`/`writev`.
-    func ioVectors(_ pointer: UInt32, _ count: UInt32) throws -> [iovec] {
+    /// each checked to lie inside memory, ready to hand to `readv`/`writev`. Only the first
+    /// `limit` records are used (a short read or write, which the ABI allows), so a guest
+    /// cannot make the host allocate in proportion to a huge count.
+    func ioVectors(_ pointer: UInt32, _ count: UInt32, limit: Int = 1024) throws -> [iovec] {
+        let used = min(Int(count), limit)
         let table = try region(UInt64(pointer), UInt64(count) * UInt64(Layout.iovecSize))
         var vectors: [iovec] = []
-        vectors.reserveCapacity(Int(count))
-        for i in 0..<Int(count) {
+        vectors.reserveCapacity(used)
+        for i in 0..<used {
             let base = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
             let length = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self))
             let buffer = try region(base, length)
             vectors.append(iovec(iov_base: buffer.baseAddress, iov_len: buffer.count))
         }
         return vectors
+    }
+
+    /// A path argument: `nametoolong` past `Sandbox.maxPathLength` bytes, checked before
+    /// anything is copied.
+    func path(_ pointer: UInt32, _ length: UInt32) throws -> [UInt8] {
+        let bytes = try region(pointer, length)
+        guard bytes.count <= Sandbox.maxPathLength else { throw WASIErrno.nametoolong }
+        return Array(bytes)
     }
 }

@@ -23,7 +23,7 @@ extension WASI {
         guard openFlags <= UInt32(OpenFlags.all), fdFlags <= UInt32(FDFlags.all) else { throw WASIErrno.inval }
         let oflags = UInt16(openFlags)
         let fdflags = UInt16(fdFlags)
-        let path = try memory.load(pathPointer, pathLength)
+        let path = try memory.path(pathPointer, pathLength)
         _ = try memory.region(result, 4)
 
         let requested = WASIRights(rawValue: rawRights)
@@ -92,7 +92,7 @@ extension WASI {
 
     func pathCreateDirectory(fd: UInt32, path: UInt32, length: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathCreateDirectory, mutating: true)
-        try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: false) { target in
+        try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target in
             guard target.withName({ mkdirat(target.directory, $0, 0o777) }) == 0 else { throw WASIErrno.current }
         }
     }
@@ -101,7 +101,7 @@ extension WASI {
         let directory = try descriptors.directory(fd, requiring: .pathFilestatGet)
         let follow = lookupFlags & LookupFlags.symlinkFollow != 0
         var info = stat()
-        try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: follow) { target in
+        try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: follow) { target in
             guard target.withName({ fstatat(target.directory, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
                 throw WASIErrno.current
             }
@@ -116,7 +116,7 @@ extension WASI {
         let directory = try descriptors.directory(fd, requiring: .pathFilestatSetTimes, mutating: true)
         let times = try fileTimes(accessTime, modificationTime, flags)
         let follow = lookupFlags & LookupFlags.symlinkFollow != 0
-        try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: follow) { target in
+        try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: follow) { target in
             guard target.withName({ utimensat(target.directory, $0, times, AT_SYMLINK_NOFOLLOW) }) == 0 else {
                 throw WASIErrno.current
             }
@@ -131,8 +131,8 @@ extension WASI {
     ) throws {
         let source = try descriptors.directory(oldFD, requiring: .pathLinkSource, mutating: true)
         let destination = try descriptors.directory(newFD, requiring: .pathLinkTarget, mutating: true)
-        let oldName = try memory.load(oldPath, oldLength)
-        let newName = try memory.load(newPath, newLength)
+        let oldName = try memory.path(oldPath, oldLength)
+        let newName = try memory.path(newPath, newLength)
         let follow = oldFlags & LookupFlags.symlinkFollow != 0
         try Sandbox.resolve(oldName, from: source.host, followFinal: follow) { old in
             try Sandbox.resolve(newName, from: destination.host, followFinal: false) { new in
@@ -149,7 +149,7 @@ extension WASI {
         let directory = try descriptors.directory(fd, requiring: .pathReadlink)
         let output = try memory.region(buffer, bufferLength)
         _ = try memory.region(result, 4)
-        let count = try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: false) { target -> Int in
+        let count = try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target -> Int in
             var contents = [CChar](repeating: 0, count: Sandbox.maxPathLength + 1)
             let count = target.withName { readlinkat(target.directory, $0, &contents, contents.count) }
             guard count >= 0 else { throw WASIErrno.current }
@@ -162,7 +162,7 @@ extension WASI {
 
     func pathRemoveDirectory(fd: UInt32, path: UInt32, length: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathRemoveDirectory, mutating: true)
-        try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: false) { target in
+        try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target in
             guard target.withName({ unlinkat(target.directory, $0, AT_REMOVEDIR) }) == 0 else { throw WASIErrno.current }
         }
     }
@@ -172,8 +172,8 @@ extension WASI {
     ) throws {
         let source = try descriptors.directory(fd, requiring: .pathRenameSource, mutating: true)
         let destination = try descriptors.directory(newFD, requiring: .pathRenameTarget, mutating: true)
-        let oldName = try memory.load(oldPath, oldLength)
-        let newName = try memory.load(newPath, newLength)
+        let oldName = try memory.path(oldPath, oldLength)
+        let newName = try memory.path(newPath, newLength)
         try Sandbox.resolve(oldName, from: source.host, followFinal: false) { old in
             try Sandbox.resolve(newName, from: destination.host, followFinal: false) { new in
                 let status = old.withName { oldC in new.withName { newC in renameat(old.directory, oldC, new.directory, newC) } }
@@ -186,11 +186,11 @@ extension WASI {
     /// follow it, and it would point a host program that does at the host's own tree.
     func pathSymlink(oldPath: UInt32, oldLength: UInt32, fd: UInt32, newPath: UInt32, newLength: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathSymlink, mutating: true)
-        let contents = try memory.load(oldPath, oldLength)
+        let contents = try memory.path(oldPath, oldLength)
         try Sandbox.validate(contents)
         if contents.isEmpty { throw WASIErrno.noent }
         if contents[0] == 0x2F { throw WASIErrno.perm }
-        try Sandbox.resolve(try memory.load(newPath, newLength), from: directory.host, followFinal: false) { target in
+        try Sandbox.resolve(try memory.path(newPath, newLength), from: directory.host, followFinal: false) { target in
             let status = Sandbox.withCString(contents) { link in target.withName { symlinkat(link, target.directory, $0) } }
             guard status == 0 else { throw WASIErrno.current }
         }
@@ -198,7 +198,7 @@ extension WASI {
 
     func pathUnlinkFile(fd: UInt32, path: UInt32, length: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathUnlinkFile, mutating: true)
-        try Sandbox.resolve(try memory.load(path, length), from: directory.host, followFinal: false) { target in
+        try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target in
             guard target.withName({ unlinkat(target.directory, $0, 0) }) == 0 else { throw WASIErrno.current }
         }
     }

@@ -44,7 +44,7 @@ extension WASI {
         guard flags & ~3 == 0 else { throw WASIErrno.inval }
         _ = try memory.region(result, 4)
         _ = try memory.region(resultFlags, 2)
-        var buffers = try memory.ioVectors(vectors, count)
+        var buffers = try memory.ioVectors(vectors, count, limit: Self.maxIOVectors)
         var hostFlags: Int32 = 0
         if flags & 1 != 0 { hostFlags |= Int32(MSG_PEEK) }
         if flags & 2 != 0 { hostFlags |= Int32(MSG_WAITALL) }
@@ -53,7 +53,7 @@ extension WASI {
         try buffers.withUnsafeMutableBufferPointer { list in
             var message = msghdr()
             message.msg_iov = list.baseAddress
-            message.msg_iovlen = min(list.count, Self.maxIOVectors)
+            message.msg_iovlen = list.count
             repeat {
                 received = recvmsg(descriptor.host, &message, hostFlags)
             } while received < 0 && errno == EINTR
@@ -68,12 +68,12 @@ extension WASI {
         let descriptor = try socket(fd, requiring: .fdWrite)
         guard flags == 0 else { throw WASIErrno.inval }
         _ = try memory.region(result, 4)
-        var buffers = try memory.ioVectors(vectors, count)
+        var buffers = try memory.ioVectors(vectors, count, limit: Self.maxIOVectors)
         var sent = 0
         try buffers.withUnsafeMutableBufferPointer { list in
             var message = msghdr()
             message.msg_iov = list.baseAddress
-            message.msg_iovlen = min(list.count, Self.maxIOVectors)
+            message.msg_iovlen = list.count
             repeat {
                 sent = sendmsg(descriptor.host, &message, Int32(MSG_NOSIGNAL))
             } while sent < 0 && errno == EINTR
