@@ -61,7 +61,8 @@ struct Lexer {
             case UInt8(ascii: ";"):
                 if i + 1 < n && bytes[i + 1] == UInt8(ascii: ";") {
                     i += 2
-                    while i < n && bytes[i] != 0x0A { i += 1 }
+                    // A line comment ends at a line feed or a lone carriage return.
+                    while i < n && bytes[i] != 0x0A && bytes[i] != 0x0D { i += 1 }
                 } else {
                     let end = try scanTokenRun(from: i)
                     if annotationDepth == 0 {

@@ -28,6 +28,7 @@ final class LexerTests: XCTestCase {
 
     func testCommentsAndWhitespace() throws {
         XCTAssertEqual(try texts("a;;line comment\nb"), ["a", "b"])
+        XCTAssertEqual(try texts("a;;ends at a lone carriage return\rb"), ["a", "b"])
         XCTAssertEqual(try texts("a(;block;)b"), ["a", "b"])
         XCTAssertEqual(try texts("a (; outer (; nested ;) still ;) b"), ["a", "b"])
         XCTAssertEqual(try texts("(;;) (;;;) (;)))));) x"), ["x"])
