@@ -109,7 +109,11 @@ public final class WASI {
     static func describe(host: Int32, inherited: Bool) -> Descriptor {
         var info = stat()
         let type: WASIFileType = fstat(host, &info) == 0 ? WASIFileType(mode: info.st_mode, descriptor: host) : .unknown
-        let rights: WASIRights = type == .directory ? [.fdFilestatGet] : type.applicableRights
+        var rights: WASIRights = type == .directory ? [.fdFilestatGet] : type.applicableRights
+        // wasi-libc's isatty() means "a character device that cannot seek"; giving other
+        // character devices (such as /dev/null) seek rights keeps the guest's answer equal
+        // to the host's.
+        if type == .characterDevice && isatty(host) == 0 { rights = .regularFile }
         return Descriptor(host: host, type: type, rights: rights, inheriting: [], flags: hostFlags(host))
     }
 
@@ -167,6 +171,11 @@ public final class WASI {
         } catch SwasmError.exit(let code) {
             return code
         }
+    }
+
+    /// Whether `module` imports anything from `wasi_snapshot_preview1` (a WASI program).
+    public static func isImported(by module: Module) -> Bool {
+        module.imports.contains { $0.module == moduleName }
     }
 
     /// The names of all functions `define(in:store:)` provides.

@@ -158,6 +158,8 @@ final class WASIFunctionTests: XCTestCase {
                 (call $proc_exit (i32.const 7))
                 unreachable))
             """))
+        XCTAssertTrue(WASI.isImported(by: module))
+        XCTAssertFalse(WASI.isImported(by: try Module(engine: engine, bytes: WAT.encode("(module)"))))
         let wasi = try WASI(configuration: WASIConfiguration(stdin: .null, stdout: .null))
         let store = Store(engine: engine)
         let linker = Linker()
@@ -282,5 +284,13 @@ final class WASIFunctionTests: XCTestCase {
         let rights = try u64(memory, 72)
         XCTAssertNotEqual(rights & 0x40, 0, "fd_write")
         XCTAssertEqual(rights & 0x24, 0, "a pipe cannot seek or tell")
+        // /dev/null is a character device but not a terminal: it keeps seek and tell, so
+        // wasi-libc's isatty() says no.
+        let null = try call("""
+            (module \(Self.imports)
+              (func (export "run") (result i32) (call $fd_fdstat_get (i32.const 0) (i32.const 64))))
+            """)
+        XCTAssertEqual(try null.memory?.read(offset: 64, count: 1), [2], "character device")
+        XCTAssertEqual(try u64(null.memory, 72) & 0x24, 0x24)
     }
 }
