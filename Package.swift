@@ -15,8 +15,9 @@ let package = Package(
     targets: [
         // The engine: decoder, validator, compiler, interpreter, runtime. No dependencies.
         .target(name: "Swasm"),
-        // The WebAssembly text format (WAT) and script format (WAST), encoded to binary.
-        .target(name: "SwasmText"),
+        // The WebAssembly text format (WAT) and script format (WAST), encoded to binary;
+        // it also lets embedders load `.wat` modules into the engine.
+        .target(name: "SwasmText", dependencies: ["Swasm"]),
         // WASI preview 1 (wasi_snapshot_preview1) host functions, sandboxed to preopens.
         .target(name: "SwasmWASI", dependencies: ["Swasm"]),
         // Runs WAST scripts against the engine (used by the CLI and the spec tests).
@@ -27,6 +28,13 @@ let package = Package(
                 "Swasm", "SwasmText", "SwasmWASI", "WastRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // An application that loads untrusted plugins and survives their misbehaviour.
+        .executableTarget(
+            name: "PluginHost",
+            dependencies: ["Swasm", "SwasmText", "SwasmWASI"],
+            path: "Examples/PluginHost",
+            exclude: ["plugins", "README.md"]
         ),
         .testTarget(name: "SwasmTests", dependencies: ["Swasm"]),
         .testTarget(name: "SwasmTextTests", dependencies: ["SwasmText"]),
