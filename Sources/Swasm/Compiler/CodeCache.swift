@@ -24,7 +24,24 @@ final class CodeCache {
         compiled = Array(repeating: nil, count: count)
     }
 
-    deinit { entries.deallocate() }
+    /// The module's engine-wide type ids, copied once into memory the interpreter can index
+    /// without Swift array checks.
+    private var typeIDTable: UnsafeMutablePointer<Int>?
+
+    deinit {
+        entries.deallocate()
+        typeIDTable?.deallocate()
+    }
+
+    /// `typeIDs` (the module's canonical type ids) as a stable buffer.
+    func canonicalTypeIDs(_ typeIDs: [Int]) -> UnsafePointer<Int> {
+        if let table = typeIDTable { return UnsafePointer(table) }
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(typeIDs.count, 1))
+        table.initialize(repeating: -2, count: Swift.max(typeIDs.count, 1))
+        for (i, id) in typeIDs.enumerated() { table[i] = id }
+        typeIDTable = table
+        return UnsafePointer(table)
+    }
 
     /// Number of functions defined by the module.
     var count: Int { compiled.count }

@@ -14,6 +14,18 @@ struct CallFrame {
     var instance: Unmanaged<InstanceState>
 }
 
+/// A function of the store as a call needs it. Pointers are unretained: the store keeps its
+/// functions (and through them their instances and compiled code) for its whole life.
+struct ResolvedFunction {
+    /// Compiled code (header pointer); nil for a host function.
+    var code: UnsafePointer<UInt64>?
+    var instance: Unmanaged<InstanceState>?
+    /// Engine-wide type id; -1 while unresolved.
+    var typeID: Int
+
+    static let unresolved = ResolvedFunction(code: nil, instance: nil, typeID: -1)
+}
+
 /// Per-store execution resources: the value stack (frames of 64-bit slots) and the call-frame
 /// stack, both preallocated, shared by nested host → Wasm entries so that the depth limit
 /// covers all of them.
@@ -34,9 +46,15 @@ final class ExecutionState {
     var nativeEntries = 0
     var nativeStack = NativeStackGuard()
 
+    /// Functions of the store resolved for calls through tables and imports, by address.
+    private var resolved: UnsafeMutablePointer<ResolvedFunction>
+    private var resolvedCount = 0
+
     init(configuration: EngineConfiguration) {
+        resolved = .allocate(capacity: 1)
         let slotCount = Swift.max(configuration.valueStackSlots, 1024)
-        slots = .allocate(capacity: slotCount)
+        // Slack past the end: `zeroLocals` stores four slots without checking the frame size.
+        slots = .allocate(capacity: slotCount + ExecutionState.slack)
         slotsEnd = slots + slotCount
         slotTop = slots
         let frameCount = Swift.max(configuration.maxCallDepth, 1) + 1
@@ -45,7 +63,48 @@ final class ExecutionState {
         frameTop = frames
     }
 
+    static let slack = 8
+
+    /// The cached resolution of function `address` (type id -1 when not resolved yet).
+    @inline(__always)
+    func resolvedFunction(_ address: Int) -> ResolvedFunction {
+        address >= 0 && address < resolvedCount ? resolved[address] : .unresolved
+    }
+
+    /// Resolves function `address` of `store` (translating Wasm code on first use) into the
+    /// cache. Errors: a translation error, or a trap for an address outside the store.
+    @inline(never)
+    func resolve(address: Int, store: Store) -> Error? {
+        guard let function = store.function(at: FunctionAddress(rawValue: address)) else {
+            return SwasmError.trap(Trap(.undefinedElement))
+        }
+        if address >= resolvedCount {
+            let count = Swift.max(store.functions.count, address + 1)
+            let grown = UnsafeMutablePointer<ResolvedFunction>.allocate(capacity: count)
+            grown.initialize(from: resolved, count: resolvedCount)
+            (grown + resolvedCount).initialize(repeating: .unresolved, count: count - resolvedCount)
+            resolved.deallocate()
+            resolved = grown
+            resolvedCount = count
+        }
+        switch function.kind {
+        case .wasm(let instance, let definedIndex):
+            do {
+                let compiled = try instance.module.code.function(definedIndex)
+                resolved[address] = ResolvedFunction(code: UnsafePointer(compiled.header),
+                                                     instance: Unmanaged.passUnretained(instance),
+                                                     typeID: function.typeID)
+            } catch {
+                return error
+            }
+        case .host:
+            resolved[address] = ResolvedFunction(code: nil, instance: nil, typeID: function.typeID)
+        }
+        return nil
+    }
+
     deinit {
+        resolved.deallocate()
         slots.deallocate()
         frames.deallocate()
     }

@@ -401,54 +401,67 @@ enum Interpreter {
                 }
                 fp += 1
                 fp.initialize(to: CallFrame(returnPC: pc + 2, sp: sp, function: fn, instance: instance))
-                var i = target.parameterSlots
-                let locals = target.localSlots
-                while i < locals { newSP[i] = 0; i += 1 }
+                zeroLocals(newSP, target)
                 sp = newSP
                 fn = target
                 pc = target.codeStart
             case .callImport, .callIndirect:
-                // Calls through the instance's imports or a table: resolve the callee, then
-                // enter it like `call` (switching instance) or run a host function.
-                let callee: FunctionInstance
-                if unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callImport {
-                    callee = instance.takeUnretainedValue().functions[low(pc[1])]
+                // Calls through the instance's imports or a table: find the callee's store
+                // address, then enter it like `call` (switching instance) or call the host.
+                let address: Int
+                let returnPC: UnsafePointer<UInt64>
+                let indirect = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callIndirect
+                if !indirect {
+                    address = instance._withUnsafeGuaranteedRef { $0.functions[low(pc[1])].address.rawValue }
+                    returnPC = pc + 2
                 } else {
-                    switch indirectCallee(pc, sp, instance.takeUnretainedValue(), store) {
-                    case .success(let f): callee = f
-                    case .failure(let reason): trap = reason; break loop
+                    let w = pc[1]
+                    let index = Int(sp.u32(low(pc[2])))
+                    let reference: UInt64
+                    if high(w) == 0, let table = context.table0 {
+                        guard let element = table._withUnsafeGuaranteedRef({ t in
+                            index < t.elements.count ? t.elements[index] : nil
+                        }) else { trap = .undefinedElement; break loop }
+                        reference = element
+                    } else {
+                        switch tableGet(instance.takeUnretainedValue(), table: high(w), index: UInt32(index)) {
+                        case .success(let element): reference = element
+                        case .failure: trap = .undefinedElement; break loop
+                        }
                     }
+                    guard reference != RefEncoding.null else { trap = .uninitializedElement; break loop }
+                    address = Int(truncatingIfNeeded: reference &- 1)
+                    returnPC = pc + 3
                 }
-                let returnPC = pc + (unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callImport ? 2 : 3)
+                var resolved = stacks.resolvedFunction(address)
+                if resolved.typeID < 0 {
+                    if let error = stacks.resolve(address: address, store: store) { failure = error; break loop }
+                    resolved = stacks.resolvedFunction(address)
+                }
+                if indirect && resolved.typeID != context.typeIDs[low(pc[1])] {
+                    trap = .indirectCallTypeMismatch; break loop
+                }
                 let newSP = sp + a
-                switch callee.kind {
-                case .wasm(let calleeInstance, let definedIndex):
-                    let target: UnsafePointer<UInt64>
-                    switch compile(Unmanaged.passUnretained(calleeInstance), definedIndex: definedIndex) {
-                    case .success(let compiled): target = compiled
-                    case .failure(let error): failure = error; break loop
-                    }
+                if let target = resolved.code, let calleeInstance = resolved.instance {
                     guard fp + 1 < framesEnd, newSP + target.frameSlots <= slotsEnd else {
                         trap = .callStackExhausted; break loop
                     }
                     fp += 1
                     fp.initialize(to: CallFrame(returnPC: returnPC, sp: sp, function: fn, instance: instance))
-                    var i = target.parameterSlots
-                    let locals = target.localSlots
-                    while i < locals { newSP[i] = 0; i += 1 }
+                    zeroLocals(newSP, target)
                     sp = newSP
                     fn = target
                     pc = target.codeStart
-                    if calleeInstance !== instance.takeUnretainedValue() {
-                        instance = Unmanaged.passUnretained(calleeInstance)
-                        context = InstanceContext(calleeInstance)
+                    if calleeInstance.toOpaque() != instance.toOpaque() {
+                        instance = calleeInstance
+                        context = InstanceContext(calleeInstance.takeUnretainedValue())
                         memBase = context.memoryBase
                         memSize = context.memorySize
                     }
-                case .host(let body):
+                } else {
                     stacks.slotTop = sp + fn.frameSlots
                     stacks.frameTop = fp + 1
-                    if let error = callHostFunction(body, type: callee.type, slots: newSP, caller: instance, store: store) {
+                    if let error = callHostFunction(address: address, slots: newSP, caller: instance, store: store) {
                         failure = error; break loop
                     }
                     // The host may have grown or replaced memory through the embedding API.
@@ -730,21 +743,42 @@ enum Interpreter {
     }
 }
 
+/// Zeroes the declared locals of a new frame. Everything from the first local up is dead (the
+/// caller's values end at the arguments), and the value stack has slack past its end, so the
+/// common small counts take four unconditional stores instead of a loop (which would become a
+/// `memset` call) or a switch (another indirect jump).
+@inline(__always) func zeroLocals(_ frame: UnsafeMutablePointer<UInt64>, _ function: UnsafePointer<UInt64>) {
+    let first = function.parameterSlots
+    let locals = frame + first
+    locals[0] = 0
+    locals[1] = 0
+    locals[2] = 0
+    locals[3] = 0
+    let count = function.localSlots - first
+    if count > 4 { (locals + 4).initialize(repeating: 0, count: count - 4) }
+}
+
 @inline(__always) func lowI64(_ word: UInt64) -> UInt64 { UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: word))) }
 
 /// What the loop caches about the running instance.
 struct InstanceContext {
     /// The module's compiled functions by defined index (nil: not translated yet).
     var code: UnsafeMutablePointer<UnsafePointer<UInt64>?>
+    /// Engine-wide type ids of the module's types, for `call_indirect`.
+    var typeIDs: UnsafePointer<Int>
     var memoryBase: UnsafeMutableRawPointer
     var memorySize: UInt64
+    /// Table 0, the usual `call_indirect` table (tables are fixed once instantiated).
+    var table0: Unmanaged<TableInstance>?
 
     /// A valid pointer for instances without memory; validation guarantees it is never accessed.
     private static let noMemory = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
 
     @inline(never)
     init(_ instance: InstanceState) {
-        code = instance.module.code.entries
+        let module = instance.module
+        code = module.code.entries
+        typeIDs = module.code.canonicalTypeIDs(module.typeIDs)
         if let memory = instance.memories.first {
             memoryBase = memory.base
             memorySize = UInt64(memory.byteCount)
@@ -752,5 +786,6 @@ struct InstanceContext {
             memoryBase = InstanceContext.noMemory
             memorySize = 0
         }
+        table0 = instance.tables.first.map { Unmanaged.passUnretained($0) }
     }
 }

@@ -25,31 +25,16 @@ extension Interpreter {
         }
     }
 
-    /// The function a `call_indirect` at `pc` calls, with the spec's checks in order:
-    /// index in bounds ("undefined element"), non-null ("uninitialized element"), type.
+    /// Calls host function `address` with the arguments in `slots[0...]` and writes its
+    /// results there.
     @inline(never)
-    static func indirectCallee(_ pc: UnsafePointer<UInt64>, _ sp: UnsafeMutablePointer<UInt64>,
-                               _ instance: InstanceState, _ store: Store) -> TrapOr<FunctionInstance> {
-        let w1 = pc[1]
-        let typeIndex = low(w1), tableIndex = high(w1)
-        let index = Int(sp.u32(low(pc[2])))
-        let table = instance.tables[tableIndex]
-        guard index < table.elements.count else { return .failure(.undefinedElement) }
-        let reference = table.elements[index]
-        guard reference != RefEncoding.null else { return .failure(.uninitializedElement) }
-        let address = Int(truncatingIfNeeded: reference &- 1)
-        guard address >= 0, address < store.functions.count else { return .failure(.undefinedElement) }
-        let callee = store.functions[address]
-        guard callee.typeID == instance.typeIDs[typeIndex] else { return .failure(.indirectCallTypeMismatch) }
-        return .success(callee)
-    }
-
-    /// Calls a host function with the arguments in `slots[0...]` and writes its results there.
-    @inline(never)
-    static func callHostFunction(
-        _ body: (Caller, [Value]) throws -> [Value], type: FuncType, slots: UnsafeMutablePointer<UInt64>,
-        caller: Unmanaged<InstanceState>, store: Store
-    ) -> Error? {
+    static func callHostFunction(address: Int, slots: UnsafeMutablePointer<UInt64>,
+                                 caller: Unmanaged<InstanceState>, store: Store) -> Error? {
+        guard let function = store.function(at: FunctionAddress(rawValue: address)),
+              case .host(let body) = function.kind else {
+            return SwasmError.trap(Trap(.undefinedElement))
+        }
+        let type = function.type
         var arguments: [Value] = []
         arguments.reserveCapacity(type.params.count)
         var slot = 0
