@@ -1,37 +1,135 @@
 import ArgumentParser
 import Foundation
 import Swasm
+import SwasmWASI
 
-/// `swasm run`: instantiate a module and call an export (or `_start`).
+/// `swasm run`: run a WASI command (its `_start`) or call one export, the way `wasmtime run`
+/// does. Options come before FILE; everything after FILE belongs to the program.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a WebAssembly module (.wasm or .wat).",
+        abstract: "Run a WebAssembly module (.wasm or .wat), a WASI program or a bare module.",
         discussion: """
-            Calls the export named by --invoke with ARGS parsed by its parameter types \
-            (integers in decimal or 0x hex, floats in decimal, hex, nan or inf) and prints \
-            each result on its own line. Without --invoke, runs the `_start` export. \
-            Options after FILE other than --invoke are passed to the program.
+            Without --invoke, runs the `_start` export (a WASI command) with ARGS as its \
+            arguments; argv[0] is FILE's base name (or --argv0). The exit status is the code \
+            the program passes to proc_exit, 0 when `_start` returns, 134 after a trap (with \
+            the message and Wasm backtrace on stderr) and 1 for any other error.
+
+            With --invoke NAME, runs `_initialize` first when the module exports it, then calls \
+            NAME with ARGS parsed by its parameter types (integers in decimal or 0x hex, floats \
+            in decimal, hex, nan or inf) and prints each result on its own line. --invoke may \
+            also directly follow FILE.
+
+            The program sees only what is granted: the directories of --dir and --dir-ro (as \
+            descriptors 3, 4, … in that order: every --dir, then every --dir-ro), the variables \
+            of --env (or all with --inherit-env), its arguments and the standard streams.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("The export to call.", valueName: "NAME"))
     var invoke: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Grant the program a host directory, seen as GUEST (default: HOST as written), e.g. --dir ./data::/.",
+            valueName: "HOST[::GUEST]")
+    )
+    var dir: [String] = []
+
+    @Option(
+        name: .customLong("dir-ro"),
+        help: ArgumentHelp(
+            "As --dir, read-only: the program cannot create, change, rename or remove anything there.",
+            valueName: "HOST[::GUEST]")
+    )
+    var readOnlyDir: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Set an environment variable for the program; NAME alone passes the host's value.",
+            valueName: "NAME[=VALUE]")
+    )
+    var env: [String] = []
+
+    @Flag(name: .customLong("inherit-env"), help: "Pass every host environment variable to the program (--env still overrides).")
+    var inheritEnvironment = false
+
+    @Option(
+        name: .customShort("S", allowingJoined: true),
+        help: ArgumentHelp(
+            "WASI option as in wasmtime: inherit-env[=y|n], inherit-stdin[=y|n], inherit-stdout[=y|n], inherit-stderr[=y|n] (n: /dev/null).",
+            valueName: "KEY[=VALUE]")
+    )
+    var wasiOptions: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The program's argv[0] (default: FILE's base name).", valueName: "NAME"))
+    var argv0: String?
+
     // Captured by hand so that negative numbers and program flags after FILE are not taken
     // for swasm options.
     @Argument(
         parsing: .captureForPassthrough,
-        help: ArgumentHelp("The module, then the arguments.", valueName: "FILE [ARGS...]")
+        help: ArgumentHelp("The module, then the program's arguments.", valueName: "FILE [ARGS...]")
     )
     var fileAndArguments: [String] = []
 
     func run() throws {
+        let command = try parsePositionals()
+        let configuration = try wasiConfiguration(for: command)
+        let module = try loadModule(command.file)
+        try checkImports(of: module, file: command.file)
+        let invocation = try plannedInvocation(command, module: module)
+
+        let wasi: WASI
+        do {
+            wasi = try WASI(configuration: configuration)
+        } catch let error as WASIConfigurationError {
+            throw CLIFailure.error(error.message)
+        }
+        let store = Store(engine: module.engine)
+        let linker = Linker()
+        wasi.define(in: linker, store: store)
+
+        do {
+            let instance = try linker.instantiate(store: store, module: module)
+            if let initialize = instance.function("_initialize") {
+                _ = try initialize.call([])
+            }
+            switch invocation {
+            case .command:
+                let status = try wasi.start(instance)
+                if status != 0 { throw CLIFailure(message: "", exitCode: status) }
+            case .export(let name, let values):
+                guard let function = instance.function(name) else {
+                    throw CLIFailure.error("\(command.file): export `\(name)` is not a function")
+                }
+                let results = try function.call(values)
+                for value in results { print(formatResult(value)) }
+            }
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw runFailure(error, file: command.file)
+        }
+    }
+
+    /// FILE, the export to invoke and the program's (or the export's) arguments.
+    struct Positionals {
+        var file: String
+        var invoke: String?
+        var arguments: [String]
+    }
+
+    private func parsePositionals() throws -> Positionals {
         var rest = fileAndArguments[...]
         var invokeName = invoke
         guard let file = rest.popFirst() else {
-            throw CLIFailure.error("missing FILE (usage: swasm run FILE [--invoke NAME] [ARGS...])")
+            throw CLIFailure.error("missing FILE (usage: swasm run [OPTIONS] FILE [ARGS...])")
         }
+        // Captured with the arguments, so ArgumentParser cannot see it.
+        if file == "--help" || file == "-h" { throw CleanExit.helpRequest(RunCommand.self) }
         if file.hasPrefix("-") && file != "-" {
             throw CLIFailure.error("unknown option '\(file)' (see 'swasm run --help')")
         }
@@ -48,36 +146,120 @@ struct RunCommand: ParsableCommand {
                 invokeName = String(first.dropFirst("--invoke=".count))
             }
         }
-        if rest.first == "--" { rest.removeFirst() }
-        let arguments = Array(rest)
+        // A program receives `--` like any other argument (as under wasmtime); before an
+        // export's arguments it only marks where they start.
+        if invokeName != nil, rest.first == "--" { rest.removeFirst() }
+        return Positionals(file: file, invoke: invokeName, arguments: Array(rest))
+    }
 
-        let module = try loadModule(file)
-        let engine = module.engine
-        let store = Store(engine: engine)
-        let linker = Linker()
-        let instance: Instance
-        do {
-            instance = try linker.instantiate(store: store, module: module)
-        } catch {
-            throw runFailure(error, file: file)
+    /// What the guest is given, from the options. Bad options fail here, before anything runs.
+    private func wasiConfiguration(for command: Positionals) throws -> WASIConfiguration {
+        var configuration = WASIConfiguration()
+        let programName = argv0 ?? (command.file as NSString).lastPathComponent
+        // Under --invoke the arguments belong to the export, not to the program.
+        configuration.arguments = [programName] + (command.invoke == nil ? command.arguments : [])
+
+        var inherit = inheritEnvironment
+        for option in wasiOptions {
+            let (key, enabled) = try parseWASIOption(option)
+            switch key {
+            case "inherit-env": inherit = enabled
+            case "inherit-stdin": configuration.stdin = enabled ? .inherit : .null
+            case "inherit-stdout": configuration.stdout = enabled ? .inherit : .null
+            case "inherit-stderr": configuration.stderr = enabled ? .inherit : .null
+            // Always on here: swasm has no other WASI interface to choose instead.
+            case "cli", "common": break
+            default:
+                throw CLIFailure.error(
+                    "unsupported -S option '\(key)' (supported: inherit-env, inherit-stdin, inherit-stdout, inherit-stderr)")
+            }
+        }
+        if inherit { configuration.inheritEnvironment() }
+        for assignment in env {
+            let name = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard !name.isEmpty else {
+                throw CLIFailure.error("malformed --env '\(assignment)': expected NAME=VALUE or NAME")
+            }
+            configuration.setEnvironment(assignment)
         }
 
-        let name = invokeName ?? "_start"
-        guard let export = instance.export(name) else {
-            if invokeName == nil {
-                throw CLIFailure.error("\(file): no `_start` export; use --invoke NAME to call an export")
+        configuration.preopens = try dir.map { try preopen($0, option: "--dir", readOnly: false) }
+            + readOnlyDir.map { try preopen($0, option: "--dir-ro", readOnly: true) }
+        return configuration
+    }
+
+    private func preopen(_ text: String, option: String, readOnly: Bool) throws -> Preopen {
+        let preopen = Preopen(parsing: text, readOnly: readOnly)
+        guard !preopen.hostPath.isEmpty, !preopen.guestPath.isEmpty else {
+            throw CLIFailure.error("malformed \(option) '\(text)': expected HOST or HOST::GUEST")
+        }
+        // Checked here for a clearer message than the open's; the open below still decides.
+        var info = stat()
+        guard stat(preopen.hostPath, &info) == 0 else {
+            throw CLIFailure.error("\(option) \(text): cannot open directory '\(preopen.hostPath)': \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw CLIFailure.error("\(option) \(text): '\(preopen.hostPath)' is not a directory")
+        }
+        return preopen
+    }
+
+    /// `KEY`, `KEY=y` or `KEY=n` (also yes/no, true/false, 1/0).
+    private func parseWASIOption(_ text: String) throws -> (String, Bool) {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let key = String(parts[0])
+        guard parts.count == 2 else { return (key, true) }
+        switch parts[1].lowercased() {
+        case "y", "yes", "true", "1": return (key, true)
+        case "n", "no", "false", "0": return (key, false)
+        default: throw CLIFailure.error("malformed -S \(text): the value must be y or n")
+        }
+    }
+
+    /// Every import must be a WASI preview 1 function: anything else fails before the module
+    /// is instantiated, naming the import.
+    private func checkImports(of module: Module, file: String) throws {
+        let known = Set(WASI.functionNames)
+        for entry in module.imports {
+            if entry.module == WASI.moduleName {
+                guard known.contains(entry.name) else {
+                    throw CLIFailure.error(
+                        "\(file): unlinkable: unknown WASI function `\(entry.module)::\(entry.name)` (not part of WASI preview 1)")
+                }
+            } else {
+                throw CLIFailure.error(
+                    "\(file): unlinkable: unknown import `\(entry.module)::\(entry.name)` (swasm run provides only `\(WASI.moduleName)`)")
             }
-            let names = instance.exports.compactMap { entry -> String? in
-                if case .function = entry.value { return entry.name }
+        }
+    }
+
+    enum Invocation {
+        case command
+        case export(String, [Value])
+    }
+
+    /// Checks the export and parses its arguments from the module's types, so a mistake on
+    /// the command line is reported before the module runs anything.
+    private func plannedInvocation(_ command: Positionals, module: Module) throws -> Invocation {
+        let file = command.file
+        guard let name = command.invoke else {
+            guard module.exports.contains(where: { $0.name == "_start" }) else {
+                throw CLIFailure.error("\(file): no `_start` export (not a WASI command); use --invoke NAME to call an export")
+            }
+            return .command
+        }
+        guard let export = module.exports.first(where: { $0.name == name }) else {
+            let names = module.exports.compactMap { entry -> String? in
+                if case .function = entry.type { return entry.name }
                 return nil
             }
             let known = names.isEmpty ? "it exports no functions" : "exported functions: " + names.joined(separator: ", ")
             throw CLIFailure.error("\(file): unknown export `\(name)` (\(known))")
         }
-        guard case .function(let function) = export else {
+        guard case .function(let type) = export.type else {
             throw CLIFailure.error("\(file): export `\(name)` is not a function")
         }
-        let type = function.type
+        let arguments = command.arguments
         guard arguments.count == type.params.count else {
             throw CLIFailure.error(
                 "`\(name)` expects \(type.params.count) argument(s) (\(type.params.map(describe).joined(separator: " "))), got \(arguments.count)"
@@ -90,17 +272,11 @@ struct RunCommand: ParsableCommand {
             }
             values.append(value)
         }
-        let results: [Value]
-        do {
-            results = try function.call(values)
-        } catch {
-            throw runFailure(error, file: file)
-        }
-        for value in results { print(formatResult(value)) }
+        return .export(name, values)
     }
 
     /// Traps print the message and the Wasm backtrace, and exit like wasmtime (134, the
-    /// status of an abort); other errors are one line.
+    /// status of an abort); `proc_exit` ends with its code; other errors are one line.
     private func runFailure(_ error: Error, file: String) -> CLIFailure {
         switch error {
         case SwasmError.trap(let trap):
