@@ -25,6 +25,15 @@ public struct EngineConfiguration: Sendable {
     /// Largest size in 64 KiB pages any linear memory may reach; `memory.grow` beyond it
     /// returns -1. The default is the whole 32-bit address space (4 GiB).
     public var maxMemoryPages: UInt64 = 65_536
+    /// Meter guest execution with fuel (see ``Store/fuel``): a guest traps with "fuel
+    /// exhausted" when its store's fuel runs out. Costs a counter update at every function
+    /// entry and loop header. Wasmtime: `Config::consume_fuel`.
+    public var consumeFuel: Bool = false
+    /// Let ``InterruptHandle/interrupt()`` stop running guests: the interpreter checks for a
+    /// request at every function entry and loop header. Wasmtime stops guests by epochs
+    /// (`Config::epoch_interruption`); a flag per store serves the same purpose here.
+    public var interruptible: Bool = false
+    /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
 }
 

@@ -1,5 +1,7 @@
-/// The host side of a call from Wasm into a host function.
+/// The host side of a call from Wasm into a host function: the store, and the instance whose
+/// code made the call, whose exports (above all its memory) the host function works on.
 public struct Caller {
+    /// The store the call runs in.
     public let store: Store
     /// The running function's instance state; nil when the host called the function directly.
     let state: InstanceState?
@@ -14,13 +16,48 @@ public struct Caller {
     /// Made on demand, so host calls that never ask cost no allocation.
     public var instance: Instance? { state.map { Instance.handle(for: $0, in: store) } }
 
-    /// The calling instance's export `name` (WASI looks up its guest's "memory" this way).
-    public func export(_ name: String) -> Extern? { instance?.export(name) }
+    /// The calling instance's export `name` (WASI looks up its guest's "memory" this way);
+    /// nil when there is none or the host called the function directly.
+    public func export(_ name: String) -> Extern? {
+        guard let state else { return nil }
+        if let handle = state.handle { return handle.export(name) }
+        guard let index = state.module.exportIndex[WasmName(name)] else { return nil }
+        return Extern(state.module.sections.exports[index], of: state, in: store)
+    }
+
+    /// The calling instance's memory exported as "memory", the convention of C, Rust and WASI
+    /// toolchains. Throws a trap naming the problem when there is no such export, so a host
+    /// function can simply write `try caller.memory.readString(...)`.
+    public var memory: Memory {
+        get throws {
+            guard let state else {
+                throw SwasmError.trap(Trap(.host("a host function called directly by the host has no caller memory")))
+            }
+            let object: MemoryInstance?
+            switch state.memoryExport {
+            case .found(let cached):
+                object = cached
+            case .notLookedUp:
+                if case .memory(let memory)? = export("memory") { object = memory.object } else { object = nil }
+                state.memoryExport = .found(object)
+            }
+            guard let object else {
+                throw SwasmError.trap(Trap(.host("the calling module does not export a memory named \"memory\"")))
+            }
+            return Memory(store: store, object: object)
+        }
+    }
 }
 
 /// A function in a store: Wasm-defined or a host function.
+/// Spec: https://webassembly.github.io/spec/core/exec/runtime.html#function-instances
+///
+/// Call it with ``Value``s through ``call(_:)``, or check its signature once with
+/// ``typed(params:results:)`` and call the returned Swift closure with Swift numbers.
 public struct Function {
+    /// The store the function belongs to.
     public let store: Store
+    /// The function's address in its store; a `funcref` to it holds this address.
     public let address: FunctionAddress
 
     /// Creates a host function. The body receives arguments of the declared parameter types
@@ -39,6 +76,7 @@ public struct Function {
 
     var instance: FunctionInstance? { store.function(at: address) }
 
+    /// The function's signature.
     public var type: FuncType { instance?.type ?? FuncType(params: [], results: []) }
 
     /// Calls the function with `arguments` of its parameter types. Throws `APIError` when the
@@ -65,8 +103,11 @@ public struct Function {
 /// type, setting an immutable global, a module file that cannot be read. Wasm-level failures
 /// use `SwasmError`.
 public struct APIError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, in a sentence that names the object involved.
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

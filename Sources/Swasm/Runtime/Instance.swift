@@ -16,6 +16,19 @@ public enum Extern {
         }
     }
 
+    /// The value `export` of the instance `state` refers to; nil for kinds the API does not
+    /// expose (tags). Module creation resolved every export index, so lookups are in range.
+    init?(_ export: Export, of state: InstanceState, in store: Store) {
+        let i = Int(export.index)
+        switch export.kind {
+        case .function: self = .function(Function(store: store, address: state.functions[i].address))
+        case .table: self = .table(Table(store: store, object: state.tables[i]))
+        case .memory: self = .memory(Memory(store: store, object: state.memories[i]))
+        case .global: self = .global(Global(store: store, object: state.globals[i]))
+        case .tag: return nil
+        }
+    }
+
     var store: Store {
         switch self {
         case .function(let f): return f.store
@@ -42,16 +55,7 @@ public final class Instance {
         var exports: [(name: String, value: Extern)] = []
         var byName: [WasmName: Int] = [:]
         for export in state.module.sections.exports {
-            // Module creation resolved every export index, so these lookups are in range.
-            let i = Int(export.index)
-            let value: Extern
-            switch export.kind {
-            case .function: value = .function(Function(store: store, address: state.functions[i].address))
-            case .table: value = .table(Table(store: store, object: state.tables[i]))
-            case .memory: value = .memory(Memory(store: store, object: state.memories[i]))
-            case .global: value = .global(Global(store: store, object: state.globals[i]))
-            case .tag: continue
-            }
+            guard let value = Extern(export, of: state, in: store) else { continue }
             byName[WasmName(export.name)] = exports.count
             exports.append((export.name, value))
         }

@@ -22,6 +22,9 @@ enum Instantiation {
             }
         }
 
+        // Limits are checked before the instance takes anything from the store.
+        try store.checkLimits(instances: 1, memories: sections.memories, tables: sections.tables)
+
         let state = InstanceState(module: module)
         state.typeIDs = module.typeIDs
         store.instances.append(state)
@@ -46,12 +49,11 @@ enum Instantiation {
             state.functions.append(function)
         }
 
-        let configuration = store.engine.configuration
         for type in sections.tables {
-            state.tables.append(try TableInstance.allocate(type: type, fill: RefEncoding.null, configuration: configuration))
+            state.tables.append(try store.allocateTable(type, fill: RefEncoding.null))
         }
         for type in sections.memories {
-            state.memories.append(try MemoryInstance.allocate(type: type, configuration: configuration))
+            state.memories.append(try store.allocateMemory(type))
         }
 
         // Initialisers see the imported globals and (extended-const) the globals before them.

@@ -6,8 +6,9 @@ public struct Memory {
     /// Creates a zeroed memory of `type.limits.min` pages. Throws `SwasmError.limit` when
     /// the size exceeds the engine's limit or the host cannot provide it.
     public init(store: Store, type: MemoryType) throws {
+        try store.checkLimits(instances: 0, memories: [type], tables: [])
         self.store = store
-        self.object = try MemoryInstance.allocate(type: type, configuration: store.engine.configuration)
+        self.object = try store.allocateMemory(type)
     }
 
     init(store: Store, object: MemoryInstance) {

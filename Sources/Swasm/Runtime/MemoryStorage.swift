@@ -37,7 +37,11 @@ extension MemoryInstance {
 
     /// Allocates a zeroed memory of `type.limits.min` pages.
     static func allocate(type: MemoryType, configuration: EngineConfiguration) throws -> MemoryInstance {
-        let limit = pageLimit(for: type, configuration: configuration)
+        try allocate(type: type, pageLimit: pageLimit(for: type, configuration: configuration))
+    }
+
+    /// Allocates a zeroed memory of `type.limits.min` pages that may grow to `limit` pages.
+    static func allocate(type: MemoryType, pageLimit limit: UInt64) throws -> MemoryInstance {
         guard type.limits.min <= limit else {
             throw SwasmError.limit("memory of \(type.limits.min) pages exceeds the limit of \(limit) pages")
         }
@@ -92,7 +96,11 @@ extension MemoryInstance {
     func grow(byPages delta: UInt64) -> Int64 {
         let oldPages = pageCount
         let (newPages, overflow) = oldPages.addingReportingOverflow(delta)
-        guard !overflow, newPages <= pageLimit, newPages <= (type.limits.max ?? UInt64.max) else { return -1 }
+        guard newPages <= (type.limits.max ?? UInt64.max) || overflow else { return -1 }
+        guard !overflow, newPages <= pageLimit else {
+            limitCounters?.refusedMemoryGrowths += 1
+            return -1
+        }
         if delta == 0 { return Int64(oldPages) }
         let (newBytes64, bytesOverflow) = newPages.multipliedReportingOverflow(by: UInt64(wasmPageSize))
         guard !bytesOverflow, newBytes64 <= UInt64(Int.max) else { return -1 }

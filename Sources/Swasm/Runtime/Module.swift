@@ -46,6 +46,8 @@ public final class Module: @unchecked Sendable {
     public let exports: [ExportInfo]
     /// The module's name from the name section, if any.
     public var name: String? { sections.names.moduleName }
+    /// Indices into `sections.exports` by name (validation made names unique).
+    let exportIndex: [WasmName: Int]
 
     /// Decodes `bytes` and validates the module structure. Function bodies are validated
     /// now when the engine compiles eagerly, otherwise on first call.
@@ -70,6 +72,9 @@ public final class Module: @unchecked Sendable {
         let spaces = try IndexSpaces(sections)
         self.imports = try sections.imports.map { try ImportInfo(module: $0.module, name: $0.name, type: spaces.type(of: $0.descriptor, in: sections)) }
         self.exports = try sections.exports.map { try ExportInfo(name: $0.name, type: spaces.type(of: $0)) }
+        var exportIndex: [WasmName: Int] = [:]
+        for (i, export) in sections.exports.enumerated() { exportIndex[WasmName(export.name)] = i }
+        self.exportIndex = exportIndex
         self.code = CodeCache(sections: sections, configuration: engine.configuration)
         if engine.configuration.compilation == .eager {
             try code.compileAll()

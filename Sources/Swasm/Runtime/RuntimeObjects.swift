@@ -24,6 +24,8 @@ final class MemoryInstance {
     var storage: MemoryStorage = .borrowed
     /// Most pages `grow` may reach: the address type's limit capped by the engine's setting.
     var pageLimit: UInt64 = 65_536
+    /// The owning store's record of refused growth (nil for memories made outside a store).
+    var limitCounters: LimitCounters?
     init(type: MemoryType, base: UnsafeMutableRawPointer, byteCount: Int) {
         self.type = type
         self.base = base
@@ -38,6 +40,8 @@ final class TableInstance {
     var type: TableType
     /// Most elements `grow` may reach: the index type's limit capped by the engine's setting.
     var elementLimit: UInt64 = 10_000_000
+    /// The owning store's record of refused growth (nil for tables made outside a store).
+    var limitCounters: LimitCounters?
     init(type: TableType, elements: [UInt64]) {
         self.type = type
         self.elements = elements
@@ -68,6 +72,11 @@ final class FunctionInstance {
     let kind: Kind
     /// Index in the owning `Store.functions`; set when the store registers the function.
     var address = FunctionAddress(rawValue: -1)
+    /// For host functions whose types are all numbers (typed closures, slot bodies): the body
+    /// over the caller's slots, arguments in `slots[0...]` and results written there, with
+    /// results already valid for their types. The interpreter may call it instead of `kind`'s
+    /// `[Value]` closure to avoid boxing; both behave the same.
+    var slotBody: HostSlotBody?
     init(type: FuncType, typeID: Int, kind: Kind) {
         self.type = type
         self.typeID = typeID
@@ -90,5 +99,16 @@ final class InstanceState {
     var typeIDs: [Int] = []
     /// The public handle, for `Caller.instance`; weak because the handle owns nothing extra.
     weak var handle: Instance?
+    /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
+    var memoryExport: MemoryLookup = .notLookedUp
     init(module: Module) { self.module = module }
+}
+
+/// A host function body over 64-bit slots (see `FunctionInstance.slotBody`).
+typealias HostSlotBody = (Caller, UnsafeMutablePointer<UInt64>) throws -> Void
+
+/// A cached export lookup: not done yet, or its outcome.
+enum MemoryLookup {
+    case notLookedUp
+    case found(MemoryInstance?)
 }

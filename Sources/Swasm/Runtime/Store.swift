@@ -8,7 +8,12 @@
 /// closure captures its own store keeps that store alive: capture it weakly, or use the
 /// `Caller`'s store.
 public final class Store {
+    /// The engine whose modules run in this store.
     public let engine: Engine
+    /// What this store may allocate; see ``StoreLimits``.
+    public let limits: StoreLimits
+    /// Stops this store's running guest from another thread (see ``InterruptHandle``).
+    public let interruptHandle = InterruptHandle()
     /// Every function of the store; a function reference holds its index here
     /// (`FunctionAddress`), encoded in a slot as index + 1.
     var functions: [FunctionInstance] = []
@@ -17,7 +22,16 @@ public final class Store {
     /// The interpreter's stacks, allocated on the first call into Wasm.
     lazy var execution = ExecutionState(configuration: engine.configuration)
 
-    public init(engine: Engine) { self.engine = engine }
+    /// Counts against `limits`, shared with the store's memories and tables.
+    let limitCounters = LimitCounters()
+    /// Fuel left (see `fuel`); the interpreter draws on it when the engine consumes fuel.
+    var remainingFuel: UInt64 = 0
+
+    /// A store for `engine`'s modules whose memories, tables and instances stay within `limits`.
+    public init(engine: Engine, limits: StoreLimits = StoreLimits()) {
+        self.engine = engine
+        self.limits = limits
+    }
 
     deinit {
         // An instance's functions refer back to it (`FunctionInstance.Kind.wasm`), a cycle

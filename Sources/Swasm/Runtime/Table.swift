@@ -9,8 +9,9 @@ public struct Table {
         guard initial.matches(type.elementType, in: store) else {
             throw APIError("initial value \(describe(Value.ref(initial))) is not a \(describe(ValueType.ref(type.elementType)))")
         }
+        try store.checkLimits(instances: 0, memories: [], tables: [type])
         self.store = store
-        self.object = try TableInstance.allocate(type: type, fill: initial.slot, configuration: store.engine.configuration)
+        self.object = try store.allocateTable(type, fill: initial.slot)
     }
 
     init(store: Store, object: TableInstance) {
@@ -57,7 +58,11 @@ extension TableInstance {
     }
 
     static func allocate(type: TableType, fill: UInt64, configuration: EngineConfiguration) throws -> TableInstance {
-        let limit = elementLimit(for: type, configuration: configuration)
+        try allocate(type: type, fill: fill, elementLimit: elementLimit(for: type, configuration: configuration))
+    }
+
+    /// A table of `type.limits.min` elements holding `fill`, that may grow to `limit` elements.
+    static func allocate(type: TableType, fill: UInt64, elementLimit limit: UInt64) throws -> TableInstance {
         guard type.limits.min <= limit else {
             throw SwasmError.limit("table of \(type.limits.min) elements exceeds the limit of \(limit) elements")
         }
@@ -71,7 +76,11 @@ extension TableInstance {
     func grow(by delta: UInt64, fill: UInt64) -> Int64 {
         let oldSize = UInt64(elements.count)
         let (newSize, overflow) = oldSize.addingReportingOverflow(delta)
-        guard !overflow, newSize <= elementLimit, newSize <= (type.limits.max ?? UInt64.max) else { return -1 }
+        guard newSize <= (type.limits.max ?? UInt64.max) || overflow else { return -1 }
+        guard !overflow, newSize <= elementLimit else {
+            limitCounters?.refusedTableGrowths += 1
+            return -1
+        }
         if delta > 0 {
             elements.append(contentsOf: repeatElement(fill, count: Int(delta)))
             type.limits.min = newSize
