@@ -155,7 +155,7 @@ extension CompiledFunction {
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
         case .copy:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
-        case .select:
+        case .select, .select64:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
         case .globalGet, .tableSize, .memorySize, .refFunc:
             return ("\(name) \(s(a)), \(lo(word(1)))", 2)
@@ -202,11 +202,17 @@ extension CompiledFunction {
         case .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill, .tableCopy, .tableInit:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))) (\(lo(word(2))), \(hi(word(2))))", 3)
         default:
+            func scaled(_ index: UInt32) -> String {
+                hi(word(2)) == 0 ? s(index) : "\(s(index))<<\(hi(word(2)))"
+            }
             if raw >= IROpcode.i32LoadIndexed.rawValue && raw <= IROpcode.i64Load32UIndexed.rawValue {
-                return ("\(name) \(s(a)), [\(s(lo(word(1)))) + \(s(hi(word(1)))) + \(lo(word(2)))]", 3)
+                return ("\(name) \(s(a)), [\(s(lo(word(1)))) + \(scaled(hi(word(1)))) + \(lo(word(2)))]", 3)
             }
             if raw >= IROpcode.i32StoreIndexed.rawValue && raw <= IROpcode.i64Store32Indexed.rawValue {
-                return ("\(name) [\(s(a)) + \(s(lo(word(1)))) + \(lo(word(2)))], \(s(hi(word(1))))", 3)
+                return ("\(name) [\(s(a)) + \(scaled(lo(word(1)))) + \(lo(word(2)))], \(s(hi(word(1))))", 3)
+            }
+            if raw >= IROpcode.store8ImmIndexed.rawValue && raw <= IROpcode.store64ImmIndexed.rawValue {
+                return ("\(name) [\(s(a)) + \(scaled(lo(word(1)))) + \(lo(word(2)))], \(imm(hi(word(1))))", 3)
             }
             let length = op.fixedWordCount
             return ("\(name) \(a)", length)

@@ -69,6 +69,19 @@ struct Translator {
         var lhs: Int = 0
         var rhs: UInt64 = 0
         var rhsIsImmediate = false
+        /// For an `i32.add`: the `i32.shl` by a constant just before it that computed one of
+        /// its operands, so an address `x + (y << k)` can fuse into a scaled access.
+        var shiftedOperand: ShiftedOperand?
+    }
+
+    struct ShiftedOperand {
+        /// Word index of the shift instruction (right before the add).
+        var start: Int
+        /// The slot shifted, and by how much.
+        var source: Int
+        var shift: UInt32
+        /// The add's other operand.
+        var base: Int
     }
 
     let sections: ModuleSections

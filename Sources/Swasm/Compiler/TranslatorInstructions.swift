@@ -349,9 +349,12 @@ extension Translator {
         }
         var firstDepth = depth, secondDepth = depth + 1
         let c: Int
-        if condition.kind == .stack, let eqz = takeProducer(.i32Eqz, depth: depth + 2) {
+        var op = IROpcode.select
+        if condition.kind == .stack,
+           let eqz = takeProducer(.i32Eqz, depth: depth + 2) ?? takeProducer(.i64Eqz, depth: depth + 2) {
             // select(a, b, x == 0) is select(b, a, x).
             c = eqz.lhs
+            if eqz.numeric == .i64Eqz { op = .select64 }
             swap(&first, &second)
             swap(&firstDepth, &secondDepth)
         } else {
@@ -359,7 +362,7 @@ extension Translator {
         }
         let a = slot(of: first, depth: firstDepth)
         let b = slot(of: second, depth: secondDepth)
-        let start = emit(.select, pushResult())
+        let start = emit(op, pushResult())
         emitPair(a, b)
         emitPair(c, 0)
         producer = Producer(start: start, depth: depth)
@@ -434,9 +437,19 @@ extension Translator {
         }
         let left = slot(of: lhs, depth: lhsDepth)
         let right = slot(of: rhs, depth: rhsDepth)
+        // A shift computed just before an add of its result (x + (y << k), array indexing).
+        var shifted: ShiftedOperand?
+        if op == .i32Add, let shift = producer, shift.numeric == .i32Shl, shift.rhsIsImmediate {
+            if rhs.kind == .stack, shift.depth == rhsDepth {
+                shifted = ShiftedOperand(start: shift.start, source: shift.lhs, shift: UInt32(shift.rhs & 31), base: left)
+            } else if lhs.kind == .stack, shift.depth == lhsDepth {
+                shifted = ShiftedOperand(start: shift.start, source: shift.lhs, shift: UInt32(shift.rhs & 31), base: right)
+            }
+        }
         let start = emit(IROpcode.register(op), pushResult())
         emitPair(left, right)
-        producer = Producer(start: start, depth: depth, numeric: isInteger ? op : nil, lhs: left, rhs: UInt64(right))
+        producer = Producer(start: start, depth: depth, numeric: isInteger ? op : nil, lhs: left, rhs: UInt64(right),
+                            shiftedOperand: shifted)
     }
 
     /// The 32-bit immediate field for constant `bits` as the right operand of `op`, or nil
@@ -450,13 +463,24 @@ extension Translator {
 
     // MARK: Memory
 
+    /// An address computed by the instruction(s) just emitted as `x + (y << shift)`, removed
+    /// so that the access can compute it: (x, y, shift).
+    mutating func takeIndexedAddress(depth: Int) -> (x: Int, y: Int, shift: UInt32)? {
+        guard let add = takeProducer(.i32Add, depth: depth) else { return nil }
+        if let shifted = add.shiftedOperand {
+            code.removeSubrange(shifted.start...)
+            return (shifted.base, shifted.source, shifted.shift)
+        }
+        return (add.lhs, Int(add.rhs), 0)
+    }
+
     mutating func translateLoad(_ op: LoadOp, offset: UInt32) throws {
         let address = try pop()
         let depth = operands.count
-        if address.kind == .stack, let add = takeProducer(.i32Add, depth: depth) {
+        if address.kind == .stack, let indexed = takeIndexedAddress(depth: depth) {
             let start = emit(IROpcode.load(op, indexed: true), pushResult())
-            emitPair(add.lhs, Int(add.rhs))
-            emitWord(UInt64(offset))
+            emitPair(indexed.x, indexed.y)
+            emitPair(Int(offset), Int(indexed.shift))
             producer = Producer(start: start, depth: depth)
             return
         }
@@ -471,15 +495,23 @@ extension Translator {
         let address = try pop()
         let depth = operands.count
         // The address's i32.add is the last instruction only if the value needed no code; a
-        // local value needs no slot of its own either, so fusing cannot clobber the add's inputs.
-        if address.kind == .stack, value.kind == .local, let add = takeProducer(.i32Add, depth: depth) {
-            emit(IROpcode.store(op, indexed: true), add.lhs)
-            emitPair(Int(add.rhs), Int(value.value))
-            emitWord(UInt64(offset))
+        // local or constant value needs no slot of its own either, so fusing cannot clobber
+        // the add's inputs.
+        let immediate = value.kind == .constant ? storeImmediate(value.value, op) : nil
+        if address.kind == .stack, value.kind == .local || immediate != nil,
+           let indexed = takeIndexedAddress(depth: depth) {
+            if let immediate {
+                emit(IROpcode.storeImmediateIndexed(op), indexed.x)
+                emitPair(indexed.y, Int(immediate))
+            } else {
+                emit(IROpcode.store(op, indexed: true), indexed.x)
+                emitPair(indexed.y, Int(value.value))
+            }
+            emitPair(Int(offset), Int(indexed.shift))
             return
         }
         let addressSlot = slot(of: address, depth: depth)
-        if value.kind == .constant, let immediate = storeImmediate(value.value, op) {
+        if let immediate {
             emit(IROpcode.storeImmediate(op), addressSlot)
             emitPair(Int(immediate), Int(offset))
             return

@@ -142,15 +142,20 @@ enum IROpcode: UInt16, CaseIterable {
     // MARK: Fused memory forms
     /// Stores of a constant: [op|addr][imm32|offset32]; the 64-bit form sign-extends imm32.
     case store8Imm, store16Imm, store32Imm, store64Imm
-    /// Loads from `x + y` computed by an `i32.add` (wrapping, as Wasm does) plus the offset:
-    /// [op|d][x|y][offset32]. Same order as the plain loads.
+    /// Loads from `x + (y << shift)` computed by `i32.add` (and `i32.shl`), wrapping as Wasm
+    /// does, plus the offset: [op|d][x|y][offset32|shift]. Same order as the plain loads.
     case i32LoadIndexed, i64LoadIndexed, f32LoadIndexed, f64LoadIndexed
     case i32Load8SIndexed, i32Load8UIndexed, i32Load16SIndexed, i32Load16UIndexed
     case i64Load8SIndexed, i64Load8UIndexed, i64Load16SIndexed, i64Load16UIndexed
     case i64Load32SIndexed, i64Load32UIndexed
-    /// Stores to `x + y` (wrapping) plus the offset: [op|x][y|value][offset32].
+    /// Stores to `x + (y << shift)` (wrapping) plus the offset: [op|x][y|value][offset32|shift].
     case i32StoreIndexed, i64StoreIndexed, f32StoreIndexed, f64StoreIndexed
     case i32Store8Indexed, i32Store16Indexed, i64Store8Indexed, i64Store16Indexed, i64Store32Indexed
+
+    /// Stores of a constant to `x + (y << shift)`: [op|x][y|imm32][offset32|shift].
+    case store8ImmIndexed, store16ImmIndexed, store32ImmIndexed, store64ImmIndexed
+    /// [op|d][a|b][cond]: d = cond != 0 ? a : b, on a 64-bit condition (a fused `i64.eqz`).
+    case select64
 
     // MARK: Float immediates
     /// [op|d][a|bits32]
@@ -178,12 +183,12 @@ extension IROpcode {
         switch self {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
         case .const: return .wide
-        case .select, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
+        case .select, .select64, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
             return .twoPairs
         case .brTable: return .table
         default:
-            if rawValue >= IROpcode.i32LoadIndexed.rawValue && rawValue <= IROpcode.i64Store32Indexed.rawValue {
+            if rawValue >= IROpcode.i32LoadIndexed.rawValue && rawValue <= IROpcode.store64ImmIndexed.rawValue {
                 return .twoPairs
             }
             return .pair
@@ -274,6 +279,11 @@ extension IROpcode {
         case 4: return .store32Imm
         default: return .store64Imm
         }
+    }
+
+    static func storeImmediateIndexed(_ op: StoreOp) -> IROpcode {
+        IROpcode(rawValue: storeImmediate(op).rawValue - IROpcode.store8Imm.rawValue + IROpcode.store8ImmIndexed.rawValue)
+            ?? .unreachable
     }
 
     /// Text-format-like name for the disassembler.

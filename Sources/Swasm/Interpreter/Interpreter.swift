@@ -480,6 +480,10 @@ enum Interpreter {
                 let w = pc[1]
                 sp[a] = sp.u32(low(pc[2])) != 0 ? sp[low(w)] : sp[high(w)]
                 pc += 3
+            case .select64:
+                let w = pc[1]
+                sp[a] = sp.u64(low(pc[2])) != 0 ? sp[low(w)] : sp[high(w)]
+                pc += 3
             case .globalGet:
                 sp[a] = instance._withUnsafeGuaranteedRef { $0.globals[low(pc[1])].value }
                 pc += 2
@@ -697,20 +701,33 @@ enum Interpreter {
                 sp.set(a, UInt64(memBase.load(at: ea, as: UInt32.self))); pc += 3
             case .i32StoreIndexed, .f32StoreIndexed, .i64Store32Indexed:
                 let w = pc[1]
-                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                guard let ea = indexedStoreAddress(sp, a, pc, 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(sp.u32(high(w)), at: ea); pc += 3
             case .i64StoreIndexed, .f64StoreIndexed:
                 let w = pc[1]
-                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                guard let ea = indexedStoreAddress(sp, a, pc, 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(sp.u64(high(w)), at: ea); pc += 3
             case .i32Store8Indexed, .i64Store8Indexed:
                 let w = pc[1]
-                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                guard let ea = indexedStoreAddress(sp, a, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(UInt8(truncatingIfNeeded: sp[high(w)]), at: ea); pc += 3
             case .i32Store16Indexed, .i64Store16Indexed:
                 let w = pc[1]
-                guard let ea = effectiveAddress(sp.u32(a) &+ sp.u32(low(w)), UInt32(truncatingIfNeeded: pc[2]), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                guard let ea = indexedStoreAddress(sp, a, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(UInt16(truncatingIfNeeded: sp[high(w)]), at: ea); pc += 3
+
+            case .store8ImmIndexed:
+                guard let ea = indexedStoreAddress(sp, a, pc, 1, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt8(truncatingIfNeeded: pc[1] &>> 32), at: ea); pc += 3
+            case .store16ImmIndexed:
+                guard let ea = indexedStoreAddress(sp, a, pc, 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(UInt16(truncatingIfNeeded: pc[1] &>> 32), at: ea); pc += 3
+            case .store32ImmIndexed:
+                guard let ea = indexedStoreAddress(sp, a, pc, 4, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(highU32(pc[1]), at: ea); pc += 3
+            case .store64ImmIndexed:
+                guard let ea = indexedStoreAddress(sp, a, pc, 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(highI64(pc[1]), at: ea); pc += 3
 
             // MARK: float immediates
             case .f32AddImm: let w = pc[1]; sp.set(a, N.f32Add(sp.f32(low(w)), Float(bitPattern: highU32(w)))); pc += 2

@@ -93,11 +93,19 @@ typealias Slots = UnsafeMutablePointer<UInt64>
     return ea &+ width <= size ? Int(truncatingIfNeeded: ea) : nil
 }
 
-/// The effective address of an indexed access: [op|d][x|y][offset32], where x + y wraps as
-/// the `i32.add` it replaces did.
+/// The effective address of an indexed load [op|d][x|y][offset32|shift]: x + (y << shift)
+/// wraps at 32 bits as the `i32.shl`/`i32.add` it replaces did; the offset does not.
 @inline(__always) func indexedAddress(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ width: UInt64, _ size: UInt64) -> Int? {
-    let w = pc[1]
-    return effectiveAddress(sp.u32(low(w)) &+ sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), width, size)
+    let w = pc[1], w2 = pc[2]
+    let address = sp.u32(low(w)) &+ (sp.u32(high(w)) &<< highU32(w2))
+    return effectiveAddress(address, UInt32(truncatingIfNeeded: w2), width, size)
+}
+
+/// The effective address of an indexed store [op|x][y|value][offset32|shift].
+@inline(__always) func indexedStoreAddress(_ sp: Slots, _ x: Int, _ pc: UnsafePointer<UInt64>, _ width: UInt64, _ size: UInt64) -> Int? {
+    let w = pc[1], w2 = pc[2]
+    let address = sp.u32(x) &+ (sp.u32(low(w)) &<< highU32(w2))
+    return effectiveAddress(address, UInt32(truncatingIfNeeded: w2), width, size)
 }
 
 extension UnsafeMutableRawPointer {
