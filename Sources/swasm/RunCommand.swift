@@ -115,6 +115,32 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// Splits `-SKEY=VALUE` into `-S KEY=VALUE` among the options before FILE: wasmtime
+    /// accepts the joined form, which ArgumentParser does not when the value holds `=`.
+    static func splittingJoinedWASIOptions(_ arguments: [String]) -> [String] {
+        let takesValue: Set<String> = ["--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S"]
+        var result: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" || !argument.hasPrefix("-") || argument == "-" {
+                result.append(argument)
+                break
+            }
+            if argument.hasPrefix("-S") && argument.count > 2 && !argument.hasPrefix("-S=") {
+                result += ["-S", String(argument.dropFirst(2))]
+                continue
+            }
+            result.append(argument)
+            if takesValue.contains(argument), index < arguments.endIndex {
+                result.append(arguments[index])
+                index += 1
+            }
+        }
+        return result + arguments[index...]
+    }
+
     /// FILE, the export to invoke and the program's (or the export's) arguments.
     struct Positionals {
         var file: String

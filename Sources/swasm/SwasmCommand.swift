@@ -14,7 +14,10 @@ struct SwasmCommand: ParsableCommand {
     /// Parses and runs the command, turning every failure into one `error: …` line on stderr
     /// and a non-zero exit status (ArgumentParser's default prints usage text as well).
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "run" {
+            arguments = ["run"] + RunCommand.splittingJoinedWASIOptions(Array(arguments.dropFirst()))
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
