@@ -86,4 +86,23 @@ let compilerGoldenExpectations: [String: String] = [
           21: memoryFill s0, s3, s4 (0, 0)
           24: return
         """,
+    "fusions": """
+        function 0: frame 9 slots, params 4, locals 4, results 0
+           0: i32ShlImm s5, s1, #2
+           2: i32.add s4, s0, s5
+           4: i32LoadIndexed s5, [s0 + s1<<2 + 0]
+           7: i32LoadIndexed s6, [s0 + s2<<2 + 4]
+          10: i32.add s5, s5, s6
+          12: i32Store [s4 + 0], s5
+          14: store8ImmIndexed [s3 + s1 + 0], #0
+          17: return
+        function 1: frame 8 slots, params 4, locals 4, results 1
+           0: select s4, s1, s0, s0
+           3: select64 s5, s1, s0, s2
+           6: i32.add s4, s4, s5
+           8: f64MulImm s5, s3, #0.5
+          11: i32.trunc_f64_s s5, s5
+          13: i32.add s4, s4, s5
+          15: returnValue s4
+        """,
 ]
