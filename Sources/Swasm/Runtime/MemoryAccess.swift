@@ -140,6 +140,9 @@ extension Table {
     /// Sets element `index` of a `funcref` table to `function`, or to null when nil.
     /// Throws the out-of-bounds trap and `APIError` as ``set(_:_:)`` does.
     public func setFunction(at index: Int, _ function: Function?) throws {
+        if let function, function.store !== store {
+            throw APIError("the function belongs to another store than the table")
+        }
         try set(index, function.map { .function($0.address) } ?? .null(.func))
     }
 }
