@@ -230,3 +230,22 @@ final class CompilerStructureTests: XCTestCase {
         }
     }
 }
+
+final class IROpcodeTests: XCTestCase {
+    func testNumericOpsMapToTheirRegisterForms() {
+        for op in NumericOp.allCases {
+            XCTAssertEqual(IROpcode.register(op).name, op.name)
+        }
+        XCTAssertEqual(IROpcode.immediate(.i32Add), .i32AddImm)
+        XCTAssertEqual(IROpcode.immediate(.i64GeU), .i64GeUImm)
+        XCTAssertEqual(IROpcode.branch(on: .i32LtS, immediate: false), .brIfI32LtS)
+        XCTAssertEqual(IROpcode.branch(on: .i64Ne, immediate: true), .brIfI64NeImm)
+        for op in LoadOp.allCases {
+            XCTAssertEqual(IROpcode.load(op, indexed: false).name.lowercased().replacingOccurrences(of: "load", with: ""),
+                           op.name.replacingOccurrences(of: ".load", with: "").replacingOccurrences(of: "_", with: ""))
+        }
+        XCTAssertEqual(IROpcode.store(.i64Store32, indexed: true), .i64Store32Indexed)
+        XCTAssertEqual(IROpcode.storeImmediateIndexed(.i64Store16), .store16ImmIndexed)
+        XCTAssertLessThan(IROpcode.allCases.count, 1 << 16)
+    }
+}

@@ -197,4 +197,39 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(trap { try call("trunc", .f64((1e10).bitPattern)) }?.reason, .integerOverflow)
         XCTAssertEqual(try call("trunc", .f64((-2.9).bitPattern)), [.i32(UInt32(bitPattern: -2))])
     }
+
+    // MARK: Fuel
+
+    /*
+    (module
+      (func (export "loop") (param i32) (local i32)
+        (loop
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))))
+    */
+    static let fuel: [UInt8] = [
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, 0x03,
+        0x02, 0x01, 0x00, 0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x6f, 0x70, 0x00, 0x00, 0x0a, 0x17, 0x01,
+        0x15, 0x01, 0x01, 0x7f, 0x03, 0x40, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x21, 0x01, 0x20, 0x01, 0x20,
+        0x00, 0x49, 0x0d, 0x00, 0x0b, 0x0b, 0x00, 0x0a, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x02, 0x03, 0x01,
+        0x00, 0x00,
+    ]
+
+    func testFuelCostIsDeterministic() throws {
+        // Each checkpoint costs the Wasm instructions of its region outside nested loops: the
+        // function's own 2 (loop, end) once, the loop body's 9 per iteration.
+        var configuration = EngineConfiguration()
+        configuration.consumeFuel = true
+        let engine = Engine(configuration: configuration)
+        let store = Store(engine: engine)
+        let instance = try Linker().instantiate(store: store, module: Module(engine: engine, bytes: Self.fuel))
+        try store.setFuel(1_000)
+        _ = try instance.function("loop")?.call([.i32(10)])
+        XCTAssertEqual(store.fuel, 1_000 - (2 + 9 * 10))
+        let listing = try instance.module.code.function(0).disassemble()
+        XCTAssertTrue(listing.contains("0: checkpoint 2"), listing)
+        XCTAssertTrue(listing.contains("checkpoint 9"), listing)
+        try store.setFuel(2 + 9 * 3)
+        XCTAssertEqual(trap { try instance.function("loop")!.call([.i32(4)]) }?.reason, .fuelExhausted)
+    }
 }

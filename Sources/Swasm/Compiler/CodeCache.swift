@@ -17,7 +17,7 @@ final class CodeCache {
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
         context = FunctionValidationContext(module: sections)
-        emitCheckpoints = false
+        emitCheckpoints = configuration.consumeFuel || configuration.interruptible
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))
         entries.initialize(repeating: nil, count: Swift.max(count, 1))

@@ -132,8 +132,10 @@ extension CompiledFunction {
         let name = op.name
         let raw = op.rawValue
         switch op {
-        case .unreachable, .return, .checkpoint:
+        case .unreachable, .return:
             return (name, 1)
+        case .checkpoint:
+            return ("\(name) \(a)", 1)
         case .br:
             return ("\(name) \(target(a))", 1)
         case .returnValue:

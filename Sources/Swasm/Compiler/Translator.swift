@@ -53,6 +53,12 @@ struct Translator {
         var unreachable = false
         /// The frame was entered in live code.
         var enteredReachable = true
+        /// Loops and the function: word index of their checkpoint, whose cost is the number of
+        /// Wasm instructions in the body outside nested loops (filled in at `end`).
+        var checkpoint: Int?
+        /// Instructions translated before the frame began, and inside its nested loops.
+        var instructionsBefore = 0
+        var nestedLoopInstructions = 0
 
         var branchArity: Int { kind == .loop ? parameterCount : resultCount }
     }
@@ -101,6 +107,8 @@ struct Translator {
     var labels: [Label] = []
     var maxHeight = 0
     var producer: Producer?
+    /// Live (not dead-code) Wasm instructions translated so far, for checkpoint costs.
+    var instructionCount = 0
 
     init(sections: ModuleSections, context: FunctionValidationContext, definedIndex: Int,
          emitCheckpoints: Bool = false) throws {
@@ -123,7 +131,7 @@ struct Translator {
         for type in validator.localTypes where type == .v128 {
             throw SwasmError.unsupported("v128 values are not supported yet")
         }
-        if emitCheckpoints { emit(.checkpoint, 0) }
+        if emitCheckpoints { labels[0].checkpoint = emit(.checkpoint, 0) }
         while !reader.isAtEnd {
             let instruction = try reader.read()
             try validator.validate(instruction, offset: reader.instructionOffset,
@@ -368,6 +376,18 @@ struct Translator {
         code.removeSubrange(last.start...)
         producer = nil
         return last
+    }
+
+    /// Closes the checkpoint region of a loop or the function: sets its checkpoint's cost and
+    /// excludes its instructions from the enclosing region's cost.
+    mutating func closeCheckpointRegion(_ label: Label) {
+        guard let checkpoint = label.checkpoint else { return }
+        let total = instructionCount - label.instructionsBefore
+        let cost = Swift.max(1, total - label.nestedLoopInstructions)
+        code[checkpoint] = (code[checkpoint] & 0xFFFF_FFFF) | UInt64(UInt32(truncatingIfNeeded: cost)) << 32
+        if let enclosing = labels.lastIndex(where: { $0.checkpoint != nil }) {
+            labels[enclosing].nestedLoopInstructions += total
+        }
     }
 
     mutating func markUnreachable() {

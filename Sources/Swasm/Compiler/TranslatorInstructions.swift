@@ -22,6 +22,7 @@ extension Translator {
             return
         }
 
+        instructionCount += 1
         switch instruction {
         // MARK: Control
         case .unreachable:
@@ -185,7 +186,10 @@ extension Translator {
                           resultCount: results)
         if kind == .loop {
             label.loopStart = code.count
-            if emitCheckpoints { emit(.checkpoint, 0) }
+            if emitCheckpoints {
+                label.checkpoint = emit(.checkpoint, 0)
+                label.instructionsBefore = instructionCount
+            }
         }
         labels.append(label)
     }
@@ -211,6 +215,7 @@ extension Translator {
 
     mutating func translateEnd() throws {
         let label = labels.removeLast()
+        closeCheckpointRegion(label)
         if label.kind == .function {
             if !label.unreachable { emitReturn() }
             return

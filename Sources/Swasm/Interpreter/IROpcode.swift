@@ -207,7 +207,8 @@ extension IROpcode {
 
     /// Maps a Wasm numeric op to its register form.
     @inline(__always) static func register(_ op: NumericOp) -> IROpcode {
-        IROpcode(rawValue: UInt16(op.index))!
+        // Every NumericOp index has a register form (checked by the compiler tests).
+        IROpcode(rawValue: UInt16(op.index)) ?? .unreachable
     }
 
     /// The first register-form numeric opcode of each immediate family, and the `NumericOp`

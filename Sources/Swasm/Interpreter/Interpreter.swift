@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The execution loop: one `switch` over IR opcodes with the hot state (pc, frame base,
 /// linear memory base and size) in locals. Wasm → Wasm calls push a `CallFrame` and stay in
 /// the loop; only host functions and slow paths leave it. A trap leaves through `break loop`
@@ -24,6 +26,12 @@ enum Interpreter {
         var memSize = context.memorySize
         let framesEnd = stacks.framesEnd
         let slotsEnd = stacks.slotsEnd
+
+        // Fuel and interruption, enforced at checkpoints (emitted only when the engine asks).
+        // Fuel lives in a register while the loop runs and in the store around host calls.
+        let meterFuel = store.engine.configuration.consumeFuel
+        var fuel = meterFuel ? store.remainingFuel : 0
+        let interrupt = store.engine.configuration.interruptible ? store.interruptHandle : nil
 
         var trap: TrapReason? = nil
         var failure: Error? = nil
@@ -368,6 +376,16 @@ enum Interpreter {
                 let index = Swift.min(sp.u32(a), count)
                 pc += lowSigned(pc[2 + Int(index)])
             case .checkpoint:
+                if meterFuel {
+                    let cost = UInt64(a)
+                    guard fuel >= cost else { trap = .fuelExhausted; break loop }
+                    fuel &-= cost
+                }
+                if let interrupt, interrupt.requested.load(ordering: .relaxed) {
+                    // The trap consumes the request.
+                    interrupt.requested.store(false, ordering: .relaxed)
+                    trap = .interrupted; break loop
+                }
                 pc += 1
             case .returnValue:
                 sp[0] = sp[a]
@@ -461,9 +479,10 @@ enum Interpreter {
                 } else {
                     stacks.slotTop = sp + fn.frameSlots
                     stacks.frameTop = fp + 1
-                    if let error = callHostFunction(address: address, slots: newSP, caller: instance, store: store) {
-                        failure = error; break loop
-                    }
+                    if meterFuel { store.remainingFuel = fuel }
+                    let error = callHostFunction(address: address, slots: newSP, caller: instance, store: store)
+                    if meterFuel { fuel = store.remainingFuel }
+                    if let error { failure = error; break loop }
                     // The host may have grown or replaced memory through the embedding API.
                     context = InstanceContext(instance.takeUnretainedValue())
                     memBase = context.memoryBase
@@ -745,6 +764,7 @@ enum Interpreter {
             }
         }
 
+        if meterFuel { store.remainingFuel = fuel }
         if let trap {
             return SwasmError.trap(Trap(trap, backtrace: backtrace(function: fn, instance: instance, frame: fp)))
         }
