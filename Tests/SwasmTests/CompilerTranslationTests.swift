@@ -5,7 +5,7 @@ import XCTest
 /// must keep their values across `local.set`/`local.tee`, calls and control flow; redirected
 /// results, parallel moves for multi-value returns and branches, block parameters, br_table
 /// trampolines, fused compare-and-branch and dead code.
-final class CompilerTranslationTests: XCTestCase {
+class CompilerTranslationTests: XCTestCase {
     /*
     (module
       ;; A pending local.get must keep the value it had when pushed.
@@ -200,9 +200,13 @@ final class CompilerTranslationTests: XCTestCase {
 
     var instance: Instance!
 
+    /// The engine the tests run on; a subclass reruns them with checkpoints in the code.
+    var configuration: EngineConfiguration { EngineConfiguration() }
+
     override func setUpWithError() throws {
-        let engine = Engine()
+        let engine = Engine(configuration: configuration)
         let store = Store(engine: engine)
+        if configuration.consumeFuel { try store.setFuel(1_000_000) }
         instance = try Linker().instantiate(store: store, module: Module(engine: engine, bytes: Self.hazards))
     }
 
@@ -274,5 +278,16 @@ final class CompilerTranslationTests: XCTestCase {
 
     func testDeadCodeIsSkipped() throws {
         XCTAssertEqual(try call("deadCode"), [i32(3)])
+    }
+}
+
+/// The same translations with fuel and interruption checkpoints at function entries and loop
+/// headers, which shift every loop's code.
+final class CompilerTranslationWithCheckpointsTests: CompilerTranslationTests {
+    override var configuration: EngineConfiguration {
+        var configuration = EngineConfiguration()
+        configuration.consumeFuel = true
+        configuration.interruptible = true
+        return configuration
     }
 }
