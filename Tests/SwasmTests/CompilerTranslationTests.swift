@@ -5,7 +5,7 @@ import XCTest
 /// must keep their values across `local.set`/`local.tee`, calls and control flow; redirected
 /// results, parallel moves for multi-value returns and branches, block parameters, br_table
 /// trampolines, fused compare-and-branch and dead code.
-class CompilerTranslationTests: XCTestCase {
+final class CompilerTranslationTests: XCTestCase {
     /*
     (module
       ;; A pending local.get must keep the value it had when pushed.
@@ -199,23 +199,30 @@ class CompilerTranslationTests: XCTestCase {
     ]
 
     var instance: Instance!
-
-    /// The engine the tests run on; a subclass reruns them with checkpoints in the code.
-    var configuration: EngineConfiguration { EngineConfiguration() }
+    /// The same module compiled with fuel and interruption checkpoints at function entries and
+    /// loop headers (which shift every loop's code); every call runs on both.
+    var checkpointed: Instance!
 
     override func setUpWithError() throws {
-        let engine = Engine(configuration: configuration)
-        let store = Store(engine: engine)
-        if configuration.consumeFuel { try store.setFuel(1_000_000) }
-        instance = try Linker().instantiate(store: store, module: Module(engine: engine, bytes: Self.hazards))
+        let engine = Engine()
+        instance = try Linker().instantiate(store: Store(engine: engine), module: Module(engine: engine, bytes: Self.hazards))
+        var configuration = EngineConfiguration()
+        configuration.consumeFuel = true
+        configuration.interruptible = true
+        let metered = Engine(configuration: configuration)
+        let store = Store(engine: metered)
+        try store.setFuel(1_000_000)
+        checkpointed = try Linker().instantiate(store: store, module: Module(engine: metered, bytes: Self.hazards))
     }
 
     private func call(_ name: String, _ arguments: Value..., file: StaticString = #filePath, line: UInt = #line) throws -> [Value] {
-        guard let function = instance.function(name) else {
+        guard let function = instance.function(name), let other = checkpointed.function(name) else {
             XCTFail("no export \(name)", file: file, line: line)
             return []
         }
-        return try function.call(arguments)
+        let results = try function.call(arguments)
+        XCTAssertEqual(try other.call(arguments), results, "with checkpoints", file: file, line: line)
+        return results
     }
 
     private func i32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
@@ -278,16 +285,5 @@ class CompilerTranslationTests: XCTestCase {
 
     func testDeadCodeIsSkipped() throws {
         XCTAssertEqual(try call("deadCode"), [i32(3)])
-    }
-}
-
-/// The same translations with fuel and interruption checkpoints at function entries and loop
-/// headers, which shift every loop's code.
-final class CompilerTranslationWithCheckpointsTests: CompilerTranslationTests {
-    override var configuration: EngineConfiguration {
-        var configuration = EngineConfiguration()
-        configuration.consumeFuel = true
-        configuration.interruptible = true
-        return configuration
     }
 }
