@@ -23,7 +23,8 @@ func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
 
-print("PluginHost: plugins in \(folder)")
+let workingDirectory = FileManager.default.currentDirectoryPath + "/"
+print("PluginHost: plugins in \(folder.hasPrefix(workingDirectory) ? String(folder.dropFirst(workingDirectory.count)) : folder)")
 print("limits per plugin: \(policy.memoryLimit >> 20) MiB of memory; per request \(policy.fuelPerRequest) fuel and \(policy.deadlineMilliseconds) ms")
 print("")
 
