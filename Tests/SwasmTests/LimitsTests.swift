@@ -128,18 +128,59 @@ final class LimitsTests: XCTestCase {
         try store.setFuel(1_000)
         do {
             _ = try count(10_000_000)
-            throw XCTSkip("the interpreter does not meter fuel yet")
+            XCTFail("10 million iterations ran on 1,000 fuel")
         } catch SwasmError.trap(let trap) {
             XCTAssertEqual(trap.reason, .fuelExhausted)
             XCTAssertEqual("\(trap.reason)", "fuel exhausted")
         }
         let spin = try instance.typedFunction("spin", params: Void.self, results: Void.self)
         try store.setFuel(10_000)
-        XCTAssertThrowsError(try spin())
+        XCTAssertThrowsError(try spin()) { error in
+            guard case SwasmError.trap(let trap)? = error as? SwasmError else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .fuelExhausted)
+        }
+        XCTAssertLessThan(store.fuel, 100, "the trap leaves less than one loop iteration's fuel")
         // Refuelled, the same instance runs again.
         try store.setFuel(1_000_000)
         XCTAssertEqual(try count(1_000), 1_000)
         XCTAssertLessThan(store.fuel, 1_000_000)
+    }
+
+    func testFuelUseIsDeterministic() throws {
+        var configuration = EngineConfiguration()
+        configuration.consumeFuel = true
+        let engine = Engine(configuration: configuration)
+        var used: [UInt64] = []
+        for _ in 0..<3 {
+            let store = Store(engine: engine)
+            let count = try instantiate(APITestModules.runaway, store: store)
+                .typedFunction("count", params: Int32.self, results: Int32.self)
+            try store.setFuel(1_000_000)
+            XCTAssertEqual(try count(5_000), 5_000)
+            used.append(1_000_000 - store.fuel)
+        }
+        XCTAssertGreaterThan(used[0], 5_000, "each iteration costs fuel")
+        XCTAssertEqual(Set(used).count, 1, "\(used)")
+    }
+
+    func testAHostFunctionCanRefuelItsGuest() throws {
+        var configuration = EngineConfiguration()
+        configuration.consumeFuel = true
+        let store = Store(engine: Engine(configuration: configuration))
+        let linker = Linker()
+        var refills = 0
+        // Each call into the host tops the guest up, so the guest runs on as long as the
+        // host wants it to.
+        linker.defineFunction(store: store, module: "host", name: "reenter") { (caller: Caller, _: Int32) in
+            refills += 1
+            try caller.store.addFuel(10)
+        }
+        let instance = try linker.instantiate(store: store, module: try Module(engine: store.engine, bytes: APITestModules.runaway))
+        let enter = try instance.typedFunction("enter", params: Int32.self, results: Void.self)
+        try store.setFuel(50)
+        for _ in 0..<100 { try enter(0) }
+        XCTAssertEqual(refills, 100)
+        XCTAssertGreaterThan(store.fuel, 50, "each call costs less than the 10 it adds")
     }
 
     func testInterruptHandleFlags() {
@@ -167,11 +208,55 @@ final class LimitsTests: XCTestCase {
         do {
             // Long enough (seconds) that only an interruption ends it within the test.
             _ = try count(100_000_000)
-            throw XCTSkip("the interpreter does not check for interruption yet")
+            XCTFail("the guest ran to the end despite the interruption")
         } catch SwasmError.trap(let trap) {
             XCTAssertEqual(trap.reason, .interrupted)
         }
         XCTAssertFalse(handle.isInterruptRequested, "the trap consumes the request")
         XCTAssertEqual(try count(100), 100, "the store runs again")
+    }
+
+    func testAPendingInterruptStopsTheNextCallUnlessCancelled() throws {
+        var configuration = EngineConfiguration()
+        configuration.interruptible = true
+        let store = Store(engine: Engine(configuration: configuration))
+        let count = try instantiate(APITestModules.runaway, store: store)
+            .typedFunction("count", params: Int32.self, results: Int32.self)
+        store.interruptHandle.interrupt()
+        XCTAssertThrowsError(try count(10)) { error in
+            guard case SwasmError.trap(let trap)? = error as? SwasmError else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .interrupted)
+        }
+        store.interruptHandle.interrupt()
+        store.interruptHandle.cancel()
+        XCTAssertEqual(try count(10), 10)
+    }
+
+    func testInterruptingOneStoreLeavesOthersRunning() throws {
+        var configuration = EngineConfiguration()
+        configuration.interruptible = true
+        let engine = Engine(configuration: configuration)
+        let module = try Module(engine: engine, bytes: APITestModules.runaway)
+        let stopped = Store(engine: engine), running = Store(engine: engine)
+        let linker = { (store: Store) -> Linker in
+            let linker = Linker()
+            linker.defineFunction(store: store, module: "host", name: "reenter") { (_: Int32) in }
+            return linker
+        }
+        let stoppedCount = try linker(stopped).instantiate(store: stopped, module: module)
+            .typedFunction("count", params: Int32.self, results: Int32.self)
+        let runningCount = try linker(running).instantiate(store: running, module: module)
+            .typedFunction("count", params: Int32.self, results: Int32.self)
+        stopped.interruptHandle.interrupt()
+        XCTAssertThrowsError(try stoppedCount(10))
+        XCTAssertEqual(try runningCount(10), 10)
+    }
+
+    func testWithoutInterruptibleEnginesTheRequestIsIgnored() throws {
+        let store = Store(engine: Engine())
+        let count = try instantiate(APITestModules.runaway, store: store)
+            .typedFunction("count", params: Int32.self, results: Int32.self)
+        store.interruptHandle.interrupt()
+        XCTAssertEqual(try count(10), 10)
     }
 }
