@@ -121,7 +121,7 @@ struct Translator {
         reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)
         localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
         resultCount = validator.functionType.results.count
-        code.reserveCapacity(body.code.count * 2)
+        code.reserveCapacity(body.code.count + 16)
         operands.reserveCapacity(32)
         labels.reserveCapacity(16)
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
