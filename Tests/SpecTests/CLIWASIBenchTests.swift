@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 
 /// Each bench-c workload, MVP and generic builds, prints the checksum of expected.txt under
-/// `swasm run`. They take seconds each in an optimised build (about 45 s for all eight on
-/// two cores, run two at a time) and far longer in a debug build, so they run only against a
+/// `swasm run`. They take seconds each in an optimised build (all eight, two at a time on two
+/// cores: 24 s on 2026-11-25) and far longer in a debug build, so they run only against a
 /// release `swasm` unless `SWASM_BENCH_TESTS=1` asks for them anyway.
 final class CLIWASIBenchTests: XCTestCase {
     func testBenchCWorkloadsPrintTheirChecksums() throws {
