@@ -6,14 +6,16 @@ import Musl
 import Darwin
 #endif
 
-/// Engine-wide settings.
+/// Engine-wide settings, fixed when the ``Engine`` is created.
 public struct EngineConfiguration: Sendable {
+    /// When function bodies are validated and translated.
     public enum Compilation: Sendable {
         /// Validate and translate each function on its first call (fast start-up).
         case lazy
         /// Validate and translate every function when the module is created.
         case eager
     }
+    /// When function bodies are validated and translated; `.lazy` by default.
     public var compilation: Compilation = .lazy
     /// Maximum depth of nested calls before "call stack exhausted".
     public var maxCallDepth: Int = 10_000
@@ -38,11 +40,17 @@ public struct EngineConfiguration: Sendable {
 }
 
 /// Compiles and runs WebAssembly. Shared by many stores and modules, from any thread.
+///
+/// An engine holds the configuration (compilation mode, stack sizes, fuel and interruption)
+/// and what its modules share, such as canonical function types. Create one per process or
+/// per configuration; a ``Module`` belongs to one engine and runs only in its stores.
 public final class Engine: @unchecked Sendable {
+    /// The settings this engine was created with.
     public let configuration: EngineConfiguration
     private let typeLock = Lock()
     private var typeIDs: [FuncType: Int] = [:]
 
+    /// An engine with `configuration` (the defaults when omitted).
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         self.configuration = configuration
     }

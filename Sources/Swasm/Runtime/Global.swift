@@ -1,5 +1,6 @@
 /// A global in a store. Spec: https://webassembly.github.io/spec/core/exec/runtime.html#global-instances
 public struct Global {
+    /// The store the global belongs to.
     public let store: Store
     let object: GlobalInstance
 
@@ -18,7 +19,9 @@ public struct Global {
         self.object = object
     }
 
+    /// The global's value type and mutability.
     public var type: GlobalType { object.type }
+    /// The current value (``get(_:)`` reads it as a Swift number).
     public var value: Value { Value(slot: object.value, high: object.high, type: object.type.valueType) }
 
     /// Sets a mutable global; throws `APIError` when immutable or the type does not match.

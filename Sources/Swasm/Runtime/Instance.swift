@@ -1,8 +1,13 @@
 /// An external value: what an instance exports and what imports are satisfied with.
+/// Spec: https://webassembly.github.io/spec/core/exec/runtime.html#external-values
 public enum Extern {
+    /// A function, Wasm or host.
     case function(Function)
+    /// A table of references.
     case table(Table)
+    /// A linear memory.
     case memory(Memory)
+    /// A global variable.
     case global(Global)
 
     /// The value's current type (a table's or memory's `limits.min` is its current size),
@@ -39,9 +44,16 @@ public enum Extern {
     }
 }
 
-/// An instantiated module.
+/// An instantiated module: its own memories, tables, globals and functions in a store.
+/// Spec: https://webassembly.github.io/spec/core/exec/runtime.html#module-instances
+///
+/// Get one from ``Linker/instantiate(store:module:)``; reach its exports by name with
+/// ``export(_:)``, ``function(_:)``, ``memory(_:)``, ``table(_:)``, ``global(_:)``, or as typed
+/// Swift closures with ``typedFunction(_:params:results:)``.
 public final class Instance {
+    /// The store the instance lives in.
     public let store: Store
+    /// The module it was instantiated from.
     public let module: Module
     let state: InstanceState
     /// All exports in declaration order.
@@ -76,21 +88,25 @@ public final class Instance {
         exportsByName[WasmName(name)].map { exports[$0].value }
     }
 
+    /// The exported function `name`, or nil when there is no function export of that name.
     public func function(_ name: String) -> Function? {
         if case .function(let f)? = export(name) { return f }
         return nil
     }
 
+    /// The exported memory `name`, or nil when there is no memory export of that name.
     public func memory(_ name: String) -> Memory? {
         if case .memory(let m)? = export(name) { return m }
         return nil
     }
 
+    /// The exported table `name`, or nil when there is no table export of that name.
     public func table(_ name: String) -> Table? {
         if case .table(let t)? = export(name) { return t }
         return nil
     }
 
+    /// The exported global `name`, or nil when there is no global export of that name.
     public func global(_ name: String) -> Global? {
         if case .global(let g)? = export(name) { return g }
         return nil

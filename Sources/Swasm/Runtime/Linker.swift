@@ -1,5 +1,9 @@
 /// Resolves imports by module and name and instantiates modules.
 /// Definitions may come from several stores; instantiation accepts only those of its store.
+///
+/// Define host functions (``defineFunction(store:module:name:_:)-(_,_,_,(Caller,P)->(R))`` for
+/// typed Swift closures), other instances' exports (``define(module:instance:)``) or single
+/// values, then ``instantiate(store:module:)`` modules that import them.
 public final class Linker {
     private struct Key: Hashable {
         var module: WasmName
@@ -11,6 +15,7 @@ public final class Linker {
     }
     private var definitions: [Key: Extern] = [:]
 
+    /// An empty linker.
     public init() {}
 
     /// Defines `module`.`name` as `value`; a later definition replaces an earlier one.

@@ -1,5 +1,12 @@
 /// A linear memory in a store. Spec: https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances
+///
+/// Host code reads and writes it with bounds-checked helpers: ``load(_:offset:)-(T.Type,_)``
+/// and ``store(_:offset:)-(T,_)`` for numbers (little-endian), ``readBytes(offset:count:)``,
+/// ``writeBytes(_:offset:)``, ``readString(offset:length:)``,
+/// ``readNullTerminatedString(offset:maxLength:)`` and ``writeString(_:offset:nullTerminated:)``.
+/// Each throws the "out of bounds memory access" trap instead of touching memory outside.
 public struct Memory {
+    /// The store the memory belongs to.
     public let store: Store
     let object: MemoryInstance
 

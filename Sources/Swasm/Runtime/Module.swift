@@ -13,28 +13,42 @@ public struct ImportInfo: Sendable {
     public var module: String
     /// The field name within that module.
     public var name: String
+    /// The type the imported value must have.
     public var type: ExternType
 }
 
 /// One export of a module, with its type resolved.
 /// Spec: https://webassembly.github.io/spec/core/syntax/modules.html#exports
 public struct ExportInfo: Sendable {
+    /// The name the export is found under.
     public var name: String
+    /// The exported value's type.
     public var type: ExternType
 }
 
 /// The type of an import or export.
 /// Spec: https://webassembly.github.io/spec/core/syntax/types.html#external-types
 public enum ExternType: Sendable, Hashable {
+    /// A function of this signature.
     case function(FuncType)
+    /// A table of this element type and size.
     case table(TableType)
+    /// A memory of this size.
     case memory(MemoryType)
+    /// A global of this value type and mutability.
     case global(GlobalType)
 }
 
 /// A decoded and validated module. Its compiled code is shared by every instance.
+/// Spec: https://webassembly.github.io/spec/core/syntax/modules.html
+///
+/// A module is immutable and `Sendable`: compile it once and instantiate it in as many
+/// stores, on as many threads, as you like; functions are translated once, on first call
+/// (or at creation with ``EngineConfiguration/Compilation-swift.enum/eager``), for all instances.
 public final class Module: @unchecked Sendable {
+    /// The engine the module was compiled for; it runs only in that engine's stores.
     public let engine: Engine
+    /// The decoded sections, for tools that inspect a module.
     public let sections: ModuleSections
     /// Compiled function bodies, translated on first call (or at creation when eager).
     let code: CodeCache

@@ -1,5 +1,6 @@
 /// A table in a store. Spec: https://webassembly.github.io/spec/core/exec/runtime.html#table-instances
 public struct Table {
+    /// The store the table belongs to.
     public let store: Store
     let object: TableInstance
 
@@ -21,6 +22,7 @@ public struct Table {
 
     /// The table's type; `limits.min` is the current size.
     public var type: TableType { object.type }
+    /// The current number of elements.
     public var size: Int { object.elements.count }
 
     /// The element at `index`; throws a trap when out of bounds.

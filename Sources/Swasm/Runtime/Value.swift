@@ -2,12 +2,21 @@
 // the engine uses internally (encoding documented in RuntimeObjects.swift).
 
 /// A WebAssembly value. Floats are carried as bit patterns so NaN payloads survive.
+/// Spec: https://webassembly.github.io/spec/core/exec/runtime.html#values
+///
+/// `Value(Int32(5))` and ``as(_:)`` convert to and from Swift numbers.
 public enum Value: Hashable, Sendable {
+    /// A 32-bit integer (its bits; signedness belongs to the operations).
     case i32(UInt32)
+    /// A 64-bit integer.
     case i64(UInt64)
+    /// A 32-bit float, as its bit pattern.
     case f32(UInt32)
+    /// A 64-bit float, as its bit pattern.
     case f64(UInt64)
-    case v128(UInt64, UInt64)  // low 64 bits, high 64 bits
+    /// A 128-bit vector: low 64 bits, high 64 bits.
+    case v128(UInt64, UInt64)
+    /// A reference: null, a function, or a host value.
     case ref(Reference)
 
     /// The value's type; nil for references, whose precise type depends on the context
@@ -33,6 +42,7 @@ public enum Reference: Hashable, Sendable {
     /// A host reference; the payload is chosen by the host (`ref.extern N` in WAST).
     case extern(UInt64)
 
+    /// Whether this is a null reference.
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -41,7 +51,9 @@ public enum Reference: Hashable, Sendable {
 
 /// Identifies a function within a `Store`.
 public struct FunctionAddress: Hashable, Sendable {
+    /// The function's index among its store's functions.
     public let rawValue: Int
+    /// The address with index `rawValue` (meaningful only for the store it came from).
     public init(rawValue: Int) { self.rawValue = rawValue }
 }
 

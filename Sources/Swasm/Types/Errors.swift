@@ -37,19 +37,34 @@ public enum SwasmError: Error, CustomStringConvertible, Sendable {
 /// Why execution trapped. The descriptions are the messages of the spec's reference
 /// interpreter, which the spec tests match.
 public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
+    /// The `unreachable` instruction ran.
     case unreachable
+    /// An integer division or remainder by zero.
     case integerDivideByZero
+    /// A signed division overflowed (`INT_MIN / -1`).
     case integerOverflow
+    /// A float-to-integer truncation of NaN or a value out of range.
     case invalidConversionToInteger
+    /// A memory access (or bulk memory operation) outside the memory.
     case outOfBoundsMemoryAccess
+    /// A table access (or bulk table operation) outside the table.
     case outOfBoundsTableAccess
+    /// `call_indirect` found a function of another type.
     case indirectCallTypeMismatch
+    /// `call_indirect` with an index outside the table.
     case undefinedElement
+    /// `call_indirect` found a null element.
     case uninitializedElement
+    /// A null reference was used where a function was needed.
     case nullReference
+    /// Calls nested deeper than the engine allows (`EngineConfiguration.maxCallDepth`),
+    /// counting host → Wasm → host recursion too.
     case callStackExhausted
+    /// Reserved; bulk memory reports ``outOfBoundsMemoryAccess``.
     case outOfBoundsDataSegmentAccess  // reserved; bulk memory reports memory access
+    /// The store's fuel ran out (`EngineConfiguration.consumeFuel`).
     case fuelExhausted
+    /// The store's `InterruptHandle` asked the guest to stop.
     case interrupted
     /// A trap raised by a host function.
     case host(String)
@@ -77,6 +92,7 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
 
 /// A trap with the Wasm call stack at the point it happened, innermost first.
 public struct Trap: Error, CustomStringConvertible, Sendable {
+    /// One Wasm function on the call stack.
     public struct Frame: Sendable, Hashable {
         /// Function index in the module's function index space.
         public var functionIndex: UInt32
@@ -84,14 +100,18 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         public var functionName: String?
         /// The module's name from the name section, if any.
         public var moduleName: String?
+        /// A frame of function `functionIndex`, with names when the name section has them.
         public init(functionIndex: UInt32, functionName: String?, moduleName: String?) {
             self.functionIndex = functionIndex
             self.functionName = functionName
             self.moduleName = moduleName
         }
     }
+    /// Why execution stopped.
     public var reason: TrapReason
+    /// The Wasm functions active at the trap, innermost first.
     public var backtrace: [Frame]
+    /// A trap for `reason`; the engine fills in the backtrace as the trap unwinds.
     public init(_ reason: TrapReason, backtrace: [Frame] = []) {
         self.reason = reason
         self.backtrace = backtrace
