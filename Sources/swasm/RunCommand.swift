@@ -248,6 +248,10 @@ struct RunCommand: ParsableCommand {
         let known = Set(WASI.functionNames)
         for entry in module.imports {
             if entry.module == WASI.moduleName {
+                guard case .function = entry.type else {
+                    throw CLIFailure.error(
+                        "\(file): unlinkable: `\(entry.module)::\(entry.name)` is not imported as a function (WASI preview 1 provides only functions)")
+                }
                 guard known.contains(entry.name) else {
                     throw CLIFailure.error(
                         "\(file): unlinkable: unknown WASI function `\(entry.module)::\(entry.name)` (not part of WASI preview 1)")

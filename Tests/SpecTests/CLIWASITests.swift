@@ -276,6 +276,11 @@ final class CLIWASITests: XCTestCase {
             """)
         try assertOneLineError(["run", wrongType], containing: ["unlinkable", "fd_close"])
 
+        let notAFunction = try write("memory-import.wat", """
+            (module (import "wasi_snapshot_preview1" "memory" (memory 1)) (func (export "_start")))
+            """)
+        try assertOneLineError(["run", notAFunction], containing: ["unlinkable", "memory"])
+
         let unknownModule = try write("unknown-module.wat", """
             (module (import "env" "print" (func (param i32))) (func (export "_start")))
             """)
