@@ -16,6 +16,7 @@ public enum SwasmError: Error, CustomStringConvertible, Sendable {
     /// The module uses a feature this build does not support yet.
     case unsupported(String)
 
+    /// The error as the CLI prints it, e.g. "unlinkable: unknown import: ...".
     public var description: String {
         switch self {
         case .malformed(let m, let off):
@@ -69,6 +70,7 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
     /// A trap raised by a host function.
     case host(String)
 
+    /// The reason in the spec interpreter's words, e.g. "integer divide by zero".
     public var description: String {
         switch self {
         case .unreachable: return "unreachable"
@@ -116,6 +118,7 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         self.reason = reason
         self.backtrace = backtrace
     }
+    /// "wasm trap: " and the reason, then the backtrace one frame per line.
     public var description: String {
         var s = "wasm trap: \(reason)"
         if !backtrace.isEmpty {
