@@ -22,7 +22,10 @@ enum Execution {
         let stacks = store.execution
         let sp = stacks.slotTop
         let frame = stacks.frameTop
-        if stacks.nativeEntries == 0 { stacks.nativeStack.enterOutermost() }
+        if stacks.nativeEntries == 0 {
+            stacks.nativeStack.enterOutermost()
+            stacks.interrupt = store.engine.configuration.interruptible ? store.interruptHandle : nil
+        }
         guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom(),
               compiled.frameSlots <= stacks.slotsEnd - sp else {
             throw SwasmError.trap(Trap(.callStackExhausted))

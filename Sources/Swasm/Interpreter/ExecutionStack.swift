@@ -46,11 +46,22 @@ final class ExecutionState {
     var nativeEntries = 0
     var nativeStack = NativeStackGuard()
 
+    /// The running instance as the interpreter loop needs it (kept here rather than in the
+    /// loop's locals to leave registers for the hottest state).
+    @exclusivity(unchecked) var context = InstanceContext.none
+
+    /// Fuel metering: the store's fuel while Wasm runs (written back around host calls).
+    let meterFuel: Bool
+    @exclusivity(unchecked) var fuel: UInt64 = 0
+    /// Set while Wasm runs when the engine is interruptible.
+    @exclusivity(unchecked) var interrupt: InterruptHandle?
+
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
     private var resolvedCount = 0
 
     init(configuration: EngineConfiguration) {
+        meterFuel = configuration.consumeFuel
         resolved = .allocate(capacity: 1)
         let slotCount = Swift.max(configuration.valueStackSlots, 1024)
         // Slack past the end: `zeroLocals` stores four slots without checking the frame size.

@@ -21,17 +21,12 @@ enum Interpreter {
         var fn = function
         var fp = entryFrame
         var instance = entryInstance
-        var context = InstanceContext(instance.takeUnretainedValue())
-        var memBase = context.memoryBase
-        var memSize = context.memorySize
-        let framesEnd = stacks.framesEnd
-        let slotsEnd = stacks.slotsEnd
-
-        // Fuel and interruption, enforced at checkpoints (emitted only when the engine asks).
-        // Fuel lives in a register while the loop runs and in the store around host calls.
-        let meterFuel = store.engine.configuration.consumeFuel
-        var fuel = meterFuel ? store.remainingFuel : 0
-        let interrupt = store.engine.configuration.interruptible ? store.interruptHandle : nil
+        // Only the hottest state lives in locals; the rest (the instance context, stack limits,
+        // fuel) stays in `stacks`, so that the register allocator keeps pc and sp in registers.
+        stacks.context = InstanceContext(instance.takeUnretainedValue())
+        var memBase = stacks.context.memoryBase
+        var memSize = stacks.context.memorySize
+        if stacks.meterFuel { stacks.fuel = store.remainingFuel }
 
         var trap: TrapReason? = nil
         var failure: Error? = nil
@@ -376,12 +371,12 @@ enum Interpreter {
                 let index = Swift.min(sp.u32(a), count)
                 pc += lowSigned(pc[2 + Int(index)])
             case .checkpoint:
-                if meterFuel {
+                if stacks.meterFuel {
                     let cost = UInt64(a)
-                    guard fuel >= cost else { trap = .fuelExhausted; break loop }
-                    fuel &-= cost
+                    guard stacks.fuel >= cost else { trap = .fuelExhausted; break loop }
+                    stacks.fuel &-= cost
                 }
-                if let interrupt, interrupt.requested.load(ordering: .relaxed) {
+                if let interrupt = stacks.interrupt, interrupt.requested.load(ordering: .relaxed) {
                     // The trap consumes the request.
                     interrupt.requested.store(false, ordering: .relaxed)
                     trap = .interrupted; break loop
@@ -399,13 +394,13 @@ enum Interpreter {
                 fn = frame.function
                 if frame.instance.toOpaque() != instance.toOpaque() {
                     instance = frame.instance
-                    context = InstanceContext(instance.takeUnretainedValue())
-                    memBase = context.memoryBase
-                    memSize = context.memorySize
+                    stacks.context = InstanceContext(instance.takeUnretainedValue())
+                    memBase = stacks.context.memoryBase
+                    memSize = stacks.context.memorySize
                 }
             case .call:
                 let w = pc[1]
-                var callee = context.code[low(w)]
+                var callee = stacks.context.code[low(w)]
                 if callee == nil {
                     switch compile(instance, definedIndex: low(w)) {
                     case .success(let compiled): callee = compiled
@@ -414,7 +409,7 @@ enum Interpreter {
                 }
                 guard let target = callee else { break loop }
                 let newSP = sp + a
-                guard fp + 1 < framesEnd, newSP + target.frameSlots <= slotsEnd else {
+                guard fp + 1 < stacks.framesEnd, newSP + target.frameSlots <= stacks.slotsEnd else {
                     trap = .callStackExhausted; break loop
                 }
                 fp += 1
@@ -436,7 +431,7 @@ enum Interpreter {
                     let w = pc[1]
                     let index = Int(sp.u32(low(pc[2])))
                     let reference: UInt64
-                    if high(w) == 0, let table = context.table0 {
+                    if high(w) == 0, let table = stacks.context.table0 {
                         guard let element = table._withUnsafeGuaranteedRef({ t in
                             index < t.elements.count ? t.elements[index] : nil
                         }) else { trap = .undefinedElement; break loop }
@@ -456,12 +451,12 @@ enum Interpreter {
                     if let error = stacks.resolve(address: address, store: store) { failure = error; break loop }
                     resolved = stacks.resolvedFunction(address)
                 }
-                if indirect && resolved.typeID != context.typeIDs[low(pc[1])] {
+                if indirect && resolved.typeID != stacks.context.typeIDs[low(pc[1])] {
                     trap = .indirectCallTypeMismatch; break loop
                 }
                 let newSP = sp + a
                 if let target = resolved.code, let calleeInstance = resolved.instance {
-                    guard fp + 1 < framesEnd, newSP + target.frameSlots <= slotsEnd else {
+                    guard fp + 1 < stacks.framesEnd, newSP + target.frameSlots <= stacks.slotsEnd else {
                         trap = .callStackExhausted; break loop
                     }
                     fp += 1
@@ -472,21 +467,21 @@ enum Interpreter {
                     pc = target.codeStart
                     if calleeInstance.toOpaque() != instance.toOpaque() {
                         instance = calleeInstance
-                        context = InstanceContext(calleeInstance.takeUnretainedValue())
-                        memBase = context.memoryBase
-                        memSize = context.memorySize
+                        stacks.context = InstanceContext(calleeInstance.takeUnretainedValue())
+                        memBase = stacks.context.memoryBase
+                        memSize = stacks.context.memorySize
                     }
                 } else {
                     stacks.slotTop = sp + fn.frameSlots
                     stacks.frameTop = fp + 1
-                    if meterFuel { store.remainingFuel = fuel }
+                    if stacks.meterFuel { store.remainingFuel = stacks.fuel }
                     let error = callHostFunction(address: address, slots: newSP, caller: instance, store: store)
-                    if meterFuel { fuel = store.remainingFuel }
+                    if stacks.meterFuel { stacks.fuel = store.remainingFuel }
                     if let error { failure = error; break loop }
                     // The host may have grown or replaced memory through the embedding API.
-                    context = InstanceContext(instance.takeUnretainedValue())
-                    memBase = context.memoryBase
-                    memSize = context.memorySize
+                    stacks.context = InstanceContext(instance.takeUnretainedValue())
+                    memBase = stacks.context.memoryBase
+                    memSize = stacks.context.memorySize
                     pc = returnPC
                 }
 
@@ -584,9 +579,9 @@ enum Interpreter {
                 let memory = instance._withUnsafeGuaranteedRef { $0.memories[high(w)] }
                 let old = memory.grow(byPages: UInt64(sp.u32(low(w))))
                 sp.set(a, UInt32(truncatingIfNeeded: old))
-                context = InstanceContext(instance.takeUnretainedValue())
-                memBase = context.memoryBase
-                memSize = context.memorySize
+                stacks.context = InstanceContext(instance.takeUnretainedValue())
+                memBase = stacks.context.memoryBase
+                memSize = stacks.context.memorySize
                 pc += 2
             case .memoryFill:
                 let w = pc[1]
@@ -764,7 +759,7 @@ enum Interpreter {
             }
         }
 
-        if meterFuel { store.remainingFuel = fuel }
+        if stacks.meterFuel { store.remainingFuel = stacks.fuel }
         if let trap {
             return SwasmError.trap(Trap(trap, backtrace: backtrace(function: fn, instance: instance, frame: fp)))
         }
@@ -810,6 +805,17 @@ struct InstanceContext {
 
     /// A valid pointer for instances without memory; validation guarantees it is never accessed.
     private static let noMemory = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+
+    private init(code: UnsafeMutablePointer<UnsafePointer<UInt64>?>, typeIDs: UnsafePointer<Int>) {
+        self.code = code
+        self.typeIDs = typeIDs
+        memoryBase = InstanceContext.noMemory
+        memorySize = 0
+        table0 = nil
+    }
+
+    /// The context before any instance runs.
+    static let none = InstanceContext(code: .allocate(capacity: 1), typeIDs: UnsafePointer(UnsafeMutablePointer<Int>.allocate(capacity: 1)))
 
     @inline(never)
     init(_ instance: InstanceState) {
