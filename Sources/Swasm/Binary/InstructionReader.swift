@@ -242,6 +242,35 @@ public struct InstructionReader {
         }
     }
 
+    // MARK: SIMD
+
+    /// Reads the rest of a SIMD instruction after its `0xFD` prefix: the sub-opcode, then the
+    /// immediates its `SIMDOp.Shape` calls for. Lane indices are single bytes (never LEB128),
+    /// so their range is a validation matter ("invalid lane index"), not a decoding one.
+    public mutating func readSIMDInstruction() throws -> SIMDInstruction {
+        let subOpcode = try input.readU32()
+        guard let op = SIMDOp.fromOpcode(subOpcode) else {
+            throw SwasmError.malformed("illegal opcode fd \(subOpcode)", offset: instructionOffset)
+        }
+        switch op.info.shape {
+        case .load, .store:
+            return .memory(op, try readMemArg())
+        case .loadLane, .storeLane:
+            let memarg = try readMemArg()
+            return .memoryLane(op, lane: try input.readU8(), memarg)
+        case .extractLane, .replaceLane:
+            return .lane(op, try input.readU8())
+        case .constant:
+            let (low, high) = try input.readV128()
+            return .v128Const(V128(low: low, high: high))
+        case .shuffle:
+            let (low, high) = try input.readV128()
+            return .shuffle(V128(low: low, high: high))
+        case .splat, .unary, .binary, .ternary, .test, .shift:
+            return .plain(op)
+        }
+    }
+
     // MARK: Errors
 
     private func illegalOpcode(_ opcode: UInt8) -> SwasmError {

@@ -292,7 +292,7 @@ extension FunctionValidator {
 
     /// The address type of memory `index` (i64 for memory64), or "unknown memory".
     @inline(__always)
-    private func memoryAddressType(_ index: UInt32) throws -> OperandType {
+    func memoryAddressType(_ index: UInt32) throws -> OperandType {
         guard Int(index) < context.memories.count else { throw invalid("unknown memory \(index)") }
         return context.memories[Int(index)].limits.is64 ? .i64 : .i32
     }
@@ -301,7 +301,7 @@ extension FunctionValidator {
     private func addressType(_ limits: Limits) -> OperandType { limits.is64 ? .i64 : .i32 }
 
     @inline(__always)
-    private func checkAlignment(_ memarg: MemArg, natural: UInt32) throws {
+    func checkAlignment(_ memarg: MemArg, natural: UInt32) throws {
         guard memarg.alignLog2 <= natural else {
             throw invalid("alignment must not be larger than natural")
         }
