@@ -2,6 +2,10 @@
 // exports called as Swift closures. Signatures are derived from the Swift types with
 // parameter packs and checked once (at definition or lookup), so calls convert numbers to
 // slots and back with no per-call type checks.
+//
+// The generic entry points are inlinable: the embedder's module specialises them for its
+// concrete types, so a call converts numbers directly instead of walking parameter-pack
+// metadata at run time (which costs more than the call itself).
 
 extension Function {
     /// Creates a host function from a Swift closure; its Wasm signature comes from the
@@ -14,6 +18,7 @@ extension Function {
     /// Return `Void` for no results and a tuple for several. Errors the closure throws
     /// propagate to whoever called into Wasm; throw `SwasmError.trap(Trap(.host("...")))` to
     /// trap the guest with a message.
+    @inlinable
     public init<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         store: Store, _ body: @escaping (Caller, repeat each P) throws -> (repeat each R)
     ) {
@@ -27,7 +32,7 @@ extension Function {
             return values
         }
         if type.params.allSatisfy(\.isNumber) && type.results.allSatisfy(\.isNumber) {
-            instance?.slotBody = { caller, slots in
+            setSlotBody { caller, slots in
                 var reader = SlotReader(slots: slots)
                 let results = try body(caller, repeat reader.next((each P).self))
                 var writer = SlotWriter(slots: slots)
@@ -36,11 +41,18 @@ extension Function {
         }
     }
 
+    /// Gives a host function its body over slots (see `FunctionInstance.slotBody`).
+    @usableFromInline
+    func setSlotBody(_ body: @escaping (Caller, UnsafeMutablePointer<UInt64>) throws -> Void) {
+        instance?.slotBody = body
+    }
+
     /// Creates a host function from a Swift closure that does not need its ``Caller``.
     ///
     /// ```swift
     /// let square = Function(store: store) { (x: Double) -> Double in x * x }
     /// ```
+    @inlinable
     public init<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         store: Store, _ body: @escaping (repeat each P) throws -> (repeat each R)
     ) {
@@ -112,25 +124,36 @@ extension Function {
     ///
     /// Use `Void.self` for no parameters or no results, a tuple type for several. Calling the
     /// closure throws as ``call(_:)`` does (`SwasmError.trap` when the guest traps).
+    @inlinable
     public func typed<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         params: (repeat each P).Type, results: (repeat each R).Type
     ) throws -> (repeat each P) throws -> (repeat each R) {
+        let expected = FuncType(params: wasmTypes(repeat (each P).self), results: wasmTypes(repeat (each R).self))
+        let invoke = try invoker(checkedAgainst: expected)
+        return { (arguments: repeat each P) in
+            var values: [Value] = []
+            values.reserveCapacity(expected.params.count)
+            repeat values.append(Value(slot: (each arguments).wasmSlot, type: (each P).wasmType))
+            var reader = ValueReader(try invoke(values))
+            return (repeat reader.next((each R).self))
+        }
+    }
+
+    /// Checks the function's type against `expected` once and returns what calls it with
+    /// arguments of that type (checking only references, whose store matters).
+    @usableFromInline
+    func invoker(checkedAgainst expected: FuncType) throws -> ([Value]) throws -> [Value] {
         guard let function = instance else {
             throw APIError("function #\(address.rawValue) does not belong to this store")
         }
-        let expected = FuncType(params: wasmTypes(repeat (each P).self), results: wasmTypes(repeat (each R).self))
         guard function.type == expected else {
             throw APIError("the function has type \(describe(function.type)), not \(describe(expected))")
         }
         let store = self.store
         let argumentsNeedChecks = !expected.params.allSatisfy(\.isNumber)
-        return { (arguments: repeat each P) in
-            var values: [Value] = []
-            values.reserveCapacity(expected.params.count)
-            repeat values.append(Value(slot: (each arguments).wasmSlot, type: (each P).wasmType))
+        return { values in
             if argumentsNeedChecks { try checkArguments(values, for: expected, in: store) }
-            var reader = ValueReader(try Execution.invoke(function, arguments: values, store: store))
-            return (repeat reader.next((each R).self))
+            return try Execution.invoke(function, arguments: values, store: store)
         }
     }
 
@@ -139,6 +162,7 @@ extension Function {
     /// ```swift
     /// let add: (Int32, Int32) throws -> Int32 = try function.typed()
     /// ```
+    @inlinable
     public func typed<each P: WasmValueConvertible, each R: WasmValueConvertible>(
     ) throws -> (repeat each P) throws -> (repeat each R) {
         try typed(params: (repeat each P).self, results: (repeat each R).self)
@@ -153,6 +177,7 @@ extension Instance {
     /// let add = try instance.typedFunction("add", params: (Int32, Int32).self, results: Int32.self)
     /// print(try add(2, 3))
     /// ```
+    @inlinable
     public func typedFunction<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         _ name: String, params: (repeat each P).Type, results: (repeat each R).Type
     ) throws -> (repeat each P) throws -> (repeat each R) {
@@ -171,6 +196,7 @@ extension Instance {
     /// ```swift
     /// let handle: (UInt32, UInt32) throws -> Int32 = try instance.typedFunction("handle")
     /// ```
+    @inlinable
     public func typedFunction<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         _ name: String
     ) throws -> (repeat each P) throws -> (repeat each R) {
@@ -187,6 +213,7 @@ extension Linker {
     ///     print(try caller.memory.readString(offset: ptr, length: len))
     /// }
     /// ```
+    @inlinable
     public func defineFunction<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         store: Store, module: String, name: String,
         _ body: @escaping (Caller, repeat each P) throws -> (repeat each R)
@@ -200,6 +227,7 @@ extension Linker {
     /// ```swift
     /// linker.defineFunction(store: store, module: "env", name: "now") { () -> Int64 in 42 }
     /// ```
+    @inlinable
     public func defineFunction<each P: WasmValueConvertible, each R: WasmValueConvertible>(
         store: Store, module: String, name: String,
         _ body: @escaping (repeat each P) throws -> (repeat each R)
@@ -218,11 +246,14 @@ extension Linker {
 }
 
 /// Writes consecutive typed results to slots, one slot each.
+@usableFromInline
 struct SlotWriter {
-    let slots: UnsafeMutablePointer<UInt64>
-    var index = 0
+    @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+    @usableFromInline var index = 0
 
-    mutating func put<T: WasmValueConvertible>(_ value: T) {
+    @inlinable init(slots: UnsafeMutablePointer<UInt64>) { self.slots = slots }
+
+    @inlinable mutating func put<T: WasmValueConvertible>(_ value: T) {
         // The engine keeps 32-bit values zero-extended; a custom conformance may not.
         let narrow = T.wasmType == .i32 || T.wasmType == .f32
         slots[index] = narrow ? value.wasmSlot & 0xFFFF_FFFF : value.wasmSlot

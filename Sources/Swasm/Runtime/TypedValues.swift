@@ -108,6 +108,7 @@ extension Value {
 extension ValueType {
     /// Whether this is `i32`, `i64`, `f32` or `f64`: a type whose every bit pattern is a value,
     /// which the typed API moves without checks.
+    @usableFromInline
     var isNumber: Bool {
         switch self {
         case .i32, .i64, .f32, .f64: return true
@@ -117,31 +118,39 @@ extension ValueType {
 }
 
 /// The Wasm types of a pack of Swift types, in order.
+@inlinable
 func wasmTypes<each T: WasmValueConvertible>(_ types: repeat (each T).Type) -> [ValueType] {
     var result: [ValueType] = []
     repeat result.append((each T).wasmType)
     return result
 }
 
+// The helpers below are inlinable so that typed closures, which are generic over their
+// parameter packs, are specialised in the embedder's module for its concrete types.
+
 /// Reads consecutive typed values from argument `Value`s (whose types were checked before).
+@usableFromInline
 struct ValueReader {
-    let values: [Value]
-    var index = 0
+    @usableFromInline let values: [Value]
+    @usableFromInline var index = 0
 
-    init(_ values: [Value]) { self.values = values }
+    @inlinable init(_ values: [Value]) { self.values = values }
 
-    mutating func next<T: WasmValueConvertible>(_ type: T.Type) -> T {
+    @inlinable mutating func next<T: WasmValueConvertible>(_ type: T.Type) -> T {
         defer { index += 1 }
         return T(wasmSlot: index < values.count ? values[index].slot : 0)
     }
 }
 
 /// Reads consecutive typed values from slots, one slot each (the typed API has no `v128`).
+@usableFromInline
 struct SlotReader {
-    let slots: UnsafeMutablePointer<UInt64>
-    var index = 0
+    @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+    @usableFromInline var index = 0
 
-    mutating func next<T: WasmValueConvertible>(_ type: T.Type) -> T {
+    @inlinable init(slots: UnsafeMutablePointer<UInt64>) { self.slots = slots }
+
+    @inlinable mutating func next<T: WasmValueConvertible>(_ type: T.Type) -> T {
         defer { index += 1 }
         return T(wasmSlot: slots[index])
     }

@@ -145,6 +145,7 @@ extension Value {
     }
 
     /// The low slot word. i32 and f32 are zero-extended.
+    @usableFromInline
     var slot: UInt64 {
         switch self {
         case .i32(let v): return UInt64(v)
@@ -163,6 +164,7 @@ extension Value {
     }
 
     /// Decodes slot words holding a value of `type`.
+    @usableFromInline
     init(slot: UInt64, high: UInt64 = 0, type: ValueType) {
         switch type {
         case .i32: self = .i32(UInt32(truncatingIfNeeded: slot))
