@@ -36,7 +36,7 @@ let package = Package(
             path: "Examples/PluginHost",
             exclude: ["plugins", "README.md"]
         ),
-        .testTarget(name: "SwasmTests", dependencies: ["Swasm"]),
+        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmText"]),
         .testTarget(name: "SwasmTextTests", dependencies: ["SwasmText"]),
         .testTarget(name: "SwasmWASITests", dependencies: ["Swasm", "SwasmWASI", "SwasmText"]),
         .testTarget(name: "SpecTests", dependencies: ["Swasm", "SwasmText", "WastRunner"]),
