@@ -67,6 +67,52 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The program's argv[0] (default: FILE's base name).", valueName: "NAME"))
     var argv0: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Give the guest N units of fuel (about one per function entry and loop iteration); when they run out it traps with \"fuel exhausted\".",
+            valueName: "N")
+    )
+    var fuel: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Interrupt the guest after this wall time (2s, 500ms, 1m, or plain seconds): it traps with \"interrupted\".",
+            valueName: "DURATION")
+    )
+    var timeout: String?
+
+    @Option(
+        name: .customLong("max-memory-size"),
+        help: ArgumentHelp(
+            "Largest size of each linear memory, in bytes (or 64KiB, 16MiB, 1GiB); memory.grow past it returns -1.",
+            valueName: "BYTES")
+    )
+    var maxMemorySize: String?
+
+    @Option(
+        name: .customLong("max-table-elements"),
+        help: ArgumentHelp("Largest number of elements of each table; table.grow past it returns -1.", valueName: "N")
+    )
+    var maxTableElements: String?
+
+    @Option(
+        name: .customLong("max-call-depth"),
+        help: ArgumentHelp(
+            "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000).",
+            valueName: "N")
+    )
+    var maxCallDepth: String?
+
+    @Option(
+        name: .customShort("W", allowingJoined: true),
+        help: ArgumentHelp(
+            "Limit as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N.",
+            valueName: "KEY=VALUE")
+    )
+    var wasmOptions: [String] = []
+
     // Captured by hand so that negative numbers and program flags after FILE are not taken
     // for swasm options.
     @Argument(
@@ -78,7 +124,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let command = try parsePositionals()
         let configuration = try wasiConfiguration(for: command)
-        let module = try loadModule(command.file)
+        let limits = try runLimits()
+        var engineConfiguration = EngineConfiguration()
+        limits.apply(to: &engineConfiguration)
+        let module = try loadModule(command.file, configuration: engineConfiguration)
         try checkImports(of: module, file: command.file)
         let invocation = try plannedInvocation(command, module: module)
 
@@ -88,9 +137,19 @@ struct RunCommand: ParsableCommand {
         } catch let error as WASIConfigurationError {
             throw CLIFailure.error(error.message)
         }
-        let store = Store(engine: module.engine)
+        let store = Store(engine: module.engine, limits: limits.storeLimits)
         let linker = Linker()
         wasi.define(in: linker, store: store)
+        if let fuel = limits.fuel {
+            do {
+                try store.setFuel(fuel)
+            } catch {
+                throw CLIFailure.error(describe(error))
+            }
+        }
+        // Started before instantiation, so a start function that never returns is stopped too.
+        let watchdog = limits.timeout.map { Watchdog(seconds: $0, handle: store.interruptHandle) }
+        defer { watchdog?.cancel() }
 
         do {
             let instance = try linker.instantiate(store: store, module: module)
@@ -115,10 +174,13 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Splits `-SKEY=VALUE` into `-S KEY=VALUE` among the options before FILE: wasmtime
+    /// Splits `-SKEY=VALUE` into `-S KEY=VALUE` (and `-W` likewise) among the options before FILE: wasmtime
     /// accepts the joined form, which ArgumentParser does not when the value holds `=`.
     static func splittingJoinedWASIOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S"]
+        let takesValue: Set<String> = [
+            "--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S", "-W", "--fuel", "--timeout",
+            "--max-memory-size", "--max-table-elements", "--max-call-depth",
+        ]
         var result: [String] = []
         var index = arguments.startIndex
         while index < arguments.endIndex {
@@ -128,8 +190,8 @@ struct RunCommand: ParsableCommand {
                 result.append(argument)
                 break
             }
-            if argument.hasPrefix("-S") && argument.count > 2 && !argument.hasPrefix("-S=") {
-                result += ["-S", String(argument.dropFirst(2))]
+            if let short = ["-S", "-W"].first(where: { argument.hasPrefix($0) && argument.count > 2 && !argument.hasPrefix($0 + "=") }) {
+                result += [short, String(argument.dropFirst(2))]
                 continue
             }
             result.append(argument)
@@ -176,6 +238,25 @@ struct RunCommand: ParsableCommand {
         // export's arguments it only marks where they start.
         if invokeName != nil, rest.first == "--" { rest.removeFirst() }
         return Positionals(file: file, invoke: invokeName, arguments: Array(rest))
+    }
+
+    /// The limits of the options; a bad value fails here, before anything is loaded.
+    private func runLimits() throws -> RunLimits {
+        var limits = RunLimits()
+        // The long options win over -W, whatever their order.
+        for option in wasmOptions { try limits.applyWasmOption(option) }
+        if let fuel { limits.fuel = try RunLimits.parseFuel(fuel, option: "--fuel") }
+        if let timeout { limits.timeout = try RunLimits.parseDuration(timeout, option: "--timeout") }
+        if let maxMemorySize {
+            limits.maxMemorySize = try RunLimits.parseSize(maxMemorySize, option: "--max-memory-size")
+        }
+        if let maxTableElements {
+            limits.maxTableElements = try RunLimits.parseCount(maxTableElements, option: "--max-table-elements")
+        }
+        if let maxCallDepth {
+            limits.maxCallDepth = try RunLimits.parseCallDepth(maxCallDepth, option: "--max-call-depth")
+        }
+        return limits
     }
 
     /// What the guest is given, from the options. Bad options fail here, before anything runs.

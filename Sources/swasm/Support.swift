@@ -76,9 +76,9 @@ extension String {
 }
 
 /// Decodes (and, with `eager`, validates every function of) a module.
-func loadModule(_ path: String, eager: Bool = false) throws -> Module {
+func loadModule(_ path: String, eager: Bool = false, configuration: EngineConfiguration = EngineConfiguration()) throws -> Module {
     let bytes = try loadModuleBytes(path)
-    var configuration = EngineConfiguration()
+    var configuration = configuration
     configuration.compilation = eager ? .eager : .lazy
     let engine = Engine(configuration: configuration)
     do {

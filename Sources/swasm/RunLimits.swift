@@ -1,0 +1,132 @@
+import Foundation
+import Swasm
+
+/// What `swasm run` allows a guest: fuel, a wall-clock deadline, memory and table sizes and
+/// call depth, gathered from `--fuel`, `--timeout`, `--max-memory-size`,
+/// `--max-table-elements`, `--max-call-depth` and wasmtime's `-W KEY=VALUE` spellings.
+struct RunLimits {
+    var fuel: UInt64?
+    /// Seconds of wall time before the guest is interrupted.
+    var timeout: Double?
+    var maxMemorySize: Int?
+    var maxTableElements: Int?
+    var maxCallDepth: Int?
+
+    /// The engine settings these limits need; fuel and interruption checks are compiled in
+    /// only when asked for, so a run without them pays nothing.
+    func apply(to configuration: inout EngineConfiguration) {
+        if fuel != nil { configuration.consumeFuel = true }
+        if timeout != nil { configuration.interruptible = true }
+        if let maxCallDepth { configuration.maxCallDepth = maxCallDepth }
+    }
+
+    var storeLimits: StoreLimits {
+        StoreLimits(memorySize: maxMemorySize, tableElements: maxTableElements)
+    }
+
+    /// Applies one `-W KEY=VALUE` option (wasmtime's names).
+    mutating func applyWasmOption(_ text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let key = String(parts[0])
+        guard parts.count == 2 else {
+            throw CLIFailure.error("malformed -W \(text): expected KEY=VALUE")
+        }
+        let value = String(parts[1])
+        switch key {
+        case "fuel": fuel = try Self.parseFuel(value, option: "-W fuel")
+        case "timeout": timeout = try Self.parseDuration(value, option: "-W timeout")
+        case "max-memory-size": maxMemorySize = try Self.parseSize(value, option: "-W max-memory-size")
+        case "max-table-elements": maxTableElements = try Self.parseCount(value, option: "-W max-table-elements")
+        case "max-call-depth": maxCallDepth = try Self.parseCallDepth(value, option: "-W max-call-depth")
+        default:
+            throw CLIFailure.error(
+                "unsupported -W option '\(key)' (supported: fuel, timeout, max-memory-size, max-table-elements, max-call-depth)")
+        }
+    }
+
+    static func parseFuel(_ text: String, option: String) throws -> UInt64 {
+        guard let value = UInt64(text.replacingOccurrences(of: "_", with: "")) else {
+            throw CLIFailure.error("invalid \(option) '\(text)': expected a whole number of fuel units (0 to \(UInt64.max))")
+        }
+        return value
+    }
+
+    /// `2s`, `500ms`, `1.5m`, `1h`, `250us`, or plain seconds (`2`, `0.5`), as wasmtime's
+    /// humantime durations read them (plus plain seconds).
+    static func parseDuration(_ text: String, option: String) throws -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [
+            ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("hours", 3600), ("hour", 3600),
+            ("sec", 1), ("s", 1), ("min", 60), ("m", 60), ("h", 3600),
+        ]
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            number = Substring(number.dropLast(suffix.count).trimmingCharacters(in: .whitespaces))
+            scale = factor
+            break
+        }
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(number), value.isFinite
+        else {
+            throw CLIFailure.error("invalid \(option) '\(text)': expected a duration such as 2s, 500ms, 1m or plain seconds")
+        }
+        return value * scale
+    }
+
+    /// Bytes, optionally with a binary suffix: `65536`, `64KiB`, `16MiB`, `1GiB` (also K, M, G).
+    static func parseSize(_ text: String, option: String) throws -> Int {
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
+                                      ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30)]
+        var number = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var scale = 1
+        for (suffix, factor) in units where number.hasSuffix(suffix) {
+            number = number.dropLast(suffix.count)
+            scale = factor
+            break
+        }
+        guard let value = Int(number), value >= 0 else {
+            throw CLIFailure.error("invalid \(option) '\(text)': expected a size in bytes such as 1048576 or 16MiB")
+        }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+        guard !overflow else { throw CLIFailure.error("invalid \(option) '\(text)': too large") }
+        return bytes
+    }
+
+    static func parseCount(_ text: String, option: String) throws -> Int {
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= 0 else {
+            throw CLIFailure.error("invalid \(option) '\(text)': expected a whole number")
+        }
+        return value
+    }
+
+    static func parseCallDepth(_ text: String, option: String) throws -> Int {
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= 1 else {
+            throw CLIFailure.error("invalid \(option) '\(text)': expected a call depth of at least 1")
+        }
+        return value
+    }
+}
+
+/// Interrupts a store's guest when a deadline passes, from its own thread, unless cancelled
+/// first. The guest traps with "interrupted" at its next function entry or loop header.
+final class Watchdog: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+
+    init(seconds: Double, handle: InterruptHandle) {
+        let done = self.done
+        // Clamped so that an enormous timeout (`1e300s`) cannot overflow the deadline.
+        let nanoseconds = Int(Swift.min(Swift.max(seconds, 0), 1e9) * 1e9)
+        let thread = Thread {
+            if done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .timedOut {
+                handle.interrupt()
+            }
+        }
+        thread.name = "swasm watchdog"
+        thread.start()
+    }
+
+    func cancel() {
+        done.signal()
+    }
+}
