@@ -177,10 +177,8 @@ struct RunCommand: ParsableCommand {
     /// Splits `-SKEY=VALUE` into `-S KEY=VALUE` (and `-W` likewise) among the options before FILE: wasmtime
     /// accepts the joined form, which ArgumentParser does not when the value holds `=`.
     static func splittingJoinedWASIOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = [
-            "--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S", "-W", "--fuel", "--timeout",
-            "--max-memory-size", "--max-table-elements", "--max-call-depth",
-        ]
+        let takesValue: Set<String> = ["--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S", "-W"]
+        let limitOptions: Set<String> = ["--fuel", "--timeout", "--max-memory-size", "--max-table-elements", "--max-call-depth"]
         var result: [String] = []
         var index = arguments.startIndex
         while index < arguments.endIndex {
@@ -192,6 +190,13 @@ struct RunCommand: ParsableCommand {
             }
             if let short = ["-S", "-W"].first(where: { argument.hasPrefix($0) && argument.count > 2 && !argument.hasPrefix($0 + "=") }) {
                 result += [short, String(argument.dropFirst(2))]
+                continue
+            }
+            // Joined, so that a negative value reaches the limit's own check and its message
+            // instead of being taken for an option.
+            if limitOptions.contains(argument), index < arguments.endIndex {
+                result.append(argument + "=" + arguments[index])
+                index += 1
                 continue
             }
             result.append(argument)
