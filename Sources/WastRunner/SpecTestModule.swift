@@ -42,5 +42,19 @@ enum SpecTestModule {
 
         let memory = try Memory(store: store, type: MemoryType(limits: Limits(min: 1, max: 2)))
         linker.define(module: "spectest", name: "memory", .memory(memory))
+
+        // Wasm 3.0 and threads scripts also import these. An engine without 64-bit tables or
+        // shared memories may refuse to create them; the spectest module then lacks them and
+        // only the modules importing them fail to link.
+        if let table64 = try? Table(
+            store: store,
+            type: TableType(elementType: .funcref, limits: Limits(min: 10, max: 20, is64: true)),
+            initial: .null(.func)
+        ) {
+            linker.define(module: "spectest", name: "table64", .table(table64))
+        }
+        if let shared = try? Memory(store: store, type: MemoryType(limits: Limits(min: 1, max: 2, shared: true))) {
+            linker.define(module: "spectest", name: "shared_memory", .memory(shared))
+        }
     }
 }

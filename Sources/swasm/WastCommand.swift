@@ -10,8 +10,20 @@ struct WastCommand: ParsableCommand {
         discussion: """
             Prints a line per file (`path: N passed, M failed`, then each failure indented) \
             and a last line with the totals. Exits with status 1 when any assertion failed.
+
+            Wasm 2.0 and 3.0 scripts expect different errors for a memory or table limit \
+            wider than 32 bits (malformed in 2.0, invalid in 3.0). By default a script whose \
+            directory names Wasm 2.0 (contains "wasm2" or "2.0", as spec-testsuite-wasm2.0 \
+            does) runs as 2.0 and every other script as 3.0; --spec sets it for all scripts.
             """
     )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The spec edition the scripts follow: auto, 2.0 or 3.0 (default: auto, by path).",
+            valueName: "edition"))
+    var spec: String = "auto"
 
     @Option(name: [.short, .long], help: "Scripts run in parallel (default: the number of processors).")
     var jobs: Int?
@@ -22,6 +34,16 @@ struct WastCommand: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("missing FILE (usage: swasm wast FILE...)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if dialect == nil { throw ValidationError("--spec must be auto, 2.0 or 3.0 (got \"\(spec)\")") }
+    }
+
+    private var dialect: WastDialect? {
+        switch spec {
+        case "auto": return .automatic
+        case "2.0", "2": return .wasm2
+        case "3.0", "3": return .wasm3
+        default: return nil
+        }
     }
 
     func run() throws {
@@ -36,8 +58,9 @@ struct WastCommand: ParsableCommand {
             }
         }
         let workers = min(files.count, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let dialect = self.dialect ?? .automatic
         let results = ParallelRunner(count: files.count, workers: max(1, workers)) { index in
-            WastRunner.runFile(atPath: files[index])
+            WastRunner.runFile(atPath: files[index], dialect: dialect)
         }
         var passed = 0
         var failed = 0
