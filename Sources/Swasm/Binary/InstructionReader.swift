@@ -244,10 +244,21 @@ public struct InstructionReader {
 
     // MARK: SIMD
 
-    /// Reads the rest of a SIMD instruction after its `0xFD` prefix: the sub-opcode, then the
+    /// Reads the next instruction if it is a SIMD one (the `0xFD` prefix), setting
+    /// `instructionOffset`; otherwise consumes nothing and returns nil. Until `Instruction`
+    /// carries SIMD instructions, a driver loop calls this before `read()`, which still
+    /// reports `0xFD` as unsupported.
+    public mutating func readSIMDInstruction() throws -> SIMDInstruction? {
+        guard !input.isAtEnd, try input.peekU8() == 0xFD else { return nil }
+        instructionOffset = input.offset
+        input.offset += 1
+        return try readSIMDAfterPrefix()
+    }
+
+    /// The rest of a SIMD instruction after its `0xFD` prefix: the sub-opcode, then the
     /// immediates its `SIMDOp.Shape` calls for. Lane indices are single bytes (never LEB128),
     /// so their range is a validation matter ("invalid lane index"), not a decoding one.
-    public mutating func readSIMDInstruction() throws -> SIMDInstruction {
+    private mutating func readSIMDAfterPrefix() throws -> SIMDInstruction {
         let subOpcode = try input.readU32()
         guard let op = SIMDOp.fromOpcode(subOpcode) else {
             throw SwasmError.malformed("illegal opcode fd \(subOpcode)", offset: instructionOffset)

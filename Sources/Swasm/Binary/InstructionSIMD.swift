@@ -18,16 +18,29 @@
 /// 128-bit little-endian integer `high:low`, so byte `i` of linear memory is lane `i` of
 /// `i8x16` after a `v128.load`.
 public struct V128: Hashable, Sendable, CustomStringConvertible {
+    /// The two words as one vector value: lane operations then stay in vector registers
+    /// (a struct of two `UInt64` fields is split into scalars by the optimizer and rebuilt
+    /// around every vector operation; measured in SIMDOps.swift).
+    var words: SIMD2<UInt64>
+
     /// Bits 0...63 (lanes 0...7 of i8x16, 0...1 of i32x4, lane 0 of i64x2).
-    public var low: UInt64
+    public var low: UInt64 {
+        @inline(__always) get { words[0] }
+        @inline(__always) set { words[0] = newValue }
+    }
     /// Bits 64...127.
-    public var high: UInt64
+    public var high: UInt64 {
+        @inline(__always) get { words[1] }
+        @inline(__always) set { words[1] = newValue }
+    }
 
     @inline(__always)
     public init(low: UInt64, high: UInt64) {
-        self.low = low
-        self.high = high
+        words = SIMD2(low, high)
     }
+
+    @inline(__always)
+    init(words: SIMD2<UInt64>) { self.words = words }
 
     public static let zero = V128(low: 0, high: 0)
 

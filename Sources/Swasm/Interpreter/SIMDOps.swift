@@ -5,36 +5,51 @@
 /// Values:
 /// - A `v128` is a `V128` (low and high 64-bit words, little-endian lanes), the two IR slots of
 ///   the value, low slot first. Operations view it as a Swift SIMD vector of the lane shape
-///   with a bit cast (`V128.u8`, `.i16`, `.f32`, ...; `V128(_:)` back), which costs nothing:
-///   loaded from two adjacent slots the words become one `movdqu`.
+///   with a bit cast (`V128.u8`, `.i16`, `.f32`, ...; `V128(_:)` back), which costs nothing.
+///   `V128` is 16-byte aligned and slots only 8: read and write a value in slots with
+///   `UnsafeRawPointer(slots + i).loadUnaligned(as: V128.self)` and
+///   `UnsafeMutableRawPointer(slots + i).storeBytes(of: v, as: V128.self)` (one `movdqu`
+///   each); `load(as:)` would trap on a misaligned slot.
 /// - Scalars at the boundary (splat operands, extracted lanes, shift counts) are raw bits as
 ///   in `WasmNumerics`: `UInt32` for i32 and f32, `UInt64` for i64 and f64. Lane indices are
 ///   `Int` immediates the validator bounded; they are masked anyway, so a bad one cannot trap.
 /// - Boolean results (`any_true`, `all_true`) are `Bool`; the interpreter widens to i32.
 ///
-/// Where Swift SIMD types compile to vector instructions, and where they do not (checked with
-/// `swiftc -O -emit-assembly`, Swift 6.3.1, x86-64 baseline = SSE2 only, on non-inlined
-/// wrappers of every function of this file and SIMDOpsFloat.swift that load the operands from
-/// slot pointers and store the result):
-/// - One instruction each: `&+`/`&-` (`paddb`...`paddq`), i16 `&*` (`pmullw`), bitwise ops on
-///   the words, float `+ - * /` (`addps`/`addpd`...), compares of i8/i16/i32/f32/f64 lanes
-///   written as per-lane selects (`pcmpeqb`, `pcmpgtw`, `cmpltps`, ...; unsigned compares
-///   add the usual sign-flip `pxor`), lane shifts by a scalar count (`psllw`, `psrad`, ...),
-///   `i8x16.add_sat_u` (`paddusb`), `avgr_u` (`pavgb`/`pavgw`), i32 → f32 (`cvtdq2ps`).
-/// - Short vector sequences: unsigned/signed saturation, min/max of i8/i16/i32 (compare and
-///   blend, `pminub`/`pmaxsw` where SSE2 has them), narrowing (`packsswb`, `packuswb` after
-///   clamping), extend low/high (`punpcklbw` + shifts), i32 `&*` (two `pmuludq`), i8 shifts
-///   (16-bit shift and mask), f32x4/f64x2 min/max (compares, and/or blends).
-/// - Not vectorised, written as scalar code on purpose: i64x2 multiply, compares, abs and
-///   shifts (plain 64-bit ALU on the two words, which beats the SSE2 emulation), popcnt,
-///   bitmask, all_true and any_true (SWAR on the 64-bit words), swizzle and shuffle (no
-///   `pshufb` before SSSE3: a byte loop), float sqrt and the roundings (the generic
-///   `SIMD.squareRoot()` and `.rounded(_:)` become *calls* to libm per lane; the per-lane
-///   `WasmNumerics` functions are inline `sqrtss` and the 2^23 trick), float ↔ int conversions
-///   with saturation (per-lane `WasmNumerics`, branch-free `cvttss2si` with fix-ups), u32 → f32.
-/// - Avoided: `SIMD.replacing(with:where:)` with a vector argument, `pointwiseMin/Max`,
-///   `SIMD*(clamping:)` between shapes and `.<` against a scalar all compile to lane-by-lane
-///   code or to calls into unspecialised generics; the per-lane loops below vectorise instead.
+/// Where Swift SIMD types compile to vector instructions, and where they do not. Checked with
+/// `swiftc -O -wmo -emit-assembly` (Swift 6.3.1, x86-64 baseline = SSE2 only: no `pshufb`,
+/// `pminsb`, `pmulld`, `roundps`, `pcmpgtq`) on a non-inlined wrapper of every function of
+/// this file and SIMDOpsFloat.swift that loads its operands from slot memory with
+/// `loadUnaligned(as: V128.self)` and stores the result, as the interpreter does:
+/// - One instruction: `&+`/`&-` on lanes (`paddb`...`paddq`), i16 `&*` (`pmullw`), bitwise ops
+///   (`andps`...), float `+ - * /` (`addps`/`addpd`...), compares written as
+///   `SIMD*().replacing(with: -1, where: x .== y)` (`pcmpeqb`, `pcmpgtw`, `cmpltps`...),
+///   lane shifts by a scalar (`psllw`, `psrad`...), per-lane `Swift.min`/`max` where SSE2 has
+///   the instruction (`pminub`, `pmaxsw`), per-lane clamps that LLVM matches (`paddsw`,
+///   `psubusb`, `packsswb`, `packuswb`), the `sum < a` test for unsigned saturation (`paddusb`),
+///   `(a | b) - ((a ^ b) >> 1)` for `avgr_u` (`pavgb`/`pavgw`), the widened dot product
+///   (`pmaddwd`), pmin/pmax as per-lane `b < a ? b : a` (`minps b, a`, exactly Wasm's pmin),
+///   i32 → f32 (`cvtdq2ps`).
+/// - A short branch-free vector sequence: unsigned compares (sign-flip `pxor` + `pcmpgtd`),
+///   i8/i32 min/max and i64 compares (compare and blend), i8 shifts (16-bit shift and mask),
+///   i8 signed saturation (the overflow rule in lane arithmetic: a clamp of the widened sum
+///   stays a 16-iteration scalar loop for i8), extends and extending multiplies (unpack, shift,
+///   multiply), i32 `&*` (two `pmuludq`), u32 → f32, Q15 multiply (`pmullw`/`pmulhw`), f32/f64
+///   min/max (three compares and blends), the f32/f64 roundings (the 2^23 trick of
+///   `WasmNumerics` on all lanes with masks).
+/// - Scalar code, on purpose: i64 multiply (two `imul`), popcnt, bitmask, all_true and
+///   any_true (SWAR on the 64-bit words), swizzle and shuffle (no `pshufb` before SSSE3:
+///   branch-free byte extraction from the words).
+/// - Scalar code, not by choice: sqrt and the saturating float → int conversions, lane by lane
+///   with `WasmNumerics` (`sqrtss` with a call to libm `sqrtf` for negative and NaN inputs, as
+///   the stdlib's `squareRoot()` compiles; `cvttss2si` with range checks and branches).
+///   Swift exposes no unchecked vector float → int conversion or vector square root:
+///   `SIMD4<Int32>(_:rounding:)` and `SIMD4<Float>.squareRoot()` become generic calls.
+/// - Avoided, because they compile to lane-by-lane code through the stack or to calls into
+///   unspecialised generics: `SIMD.replacing(with:where:)` with a vector replacement,
+///   `pointwiseMin/Max`, `SIMD*(clamping:)`, `.<` against a scalar, `? -1 : 0` selects in a
+///   lane loop, and a `V128` made of two `UInt64` fields (the optimizer splits it and rebuilds
+///   the vector around every operation: 30% more instructions over all ops, so `V128` stores
+///   one `SIMD2<UInt64>`).
 enum SIMDOps {}
 
 // MARK: - Lane views
@@ -147,27 +162,35 @@ extension SIMDOps {
         i64x2ReplaceLane(v, lane, bits)
     }
 
+    /// Byte `index & 15` of `v`, read from its words with shifts (SSE2 has no byte shuffle
+    /// with a variable index; this is branch-free scalar code).
+    @inline(__always) private static func byte(_ v: V128, _ index: UInt64) -> UInt64 {
+        ((index & 8 == 0 ? v.low : v.high) &>> ((index & 7) &* 8)) & 0xFF
+    }
+
     /// `i8x16.swizzle`: lane `i` is `a[s[i]]`, or 0 when the index is 16 or more.
     @inline(__always) static func i8x16Swizzle(_ a: V128, _ s: V128) -> V128 {
-        let bytes = a.u8, indices = s.u8
-        var r = SIMD16<UInt8>()
-        for i in 0..<16 {
-            let j = indices[i]
-            r[i] = j < 16 ? bytes[Int(j)] : 0
+        var low: UInt64 = 0, high: UInt64 = 0
+        for i in 0..<8 {
+            let shift = UInt64(i &* 8)
+            let j = (s.low &>> shift) & 0xFF, k = (s.high &>> shift) & 0xFF
+            low |= (j < 16 ? byte(a, j) : 0) &<< shift
+            high |= (k < 16 ? byte(a, k) : 0) &<< shift
         }
-        return V128(r)
+        return V128(low: low, high: high)
     }
 
     /// `i8x16.shuffle`: lane `i` is byte `lanes[i]` of the 32 bytes `a` then `b` (the validator
-    /// guaranteed every index < 32; it is masked so that a bad one cannot trap).
+    /// guaranteed every index < 32; bit 4 picks the operand, so a bad index cannot trap).
     @inline(__always) static func i8x16Shuffle(_ a: V128, _ b: V128, lanes: V128) -> V128 {
-        let x = a.u8, y = b.u8, indices = lanes.u8
-        var r = SIMD16<UInt8>()
-        for i in 0..<16 {
-            let j = Int(indices[i] & 31)
-            r[i] = j < 16 ? x[j] : y[j & 15]
+        var low: UInt64 = 0, high: UInt64 = 0
+        for i in 0..<8 {
+            let shift = UInt64(i &* 8)
+            let j = (lanes.low &>> shift) & 0xFF, k = (lanes.high &>> shift) & 0xFF
+            low |= byte(j & 16 == 0 ? a : b, j) &<< shift
+            high |= byte(k & 16 == 0 ? a : b, k) &<< shift
         }
-        return V128(r)
+        return V128(low: low, high: high)
     }
 
     // MARK: Memory helpers (the interpreter does the access and its bounds check)
@@ -189,16 +212,16 @@ extension SIMDOps {
     // load*_splat: i8x16Splat(UInt32(byte)) ... i64x2Splat; load*_lane: *ReplaceLane;
     // store*_lane: *ExtractLane (the U variants for the narrow ones).
 
-    // MARK: Bitwise (on the two words: plain ALU, no vector round trip)
+    // MARK: Bitwise
 
-    @inline(__always) static func v128Not(_ a: V128) -> V128 { V128(low: ~a.low, high: ~a.high) }
-    @inline(__always) static func v128And(_ a: V128, _ b: V128) -> V128 { V128(low: a.low & b.low, high: a.high & b.high) }
-    @inline(__always) static func v128AndNot(_ a: V128, _ b: V128) -> V128 { V128(low: a.low & ~b.low, high: a.high & ~b.high) }
-    @inline(__always) static func v128Or(_ a: V128, _ b: V128) -> V128 { V128(low: a.low | b.low, high: a.high | b.high) }
-    @inline(__always) static func v128Xor(_ a: V128, _ b: V128) -> V128 { V128(low: a.low ^ b.low, high: a.high ^ b.high) }
+    @inline(__always) static func v128Not(_ a: V128) -> V128 { V128(words: ~a.words) }
+    @inline(__always) static func v128And(_ a: V128, _ b: V128) -> V128 { V128(words: a.words & b.words) }
+    @inline(__always) static func v128AndNot(_ a: V128, _ b: V128) -> V128 { V128(words: a.words & ~b.words) }
+    @inline(__always) static func v128Or(_ a: V128, _ b: V128) -> V128 { V128(words: a.words | b.words) }
+    @inline(__always) static func v128Xor(_ a: V128, _ b: V128) -> V128 { V128(words: a.words ^ b.words) }
     /// Bits of `a` where `mask` is 1, of `b` where it is 0.
     @inline(__always) static func v128Bitselect(_ a: V128, _ b: V128, _ mask: V128) -> V128 {
-        V128(low: (a.low & mask.low) | (b.low & ~mask.low), high: (a.high & mask.high) | (b.high & ~mask.high))
+        V128(words: (a.words & mask.words) | (b.words & ~mask.words))
     }
     @inline(__always) static func v128AnyTrue(_ a: V128) -> Bool { (a.low | a.high) != 0 }
 
@@ -206,20 +229,17 @@ extension SIMDOps {
 
     /// Whether no `width`-bit lane of `w` is zero: the classic "has a zero lane" test, exact
     /// for the question asked (a borrow can only propagate out of a lane that is zero).
-    @inline(__always) private static func noZeroLane(_ w: UInt64, ones: UInt64, highs: UInt64) -> Bool {
-        (w &- ones) & ~w & highs == 0
+    @inline(__always) private static func noZeroLane(_ v: V128, ones: UInt64, highs: UInt64) -> Bool {
+        (((v.low &- ones) & ~v.low) | ((v.high &- ones) & ~v.high)) & highs == 0
     }
     @inline(__always) static func i8x16AllTrue(_ a: V128) -> Bool {
-        noZeroLane(a.low, ones: 0x0101_0101_0101_0101, highs: 0x8080_8080_8080_8080)
-            && noZeroLane(a.high, ones: 0x0101_0101_0101_0101, highs: 0x8080_8080_8080_8080)
+        noZeroLane(a, ones: 0x0101_0101_0101_0101, highs: 0x8080_8080_8080_8080)
     }
     @inline(__always) static func i16x8AllTrue(_ a: V128) -> Bool {
-        noZeroLane(a.low, ones: 0x0001_0001_0001_0001, highs: 0x8000_8000_8000_8000)
-            && noZeroLane(a.high, ones: 0x0001_0001_0001_0001, highs: 0x8000_8000_8000_8000)
+        noZeroLane(a, ones: 0x0001_0001_0001_0001, highs: 0x8000_8000_8000_8000)
     }
     @inline(__always) static func i32x4AllTrue(_ a: V128) -> Bool {
-        noZeroLane(a.low, ones: 0x0000_0001_0000_0001, highs: 0x8000_0000_8000_0000)
-            && noZeroLane(a.high, ones: 0x0000_0001_0000_0001, highs: 0x8000_0000_8000_0000)
+        noZeroLane(a, ones: 0x0000_0001_0000_0001, highs: 0x8000_0000_8000_0000)
     }
     @inline(__always) static func i64x2AllTrue(_ a: V128) -> Bool { a.low != 0 && a.high != 0 }
 
@@ -248,22 +268,16 @@ extension SIMDOps {
 
     @inline(__always) static func i8x16Eq(_ a: V128, _ b: V128) -> V128 {
         let x = a.u8, y = b.u8
-        var r = SIMD16<Int8>()
-        for i in 0..<16 { r[i] = x[i] == y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD16<Int8>().replacing(with: -1, where: x .== y))
     }
     @inline(__always) static func i8x16Ne(_ a: V128, _ b: V128) -> V128 { v128Not(i8x16Eq(a, b)) }
     @inline(__always) static func i8x16LtS(_ a: V128, _ b: V128) -> V128 {
         let x = a.i8, y = b.i8
-        var r = SIMD16<Int8>()
-        for i in 0..<16 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD16<Int8>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i8x16LtU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u8, y = b.u8
-        var r = SIMD16<Int8>()
-        for i in 0..<16 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD16<Int8>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i8x16GtS(_ a: V128, _ b: V128) -> V128 { i8x16LtS(b, a) }
     @inline(__always) static func i8x16GtU(_ a: V128, _ b: V128) -> V128 { i8x16LtU(b, a) }
@@ -274,22 +288,16 @@ extension SIMDOps {
 
     @inline(__always) static func i16x8Eq(_ a: V128, _ b: V128) -> V128 {
         let x = a.u16, y = b.u16
-        var r = SIMD8<Int16>()
-        for i in 0..<8 { r[i] = x[i] == y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD8<Int16>().replacing(with: -1, where: x .== y))
     }
     @inline(__always) static func i16x8Ne(_ a: V128, _ b: V128) -> V128 { v128Not(i16x8Eq(a, b)) }
     @inline(__always) static func i16x8LtS(_ a: V128, _ b: V128) -> V128 {
         let x = a.i16, y = b.i16
-        var r = SIMD8<Int16>()
-        for i in 0..<8 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD8<Int16>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i16x8LtU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u16, y = b.u16
-        var r = SIMD8<Int16>()
-        for i in 0..<8 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD8<Int16>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i16x8GtS(_ a: V128, _ b: V128) -> V128 { i16x8LtS(b, a) }
     @inline(__always) static func i16x8GtU(_ a: V128, _ b: V128) -> V128 { i16x8LtU(b, a) }
@@ -300,22 +308,16 @@ extension SIMDOps {
 
     @inline(__always) static func i32x4Eq(_ a: V128, _ b: V128) -> V128 {
         let x = a.u32, y = b.u32
-        var r = SIMD4<Int32>()
-        for i in 0..<4 { r[i] = x[i] == y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD4<Int32>().replacing(with: -1, where: x .== y))
     }
     @inline(__always) static func i32x4Ne(_ a: V128, _ b: V128) -> V128 { v128Not(i32x4Eq(a, b)) }
     @inline(__always) static func i32x4LtS(_ a: V128, _ b: V128) -> V128 {
         let x = a.i32, y = b.i32
-        var r = SIMD4<Int32>()
-        for i in 0..<4 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD4<Int32>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i32x4LtU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u32, y = b.u32
-        var r = SIMD4<Int32>()
-        for i in 0..<4 { r[i] = x[i] < y[i] ? -1 : 0 }
-        return V128(r)
+        return V128(SIMD4<Int32>().replacing(with: -1, where: x .< y))
     }
     @inline(__always) static func i32x4GtS(_ a: V128, _ b: V128) -> V128 { i32x4LtS(b, a) }
     @inline(__always) static func i32x4GtU(_ a: V128, _ b: V128) -> V128 { i32x4LtU(b, a) }
@@ -365,10 +367,10 @@ extension SIMDOps {
         let x = a.i32, sign = x &>> 31
         return V128((x ^ sign) &- sign)
     }
-    @inline(__always) static func i64x2Add(_ a: V128, _ b: V128) -> V128 { V128(low: a.low &+ b.low, high: a.high &+ b.high) }
-    @inline(__always) static func i64x2Sub(_ a: V128, _ b: V128) -> V128 { V128(low: a.low &- b.low, high: a.high &- b.high) }
+    @inline(__always) static func i64x2Add(_ a: V128, _ b: V128) -> V128 { V128(words: a.words &+ b.words) }
+    @inline(__always) static func i64x2Sub(_ a: V128, _ b: V128) -> V128 { V128(words: a.words &- b.words) }
     @inline(__always) static func i64x2Mul(_ a: V128, _ b: V128) -> V128 { V128(low: a.low &* b.low, high: a.high &* b.high) }
-    @inline(__always) static func i64x2Neg(_ a: V128) -> V128 { V128(low: 0 &- a.low, high: 0 &- a.high) }
+    @inline(__always) static func i64x2Neg(_ a: V128) -> V128 { V128(words: SIMD2<UInt64>() &- a.words) }
     @inline(__always) private static func abs64(_ x: UInt64) -> UInt64 {
         let sign = UInt64(bitPattern: Int64(bitPattern: x) &>> 63)
         return (x ^ sign) &- sign
@@ -377,52 +379,52 @@ extension SIMDOps {
 
     // MARK: Saturating arithmetic
 
+    /// Signed saturation from the overflow rule: the sum overflowed when it has the opposite
+    /// sign of both operands, and then saturates toward the sign of `a` (plain lane
+    /// arithmetic: a per-lane clamp of the widened sum stays a scalar loop for i8).
     @inline(__always) static func i8x16AddSatS(_ a: V128, _ b: V128) -> V128 {
-        let x = a.i8, y = b.i8
-        var r = SIMD16<Int8>()
-        for i in 0..<16 { r[i] = Int8(clamping: Int16(x[i]) &+ Int16(y[i])) }
-        return V128(r)
+        let x = a.i8, y = b.i8, sum = x &+ y
+        let overflow = ((x ^ sum) & (y ^ sum)) &>> 7
+        return V128((sum & ~overflow) | (((x &>> 7) ^ 0x7F) & overflow))
     }
+    /// Unsigned: the wrapped sum is below an operand exactly when it overflowed.
     @inline(__always) static func i8x16AddSatU(_ a: V128, _ b: V128) -> V128 {
-        let x = a.u8, y = b.u8
-        var r = SIMD16<UInt8>()
-        for i in 0..<16 { r[i] = UInt8(clamping: UInt16(x[i]) &+ UInt16(y[i])) }
-        return V128(r)
+        let x = a.u8, sum = x &+ b.u8
+        return V128(sum.replacing(with: .max, where: sum .< x))
     }
+    /// The difference overflowed when `a` and `b` differ in sign and the result's sign is not
+    /// `a`'s.
     @inline(__always) static func i8x16SubSatS(_ a: V128, _ b: V128) -> V128 {
-        let x = a.i8, y = b.i8
-        var r = SIMD16<Int8>()
-        for i in 0..<16 { r[i] = Int8(clamping: Int16(x[i]) &- Int16(y[i])) }
-        return V128(r)
+        let x = a.i8, y = b.i8, difference = x &- y
+        let overflow = ((x ^ y) & (x ^ difference)) &>> 7
+        return V128((difference & ~overflow) | (((x &>> 7) ^ 0x7F) & overflow))
     }
     @inline(__always) static func i8x16SubSatU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u8, y = b.u8
         var r = SIMD16<UInt8>()
-        for i in 0..<16 { r[i] = x[i] > y[i] ? x[i] &- y[i] : 0 }
+        for i in 0..<16 { r[i] = Swift.max(x[i], y[i]) &- y[i] }
         return V128(r)
     }
     @inline(__always) static func i16x8AddSatS(_ a: V128, _ b: V128) -> V128 {
         let x = a.i16, y = b.i16
         var r = SIMD8<Int16>()
-        for i in 0..<8 { r[i] = Int16(clamping: Int32(x[i]) &+ Int32(y[i])) }
+        for i in 0..<8 { r[i] = Int16(truncatingIfNeeded: Swift.min(Swift.max(Int32(x[i]) &+ Int32(y[i]), -0x8000), 0x7FFF)) }
         return V128(r)
     }
     @inline(__always) static func i16x8AddSatU(_ a: V128, _ b: V128) -> V128 {
-        let x = a.u16, y = b.u16
-        var r = SIMD8<UInt16>()
-        for i in 0..<8 { r[i] = UInt16(clamping: UInt32(x[i]) &+ UInt32(y[i])) }
-        return V128(r)
+        let x = a.u16, sum = x &+ b.u16
+        return V128(sum.replacing(with: .max, where: sum .< x))
     }
     @inline(__always) static func i16x8SubSatS(_ a: V128, _ b: V128) -> V128 {
         let x = a.i16, y = b.i16
         var r = SIMD8<Int16>()
-        for i in 0..<8 { r[i] = Int16(clamping: Int32(x[i]) &- Int32(y[i])) }
+        for i in 0..<8 { r[i] = Int16(truncatingIfNeeded: Swift.min(Swift.max(Int32(x[i]) &- Int32(y[i]), -0x8000), 0x7FFF)) }
         return V128(r)
     }
     @inline(__always) static func i16x8SubSatU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u16, y = b.u16
         var r = SIMD8<UInt16>()
-        for i in 0..<8 { r[i] = x[i] > y[i] ? x[i] &- y[i] : 0 }
+        for i in 0..<8 { r[i] = Swift.max(x[i], y[i]) &- y[i] }
         return V128(r)
     }
 
@@ -500,18 +502,14 @@ extension SIMDOps {
         for i in 0..<4 { r[i] = Swift.max(x[i], y[i]) }
         return V128(r)
     }
-    /// Rounding average: (a + b + 1) / 2 without overflow.
+    /// Rounding average `(a + b + 1) / 2` without widening: `(a | b) - ((a ^ b) >> 1)`.
     @inline(__always) static func i8x16AvgrU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u8, y = b.u8
-        var r = SIMD16<UInt8>()
-        for i in 0..<16 { r[i] = UInt8(truncatingIfNeeded: (UInt16(x[i]) &+ UInt16(y[i]) &+ 1) >> 1) }
-        return V128(r)
+        return V128((x | y) &- ((x ^ y) &>> 1))
     }
     @inline(__always) static func i16x8AvgrU(_ a: V128, _ b: V128) -> V128 {
         let x = a.u16, y = b.u16
-        var r = SIMD8<UInt16>()
-        for i in 0..<8 { r[i] = UInt16(truncatingIfNeeded: (UInt32(x[i]) &+ UInt32(y[i]) &+ 1) >> 1) }
-        return V128(r)
+        return V128((x | y) &- ((x ^ y) &>> 1))
     }
 
     // MARK: Popcount, Q15 multiply
@@ -567,8 +565,8 @@ extension SIMDOps {
         let x = a.i16, y = b.i16
         var r = SIMD16<Int8>()
         for i in 0..<8 {
-            r[i] = Int8(clamping: x[i])
-            r[i + 8] = Int8(clamping: y[i])
+            r[i] = Int8(truncatingIfNeeded: Swift.min(Swift.max(x[i], -0x80), 0x7F))
+            r[i + 8] = Int8(truncatingIfNeeded: Swift.min(Swift.max(y[i], -0x80), 0x7F))
         }
         return V128(r)
     }
@@ -576,8 +574,8 @@ extension SIMDOps {
         let x = a.i16, y = b.i16
         var r = SIMD16<UInt8>()
         for i in 0..<8 {
-            r[i] = UInt8(clamping: x[i])
-            r[i + 8] = UInt8(clamping: y[i])
+            r[i] = UInt8(truncatingIfNeeded: Swift.min(Swift.max(x[i], 0), 0xFF))
+            r[i + 8] = UInt8(truncatingIfNeeded: Swift.min(Swift.max(y[i], 0), 0xFF))
         }
         return V128(r)
     }
@@ -585,8 +583,8 @@ extension SIMDOps {
         let x = a.i32, y = b.i32
         var r = SIMD8<Int16>()
         for i in 0..<4 {
-            r[i] = Int16(clamping: x[i])
-            r[i + 4] = Int16(clamping: y[i])
+            r[i] = Int16(truncatingIfNeeded: Swift.min(Swift.max(x[i], -0x8000), 0x7FFF))
+            r[i + 4] = Int16(truncatingIfNeeded: Swift.min(Swift.max(y[i], -0x8000), 0x7FFF))
         }
         return V128(r)
     }
@@ -594,8 +592,8 @@ extension SIMDOps {
         let x = a.i32, y = b.i32
         var r = SIMD8<UInt16>()
         for i in 0..<4 {
-            r[i] = UInt16(clamping: x[i])
-            r[i + 4] = UInt16(clamping: y[i])
+            r[i] = UInt16(truncatingIfNeeded: Swift.min(Swift.max(x[i], 0), 0xFFFF))
+            r[i + 4] = UInt16(truncatingIfNeeded: Swift.min(Swift.max(y[i], 0), 0xFFFF))
         }
         return V128(r)
     }

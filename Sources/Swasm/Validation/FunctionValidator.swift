@@ -326,6 +326,10 @@ public struct FunctionValidator {
         var reader = InstructionReader(bytes: module.bytes, range: module.code[definedIndex].code,
                                        features: context.features)
         while !reader.isAtEnd {
+            if let simd = try reader.readSIMDInstruction() {
+                try validator.validate(simd, offset: reader.instructionOffset)
+                continue
+            }
             let instruction = try reader.read()
             try validator.validate(instruction, offset: reader.instructionOffset,
                                    brTableTargets: reader.brTableTargets)

@@ -4,8 +4,14 @@
 /// scalar type and the natural alignment. A `v128` operand counts two slots in
 /// `operandSlotCount` (through `OperandType.slotCount`).
 extension FunctionValidator {
-    /// Validates one SIMD instruction (the payload of `Instruction.simd`).
-    public mutating func validateSIMD(_ instruction: SIMDInstruction) throws {
+    /// Validates one SIMD instruction; `offset` is its module offset, as for
+    /// `validate(_:offset:brTableTargets:)`.
+    public mutating func validate(_ instruction: SIMDInstruction, offset: Int) throws {
+        self.offset = offset
+        guard !frames.isEmpty else {
+            throw SwasmError.malformed("section size mismatch: instructions after the function's end",
+                                       offset: offset)
+        }
         let info = instruction.op.info
         // Immediates first, in the order the reference interpreter checks them: the memory,
         // the alignment, then the lane.
