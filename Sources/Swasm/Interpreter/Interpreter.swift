@@ -413,7 +413,7 @@ enum Interpreter {
                     trap = .callStackExhausted; break loop
                 }
                 fp += 1
-                fp.initialize(to: CallFrame(returnPC: pc + 2, sp: sp, function: fn, instance: instance))
+                fp.pointee = CallFrame(returnPC: pc + 2, sp: sp, function: fn, instance: instance)
                 zeroLocals(newSP, target)
                 sp = newSP
                 fn = target
@@ -460,7 +460,7 @@ enum Interpreter {
                         trap = .callStackExhausted; break loop
                     }
                     fp += 1
-                    fp.initialize(to: CallFrame(returnPC: returnPC, sp: sp, function: fn, instance: instance))
+                    fp.pointee = CallFrame(returnPC: returnPC, sp: sp, function: fn, instance: instance)
                     zeroLocals(newSP, target)
                     sp = newSP
                     fn = target

@@ -17,8 +17,8 @@ enum RefEncoding {
 /// A linear memory. `base`/`byteCount` are read by the interpreter's bounds checks;
 /// `grow` refreshes them.
 final class MemoryInstance {
-    var base: UnsafeMutableRawPointer
-    var byteCount: Int
+    @exclusivity(unchecked) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) var byteCount: Int
     var type: MemoryType
     /// Who owns `base`; memories allocated by the runtime release it on deinit.
     var storage: MemoryStorage = .borrowed
@@ -36,7 +36,7 @@ final class MemoryInstance {
 
 /// A table of references (encoded as above).
 final class TableInstance {
-    var elements: [UInt64]
+    @exclusivity(unchecked) var elements: [UInt64]
     var type: TableType
     /// Most elements `grow` may reach: the index type's limit capped by the engine's setting.
     var elementLimit: UInt64 = 10_000_000
@@ -50,7 +50,7 @@ final class TableInstance {
 
 /// A global variable; `v128` uses both words.
 final class GlobalInstance {
-    var value: UInt64
+    @exclusivity(unchecked) var value: UInt64
     var high: UInt64 = 0
     let type: GlobalType
     init(type: GlobalType, value: UInt64) {
@@ -71,7 +71,7 @@ final class FunctionInstance {
     let typeID: Int
     let kind: Kind
     /// Index in the owning `Store.functions`; set when the store registers the function.
-    var address = FunctionAddress(rawValue: -1)
+    @exclusivity(unchecked) var address = FunctionAddress(rawValue: -1)
     /// For host functions whose types are all numbers (typed closures, slot bodies): the body
     /// over the caller's slots, arguments in `slots[0...]` and results written there, with
     /// results already valid for their types. The interpreter may call it instead of `kind`'s
@@ -87,10 +87,10 @@ final class FunctionInstance {
 /// The runtime state of an instance: its index spaces resolved to store objects.
 final class InstanceState {
     let module: Module
-    var functions: [FunctionInstance] = []
-    var memories: [MemoryInstance] = []
-    var tables: [TableInstance] = []
-    var globals: [GlobalInstance] = []
+    @exclusivity(unchecked) var functions: [FunctionInstance] = []
+    @exclusivity(unchecked) var memories: [MemoryInstance] = []
+    @exclusivity(unchecked) var tables: [TableInstance] = []
+    @exclusivity(unchecked) var globals: [GlobalInstance] = []
     /// Element segments' references; a dropped segment is empty.
     var elementSegments: [[UInt64]] = []
     /// Data segments' byte ranges in `module.sections.bytes`; a dropped segment is empty.
