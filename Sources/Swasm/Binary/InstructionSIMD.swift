@@ -34,6 +34,7 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
         @inline(__always) set { words[1] = newValue }
     }
 
+    /// The vector with these words.
     @inline(__always)
     public init(low: UInt64, high: UInt64) {
         words = SIMD2(low, high)
@@ -42,6 +43,7 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
     @inline(__always)
     init(words: SIMD2<UInt64>) { self.words = words }
 
+    /// All bits zero.
     public static let zero = V128(low: 0, high: 0)
 
     /// The vector whose byte `i` (i8x16 lane `i`) is `bytes[i]`; missing bytes are zero.
@@ -98,84 +100,140 @@ public enum SIMDInstruction: Hashable, Sendable {
 
 /// Every SIMD op; the raw value is the binary sub-opcode after the `0xFD` prefix.
 public enum SIMDOp: UInt16, CaseIterable, Hashable, Sendable {
-    // Memory and constants
+    /// `v128.load` and the extending loads (memarg).
     case v128Load = 0x00, v128Load8x8S, v128Load8x8U, v128Load16x4S, v128Load16x4U
+    /// Extending loads of two i32 lanes (memarg).
     case v128Load32x2S, v128Load32x2U
+    /// Loads of one lane splatted to all (memarg).
     case v128Load8Splat, v128Load16Splat, v128Load32Splat, v128Load64Splat
+    /// `v128.store` (memarg), `v128.const` (16 bytes), `i8x16.shuffle` (16 lane indices),
+    /// `i8x16.swizzle`.
     case v128Store = 0x0B, v128Const, i8x16Shuffle, i8x16Swizzle
-    // Splats and lanes
+    /// Splats of a scalar to every lane.
     case i8x16Splat = 0x0F, i16x8Splat, i32x4Splat, i64x2Splat, f32x4Splat, f64x2Splat
+    /// i8x16 lane access (lane index).
     case i8x16ExtractLaneS = 0x15, i8x16ExtractLaneU, i8x16ReplaceLane
+    /// i16x8 lane access (lane index).
     case i16x8ExtractLaneS, i16x8ExtractLaneU, i16x8ReplaceLane
+    /// i32x4 and i64x2 lane access (lane index).
     case i32x4ExtractLane, i32x4ReplaceLane, i64x2ExtractLane, i64x2ReplaceLane
+    /// f32x4 and f64x2 lane access (lane index).
     case f32x4ExtractLane, f32x4ReplaceLane, f64x2ExtractLane, f64x2ReplaceLane
-    // Comparisons
+    /// i8x16 comparisons.
     case i8x16Eq = 0x23, i8x16Ne, i8x16LtS, i8x16LtU, i8x16GtS, i8x16GtU
+    /// i8x16 comparisons, continued.
     case i8x16LeS, i8x16LeU, i8x16GeS, i8x16GeU
+    /// i16x8 comparisons.
     case i16x8Eq = 0x2D, i16x8Ne, i16x8LtS, i16x8LtU, i16x8GtS, i16x8GtU
+    /// i16x8 comparisons, continued.
     case i16x8LeS, i16x8LeU, i16x8GeS, i16x8GeU
+    /// i32x4 comparisons.
     case i32x4Eq = 0x37, i32x4Ne, i32x4LtS, i32x4LtU, i32x4GtS, i32x4GtU
+    /// i32x4 comparisons, continued.
     case i32x4LeS, i32x4LeU, i32x4GeS, i32x4GeU
+    /// f32x4 comparisons.
     case f32x4Eq = 0x41, f32x4Ne, f32x4Lt, f32x4Gt, f32x4Le, f32x4Ge
+    /// f64x2 comparisons.
     case f64x2Eq = 0x47, f64x2Ne, f64x2Lt, f64x2Gt, f64x2Le, f64x2Ge
-    // Bitwise
+    /// Bitwise operations and `v128.any_true`.
     case v128Not = 0x4D, v128And, v128AndNot, v128Or, v128Xor, v128Bitselect, v128AnyTrue
-    // Lane loads and stores, zero-extending loads
+    /// Loads of one lane (memarg, lane index).
     case v128Load8Lane = 0x54, v128Load16Lane, v128Load32Lane, v128Load64Lane
+    /// Stores of one lane (memarg, lane index).
     case v128Store8Lane, v128Store16Lane, v128Store32Lane, v128Store64Lane
+    /// Loads of one scalar into lane 0, the other lanes zero (memarg).
     case v128Load32Zero = 0x5C, v128Load64Zero
+    /// Float width changes of the low lanes.
     case f32x4DemoteF64x2Zero = 0x5E, f64x2PromoteLowF32x4
-    // i8x16 (with the f32x4/f64x2 roundings interleaved, as the opcode space has them)
+    /// i8x16 unary ops and reductions.
     case i8x16Abs = 0x60, i8x16Neg, i8x16Popcnt, i8x16AllTrue, i8x16Bitmask
+    /// Saturating narrowing of two i16x8 into i8x16.
     case i8x16NarrowI16x8S, i8x16NarrowI16x8U
+    /// f32x4 roundings (interleaved with i8x16 in the opcode space).
     case f32x4Ceil = 0x67, f32x4Floor, f32x4Trunc, f32x4Nearest
+    /// i8x16 shifts and additions.
     case i8x16Shl = 0x6B, i8x16ShrS, i8x16ShrU, i8x16Add, i8x16AddSatS, i8x16AddSatU
+    /// i8x16 subtractions.
     case i8x16Sub, i8x16SubSatS, i8x16SubSatU
+    /// f64x2 roundings.
     case f64x2Ceil = 0x74, f64x2Floor
+    /// i8x16 minimum and maximum.
     case i8x16MinS = 0x76, i8x16MinU, i8x16MaxS, i8x16MaxU
+    /// `f64x2.trunc` and the i8x16 rounding average.
     case f64x2Trunc = 0x7A, i8x16AvgrU
+    /// Pairwise extending additions into i16x8.
     case i16x8ExtaddPairwiseI8x16S = 0x7C, i16x8ExtaddPairwiseI8x16U
+    /// Pairwise extending additions into i32x4.
     case i32x4ExtaddPairwiseI16x8S, i32x4ExtaddPairwiseI16x8U
-    // i16x8
+    /// i16x8 unary ops, Q15 multiply and reductions.
     case i16x8Abs = 0x80, i16x8Neg, i16x8Q15mulrSatS, i16x8AllTrue, i16x8Bitmask
+    /// Saturating narrowing of two i32x4 into i16x8.
     case i16x8NarrowI32x4S, i16x8NarrowI32x4U
+    /// Extensions of the low or high i8 lanes into i16x8.
     case i16x8ExtendLowI8x16S = 0x87, i16x8ExtendHighI8x16S, i16x8ExtendLowI8x16U, i16x8ExtendHighI8x16U
+    /// i16x8 shifts and additions.
     case i16x8Shl = 0x8B, i16x8ShrS, i16x8ShrU, i16x8Add, i16x8AddSatS, i16x8AddSatU
+    /// i16x8 subtractions.
     case i16x8Sub, i16x8SubSatS, i16x8SubSatU
+    /// `f64x2.nearest`, i16x8 multiply, minimum and maximum.
     case f64x2Nearest = 0x94, i16x8Mul, i16x8MinS, i16x8MinU, i16x8MaxS, i16x8MaxU
+    /// The i16x8 rounding average.
     case i16x8AvgrU = 0x9B
+    /// Extending multiplies of the low or high i8 lanes.
     case i16x8ExtmulLowI8x16S = 0x9C, i16x8ExtmulHighI8x16S, i16x8ExtmulLowI8x16U, i16x8ExtmulHighI8x16U
-    // i32x4
+    /// i32x4 unary ops.
     case i32x4Abs = 0xA0, i32x4Neg
+    /// i32x4 reductions.
     case i32x4AllTrue = 0xA3, i32x4Bitmask
+    /// Extensions of the low or high i16 lanes into i32x4.
     case i32x4ExtendLowI16x8S = 0xA7, i32x4ExtendHighI16x8S, i32x4ExtendLowI16x8U, i32x4ExtendHighI16x8U
+    /// i32x4 shifts and addition.
     case i32x4Shl = 0xAB, i32x4ShrS, i32x4ShrU, i32x4Add
+    /// i32x4 subtraction.
     case i32x4Sub = 0xB1
+    /// i32x4 multiply, minimum, maximum and the i16x8 dot product.
     case i32x4Mul = 0xB5, i32x4MinS, i32x4MinU, i32x4MaxS, i32x4MaxU, i32x4DotI16x8S
+    /// Extending multiplies of the low or high i16 lanes.
     case i32x4ExtmulLowI16x8S = 0xBC, i32x4ExtmulHighI16x8S, i32x4ExtmulLowI16x8U, i32x4ExtmulHighI16x8U
-    // i64x2
+    /// i64x2 unary ops.
     case i64x2Abs = 0xC0, i64x2Neg
+    /// i64x2 reductions.
     case i64x2AllTrue = 0xC3, i64x2Bitmask
+    /// Extensions of the low or high i32 lanes into i64x2.
     case i64x2ExtendLowI32x4S = 0xC7, i64x2ExtendHighI32x4S, i64x2ExtendLowI32x4U, i64x2ExtendHighI32x4U
+    /// i64x2 shifts and addition.
     case i64x2Shl = 0xCB, i64x2ShrS, i64x2ShrU, i64x2Add
+    /// i64x2 subtraction.
     case i64x2Sub = 0xD1
+    /// i64x2 multiply and comparisons (signed only).
     case i64x2Mul = 0xD5, i64x2Eq, i64x2Ne, i64x2LtS, i64x2GtS, i64x2LeS, i64x2GeS
+    /// Extending multiplies of the low or high i32 lanes.
     case i64x2ExtmulLowI32x4S = 0xDC, i64x2ExtmulHighI32x4S, i64x2ExtmulLowI32x4U, i64x2ExtmulHighI32x4U
-    // f32x4 / f64x2 arithmetic
+    /// f32x4 sign operations.
     case f32x4Abs = 0xE0, f32x4Neg
+    /// f32x4 arithmetic.
     case f32x4Sqrt = 0xE3, f32x4Add, f32x4Sub, f32x4Mul, f32x4Div, f32x4Min, f32x4Max, f32x4Pmin, f32x4Pmax
+    /// f64x2 sign operations.
     case f64x2Abs = 0xEC, f64x2Neg
+    /// f64x2 arithmetic.
     case f64x2Sqrt = 0xEF, f64x2Add, f64x2Sub, f64x2Mul, f64x2Div, f64x2Min, f64x2Max, f64x2Pmin, f64x2Pmax
-    // Conversions
+    /// Conversions between i32x4 and f32x4.
     case i32x4TruncSatF32x4S = 0xF8, i32x4TruncSatF32x4U, f32x4ConvertI32x4S, f32x4ConvertI32x4U
+    /// Conversions between i32x4 and the two f64x2 lanes.
     case i32x4TruncSatF64x2SZero, i32x4TruncSatF64x2UZero, f64x2ConvertLowI32x4S, f64x2ConvertLowI32x4U
-    // Relaxed SIMD (Wasm 3.0)
+    /// Relaxed SIMD (Wasm 3.0): swizzle.
     case i8x16RelaxedSwizzle = 0x100
+    /// Relaxed truncations of f32x4.
     case i32x4RelaxedTruncF32x4S, i32x4RelaxedTruncF32x4U
+    /// Relaxed truncations of f64x2.
     case i32x4RelaxedTruncF64x2SZero, i32x4RelaxedTruncF64x2UZero
+    /// Relaxed multiply-adds.
     case f32x4RelaxedMadd, f32x4RelaxedNmadd, f64x2RelaxedMadd, f64x2RelaxedNmadd
+    /// Relaxed lane selects.
     case i8x16RelaxedLaneselect, i16x8RelaxedLaneselect, i32x4RelaxedLaneselect, i64x2RelaxedLaneselect
+    /// Relaxed minimum and maximum.
     case f32x4RelaxedMin, f32x4RelaxedMax, f64x2RelaxedMin, f64x2RelaxedMax
+    /// Relaxed Q15 multiply and dot products.
     case i16x8RelaxedQ15mulrS, i16x8RelaxedDotI8x16I7x16S, i32x4RelaxedDotI8x16I7x16AddS
 
     /// Number of ops: the dense indices are `0..<count`.
@@ -251,6 +309,7 @@ public enum SIMDOp: UInt16, CaseIterable, Hashable, Sendable {
         public let opcode: UInt16
         /// The text-format name, e.g. "i8x16.add_sat_s".
         public let name: String
+        /// The stack effect and immediates.
         public let shape: Shape
         /// Memory shapes: log2 of the bytes accessed, which is the natural alignment (the
         /// largest valid `MemArg.alignLog2`); for `loadLane`/`storeLane` also the lane width.
@@ -260,8 +319,9 @@ public enum SIMDOp: UInt16, CaseIterable, Hashable, Sendable {
         /// `splat`, `extractLane`, `replaceLane`: the scalar type.
         public let scalar: ValueType?
 
-        /// The immediates that follow the opcode in the binary format.
+        /// Whether a memarg immediate follows the opcode.
         public var hasMemArg: Bool { shape.rawValue <= Shape.storeLane.rawValue }
+        /// Whether a lane index immediate follows (after the memarg, if any).
         public var hasLane: Bool {
             shape == .loadLane || shape == .storeLane || shape == .extractLane || shape == .replaceLane
         }
@@ -274,8 +334,7 @@ public enum SIMDOp: UInt16, CaseIterable, Hashable, Sendable {
     /// The text-format name.
     public var name: String { info.name }
 
-    /// The table in dense-index order, checked against the declaration at first use (a test
-    /// asserts `SIMDOp.tableIsConsistent`).
+    /// The table in dense-index order (a test asserts `SIMDOp.tableIsConsistent`).
     static let infos: [Info] = rows.map { row in
         let (opcode, name, shape, access) = row
         var laneCount: UInt8 = 0
