@@ -197,6 +197,8 @@ extension CompiledFunction {
             return ("\(name) \(s(a)), \(s(lo(word(1)))), #\(Float(bitPattern: hi(word(1))))", 2)
         case .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), #\(Double(bitPattern: word(2)))", 3)
+        case .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), [\(s(hi(word(1)))) + \(lo(word(2)))]", 3)
         case .tableGet:
             return ("\(name) \(s(a)), table \(hi(word(1)))[\(s(lo(word(1))))]", 2)
         case .tableSet:

@@ -78,6 +78,10 @@ struct Translator {
         /// For an `i32.add`: the `i32.shl` by a constant just before it that computed one of
         /// its operands, so an address `x + (y << k)` can fuse into a scaled access.
         var shiftedOperand: ShiftedOperand?
+        /// For a plain `f64.load`: its address slot and offset, so that the arithmetic
+        /// consuming the value can load it itself.
+        var loadAddress: Int?
+        var loadOffset: UInt32 = 0
     }
 
     struct ShiftedOperand {

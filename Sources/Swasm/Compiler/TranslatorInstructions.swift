@@ -440,6 +440,27 @@ extension Translator {
             producer = Producer(start: start, depth: depth)
             return
         }
+        if let fusedOp = IROpcode.floatLoadOperand(op), let load = producer, let address = load.loadAddress {
+            // The operand the load just computed is consumed only here. A loaded left operand
+            // qualifies when the op commutes and the right one needed no code.
+            var other: Operand?
+            if rhs.kind == .stack, load.depth == rhsDepth {
+                other = lhs
+            } else if op == .f64Add || op == .f64Mul, lhs.kind == .stack, load.depth == lhsDepth, rhs.kind == .local {
+                other = rhs
+            }
+            if let other {
+                code.removeSubrange(load.start...)
+                producer = nil
+                // A constant goes to the lower home slot, never the address's.
+                let left = slot(of: other, depth: lhsDepth)
+                let start = emit(fusedOp, pushResult())
+                emitPair(left, address)
+                emitPair(Int(load.loadOffset), 0)
+                producer = Producer(start: start, depth: depth)
+                return
+            }
+        }
         let left = slot(of: lhs, depth: lhsDepth)
         let right = slot(of: rhs, depth: rhsDepth)
         // A shift computed just before an add of its result (x + (y << k), array indexing).
@@ -493,6 +514,10 @@ extension Translator {
         let start = emit(IROpcode.load(op, indexed: false), pushResult())
         emitPair(addressSlot, Int(offset))
         producer = Producer(start: start, depth: depth)
+        if op == .f64Load {
+            producer?.loadAddress = addressSlot
+            producer?.loadOffset = offset
+        }
     }
 
     mutating func translateStore(_ op: StoreOp, offset: UInt32) throws {

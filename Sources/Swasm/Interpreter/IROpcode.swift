@@ -162,6 +162,11 @@ enum IROpcode: UInt16, CaseIterable {
     case f32AddImm, f32SubImm, f32MulImm, f32DivImm
     /// [op|d][a|0][bits64]
     case f64AddImm, f64SubImm, f64MulImm, f64DivImm
+
+    // MARK: Float operations on a loaded operand
+    /// d = a op load.f64(addr + offset), the load's trap first: [op|d][a|addr][offset32|0].
+    /// A load feeding straight into arithmetic is the usual shape of array and struct code.
+    case f64AddLoad, f64SubLoad, f64MulLoad, f64DivLoad
 }
 
 extension IROpcode {
@@ -184,7 +189,8 @@ extension IROpcode {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
         case .const: return .wide
         case .select, .select64, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
-             .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
+             .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
+             .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
             return .twoPairs
         case .brTable: return .table
         default:
@@ -258,6 +264,17 @@ extension IROpcode {
         case .f64Sub: return .f64SubImm
         case .f64Mul: return .f64MulImm
         case .f64Div: return .f64DivImm
+        default: return nil
+        }
+    }
+
+    /// The f64 arithmetic whose right operand can be an `f64.load`, fused.
+    static func floatLoadOperand(_ op: NumericOp) -> IROpcode? {
+        switch op {
+        case .f64Add: return .f64AddLoad
+        case .f64Sub: return .f64SubLoad
+        case .f64Mul: return .f64MulLoad
+        case .f64Div: return .f64DivLoad
         default: return nil
         }
     }

@@ -753,6 +753,24 @@ enum Interpreter {
             case .f64MulImm: sp.set(a, N.f64Mul(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
             case .f64DivImm: sp.set(a, N.f64Div(sp.f64(low(pc[1])), Double(bitPattern: pc[2]))); pc += 3
 
+            // MARK: float operations on a loaded operand
+            case .f64AddLoad:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, N.f64Add(sp.f64(low(w)), Double(bitPattern: memBase.load(at: ea, as: UInt64.self)))); pc += 3
+            case .f64SubLoad:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, N.f64Sub(sp.f64(low(w)), Double(bitPattern: memBase.load(at: ea, as: UInt64.self)))); pc += 3
+            case .f64MulLoad:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, N.f64Mul(sp.f64(low(w)), Double(bitPattern: memBase.load(at: ea, as: UInt64.self)))); pc += 3
+            case .f64DivLoad:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                sp.set(a, N.f64Div(sp.f64(low(w)), Double(bitPattern: memBase.load(at: ea, as: UInt64.self)))); pc += 3
+
             case .refFunc:
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
                 pc += 2
