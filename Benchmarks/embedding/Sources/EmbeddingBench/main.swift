@@ -11,7 +11,10 @@ guard let folder = arguments.first else {
     print("usage: EmbeddingBench MODULE_FOLDER [SCALE]")
     exit(2)
 }
-let scale = arguments.dropFirst().first.flatMap(Int.init) ?? 1
+// A fraction of the default work (e.g. 0.01) suits a run under callgrind.
+let scale = arguments.dropFirst().first.flatMap(Double.init) ?? 1
+
+func scaled(_ n: Int) -> Int { Swift.max(100, Int(Double(n) * scale)) }
 let callModuleText = try String(contentsOfFile: folder + "/calls.wat", encoding: .utf8)
 let instantiateModuleText = try String(contentsOfFile: folder + "/instantiate.wat", encoding: .utf8)
 
@@ -46,7 +49,7 @@ let instance = try linker.instantiate(store: store, module: module)
 
 // (a) host → guest: an empty export, through the typed API and through `[Value]` calls.
 let empty = try instance.typedFunction("empty", params: Void.self, results: Void.self)
-let callN = 2_000_000 * scale
+let callN = scaled(2_000_000)
 report("call_export_typed", try measure(callN) { n in
     for _ in 0..<n { try empty() }
 }, callN)
@@ -59,14 +62,21 @@ report("call_export_values", try measure(callN / 4) { n in
 // guest's own loop is measured alone and reported for subtraction.
 let callHost = try instance.typedFunction("call_host", params: Int32.self, results: Void.self)
 let guestLoop = try instance.typedFunction("loop", params: Int32.self, results: Void.self)
-let hostN = 5_000_000 * scale
+let hostN = scaled(5_000_000)
 report("call_host", try measure(hostN) { n in try callHost(Int32(n)) }, hostN)
 report("guest_loop", try measure(hostN) { n in try guestLoop(Int32(n)) }, hostN)
+
+// The same import as a raw slot function (`Linker.defineSlotFunction`), the API's fast path.
+let slotLinker = Linker()
+try slotLinker.defineSlotFunction(store: store, module: "host", name: "empty", type: FuncType(params: [], results: [])) { _, _ in }
+let slotInstance = try slotLinker.instantiate(store: store, module: module)
+let callSlotHost = try slotInstance.typedFunction("call_host", params: Int32.self, results: Void.self)
+report("call_host_slots", try measure(hostN) { n in try callSlotHost(Int32(n)) }, hostN)
 
 // (c) instantiation of a small module in a fresh store (the store's creation included).
 let small = try Module(engine: engine, wat: instantiateModuleText)
 let emptyLinker = Linker()
-let instantiateN = 20_000 * scale
+let instantiateN = scaled(20_000)
 report("instantiate", try measure(instantiateN) { n in
     for _ in 0..<n {
         let fresh = Store(engine: engine)
