@@ -37,6 +37,7 @@ public struct MemArg: Hashable, Sendable {
     /// Memory index (multi-memory); 0 in Wasm 2.0.
     public var memory: UInt32
 
+    /// A memarg with these fields.
     public init(offset: UInt64, alignLog2: UInt32, memory: UInt32 = 0) {
         self.offset = offset
         self.alignLog2 = alignLog2
@@ -54,6 +55,7 @@ public struct BrTable: Hashable, Sendable {
     /// The label taken when the index is out of range.
     public var defaultTarget: UInt32
 
+    /// A `br_table` immediate with these fields.
     public init(targetStart: UInt32, targetCount: UInt32, defaultTarget: UInt32) {
         self.targetStart = targetStart
         self.targetCount = targetCount
@@ -69,32 +71,47 @@ public struct BrTable: Hashable, Sendable {
 /// One decoded instruction with its immediates.
 public enum Instruction: Hashable, Sendable {
     // MARK: Control
+    /// `unreachable`: traps.
     case unreachable
+    /// `nop`.
     case nop
+    /// `block bt ... end`.
     case block(BlockType)
+    /// `loop bt ... end`: branches to it go back to its start.
     case loop(BlockType)
+    /// `if bt ... else ... end`.
     case `if`(BlockType)
+    /// `else`: ends the `if` arm.
     case `else`
+    /// `end` of a block, loop, if or the function.
     case end
     /// Label index (relative depth).
     case br(UInt32)
+    /// `br_if l`: label index.
     case brIf(UInt32)
+    /// `br_table l* l`: see `BrTable`.
     case brTable(BrTable)
+    /// `return`.
     case `return`
     /// Function index.
     case call(UInt32)
+    /// `call_indirect`: type index and table index.
     case callIndirect(typeIndex: UInt32, table: UInt32)
     /// Tail calls (decoded only with `InstructionReader.Features.tailCall`).
     case returnCall(UInt32)
+    /// `return_call_indirect`: type index and table index (tail calls).
     case returnCallIndirect(typeIndex: UInt32, table: UInt32)
 
     // MARK: Reference
+    /// `ref.null ht`.
     case refNull(HeapType)
+    /// `ref.is_null`.
     case refIsNull
     /// Function index.
     case refFunc(UInt32)
 
     // MARK: Parametric
+    /// `drop`.
     case drop
     /// Untyped `select` (numeric and vector operands only).
     case select
@@ -103,38 +120,61 @@ public enum Instruction: Hashable, Sendable {
     case typedSelect(ValueType?)
 
     // MARK: Variable
+    /// `local.get x`: local index.
     case localGet(UInt32)
+    /// `local.set x`.
     case localSet(UInt32)
+    /// `local.tee x`.
     case localTee(UInt32)
+    /// `global.get x`: global index.
     case globalGet(UInt32)
+    /// `global.set x`.
     case globalSet(UInt32)
 
     // MARK: Table
+    /// `table.get x`: table index.
     case tableGet(UInt32)
+    /// `table.set x`.
     case tableSet(UInt32)
+    /// `table.size x`.
     case tableSize(UInt32)
+    /// `table.grow x`.
     case tableGrow(UInt32)
+    /// `table.fill x`.
     case tableFill(UInt32)
+    /// `table.copy x y`: destination and source tables.
     case tableCopy(destination: UInt32, source: UInt32)
+    /// `table.init x y`: element segment and table.
     case tableInit(element: UInt32, table: UInt32)
+    /// `elem.drop x`: element segment index.
     case elemDrop(UInt32)
 
     // MARK: Memory
+    /// Every scalar load.
     case load(LoadOp, MemArg)
+    /// Every scalar store.
     case store(StoreOp, MemArg)
     /// Memory index.
     case memorySize(UInt32)
+    /// `memory.grow`: memory index.
     case memoryGrow(UInt32)
+    /// `memory.fill`: memory index.
     case memoryFill(UInt32)
+    /// `memory.copy`: destination and source memories.
     case memoryCopy(destination: UInt32, source: UInt32)
+    /// `memory.init`: data segment and memory.
     case memoryInit(data: UInt32, memory: UInt32)
+    /// `data.drop`: data segment index.
     case dataDrop(UInt32)
 
     // MARK: Numeric
+    /// `i32.const`.
     case i32Const(Int32)
+    /// `i64.const`.
     case i64Const(Int64)
     /// Bit pattern, so NaN payloads survive.
     case f32Const(UInt32)
+    /// `f64.const`: bit pattern.
     case f64Const(UInt64)
     /// Every numeric instruction without immediates.
     case numeric(NumericOp)
@@ -144,8 +184,11 @@ public enum Instruction: Hashable, Sendable {
 
 /// The load instructions; raw values are the binary opcodes (0x28...0x35).
 public enum LoadOp: UInt8, CaseIterable, Hashable, Sendable {
+    /// Full-width loads.
     case i32Load = 0x28, i64Load, f32Load, f64Load
+    /// Narrow loads into i32.
     case i32Load8S, i32Load8U, i32Load16S, i32Load16U
+    /// Narrow loads into i64.
     case i64Load8S, i64Load8U, i64Load16S, i64Load16U, i64Load32S, i64Load32U
 
     /// The type pushed.
@@ -179,6 +222,7 @@ public enum LoadOp: UInt8, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The text-format name, e.g. "i32.load8_u".
     public var name: String {
         switch self {
         case .i32Load: return "i32.load"
@@ -201,7 +245,9 @@ public enum LoadOp: UInt8, CaseIterable, Hashable, Sendable {
 
 /// The store instructions; raw values are the binary opcodes (0x36...0x3E).
 public enum StoreOp: UInt8, CaseIterable, Hashable, Sendable {
+    /// Full-width stores.
     case i32Store = 0x36, i64Store, f32Store, f64Store
+    /// Narrow stores.
     case i32Store8, i32Store16, i64Store8, i64Store16, i64Store32
 
     /// The type popped as the stored value.
@@ -217,6 +263,7 @@ public enum StoreOp: UInt8, CaseIterable, Hashable, Sendable {
     /// Bytes written to memory; also the natural alignment.
     public var byteWidth: Int { 1 << Int(naturalAlignmentLog2) }
 
+    /// log2 of the access width: the largest valid `MemArg.alignLog2`.
     public var naturalAlignmentLog2: UInt32 {
         switch self {
         case .i32Store8, .i64Store8: return 0
@@ -226,6 +273,7 @@ public enum StoreOp: UInt8, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The text-format name, e.g. "i32.store8".
     public var name: String {
         switch self {
         case .i32Store: return "i32.store"
@@ -250,39 +298,53 @@ public enum StoreOp: UInt8, CaseIterable, Hashable, Sendable {
 /// binary encoding is `0xFC 0x00...0x07`, continue the sequence at 0xC5...0xCC, so every op
 /// has a dense index `rawValue - NumericOp.indexRange.lowerBound` for lookup tables.
 public enum NumericOp: UInt8, CaseIterable, Hashable, Sendable {
-    // i32 comparisons
+    /// i32 comparisons
     case i32Eqz = 0x45, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
-    // i64 comparisons
+    /// i64 comparisons
     case i64Eqz = 0x50, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
-    // f32 / f64 comparisons
+    /// f32 comparisons.
     case f32Eq = 0x5B, f32Ne, f32Lt, f32Gt, f32Le, f32Ge
+    /// f64 comparisons.
     case f64Eq = 0x61, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
-    // i32 arithmetic
+    /// i32 bit counts.
     case i32Clz = 0x67, i32Ctz, i32Popcnt
+    /// i32 arithmetic.
     case i32Add = 0x6A, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
+    /// i32 bitwise operations, shifts and rotations.
     case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
-    // i64 arithmetic
+    /// i64 bit counts.
     case i64Clz = 0x79, i64Ctz, i64Popcnt
+    /// i64 arithmetic.
     case i64Add = 0x7C, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
+    /// i64 bitwise operations, shifts and rotations.
     case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
-    // f32 arithmetic
+    /// f32 unary arithmetic.
     case f32Abs = 0x8B, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
+    /// f32 binary arithmetic.
     case f32Add = 0x92, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
-    // f64 arithmetic
+    /// f64 unary arithmetic.
     case f64Abs = 0x99, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
+    /// f64 binary arithmetic.
     case f64Add = 0xA0, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
-    // Conversions
+    /// Conversions: i64 to i32.
     case i32WrapI64 = 0xA7
+    /// Trapping truncations to i32.
     case i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
+    /// i32 to i64 extensions.
     case i64ExtendI32S = 0xAC, i64ExtendI32U
+    /// Trapping truncations to i64.
     case i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
+    /// Conversions to f32.
     case f32ConvertI32S = 0xB2, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
+    /// Conversions to f64.
     case f64ConvertI32S = 0xB7, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
+    /// Bit reinterpretations.
     case i32ReinterpretF32 = 0xBC, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
-    // Sign extension
+    /// Sign extension
     case i32Extend8S = 0xC0, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
-    // Saturating truncation (binary: 0xFC 0x00...0x07)
+    /// Saturating truncations to i32 (binary: 0xFC 0x00...0x07).
     case i32TruncSatF32S = 0xC5, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
+    /// Saturating truncations to i64.
     case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
 
     /// The raw values in use; `rawValue - indexRange.lowerBound` is a dense index.
@@ -329,9 +391,13 @@ public enum NumericOp: UInt8, CaseIterable, Hashable, Sendable {
     /// Operand and result types of an op. `operandCount` is 2 for `binary`/`compare`, else 1,
     /// and both operands have type `operand`.
     public struct Signature: Hashable, Sendable {
+        /// How the op uses the stack.
         public var shape: Shape
+        /// The type of each operand.
         public var operand: ValueType
+        /// The type of the result.
         public var result: ValueType
+        /// How many operands the op pops.
         public var operandCount: Int { shape == .binary || shape == .compare ? 2 : 1 }
     }
 

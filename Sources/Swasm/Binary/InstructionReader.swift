@@ -21,7 +21,9 @@
 public struct InstructionReader {
     /// Proposals beyond Wasm 2.0 whose instruction encodings the reader accepts.
     public struct Features: OptionSet, Hashable, Sendable {
+        /// The set's bits, one per proposal.
         public let rawValue: UInt32
+        /// The set with these bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// `return_call`, `return_call_indirect`.
         public static let tailCall = Features(rawValue: 1 << 0)
@@ -30,6 +32,7 @@ public struct InstructionReader {
     }
 
     private var input: ByteReader
+    /// The proposals whose encodings this reader accepts.
     public let features: Features
 
     /// Targets of every `br_table` read so far, in order; a `BrTable` immediate names its

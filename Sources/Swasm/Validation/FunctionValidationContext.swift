@@ -6,9 +6,11 @@
 /// Build it once per module and share it between the validations and translations of all its
 /// functions. It is a class so that a validator holds one reference, not a dozen arrays.
 public final class FunctionValidationContext: Sendable {
+    /// The type section.
     public let types: [FuncType]
     /// Type index of every function in the function index space, imports first.
     public let functionTypeIndices: [UInt32]
+    /// How many functions are imported (they come first in the function index space).
     public let importedFunctionCount: Int
     /// The table index space, imports first.
     public let tables: [TableType]
@@ -26,6 +28,7 @@ public final class FunctionValidationContext: Sendable {
     /// Proposals accepted beyond Wasm 2.0 (also used for the reader).
     public let features: InstructionReader.Features
 
+    /// The context of `module`'s function bodies, accepting the proposals in `features`.
     public init(module: ModuleSections, features: InstructionReader.Features = []) {
         types = module.types
         functionTypeIndices = module.functionTypeIndices
@@ -79,17 +82,23 @@ public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
     }
     private let storage: Storage
 
+    /// The empty list.
     public init() { storage = .array([]) }
+    /// A list of one type, without allocating.
     public init(single type: ValueType) { storage = .single(type) }
+    /// The list of `types`.
     public init(_ types: [ValueType]) { storage = .array(types) }
 
+    /// Always 0.
     public var startIndex: Int { 0 }
+    /// The number of types.
     public var endIndex: Int {
         switch storage {
         case .single: return 1
         case .array(let a): return a.count
         }
     }
+    /// The type at `position`.
     public subscript(position: Int) -> ValueType {
         switch storage {
         case .single(let t): return t
@@ -105,9 +114,11 @@ public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
         }
     }
 
+    /// Whether the lists hold the same types in the same order, however they are stored.
     public static func == (lhs: ValueTypeList, rhs: ValueTypeList) -> Bool {
         lhs.elementsEqual(rhs)
     }
+    /// Hashes the types in order, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         for t in self { hasher.combine(t) }
     }

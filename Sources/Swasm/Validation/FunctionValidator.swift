@@ -45,11 +45,13 @@
 public struct FunctionValidator {
     /// The kind of a control frame.
     public enum FrameKind: UInt8, Hashable, Sendable {
+        /// The function body, a `block`, a `loop`, an `if` before its `else`, an `else` arm.
         case function, block, loop, `if`, `else`
     }
 
     /// An entry of the control stack.
     public struct ControlFrame: Hashable, Sendable {
+        /// What opened the frame.
         public var kind: FrameKind
         /// The frame's type; the function's frame has `.typeIndex` of the function's type.
         public var blockType: BlockType
@@ -63,6 +65,7 @@ public struct FunctionValidator {
         public var offset: Int
     }
 
+    /// The module-wide facts the body is checked against.
     public let context: FunctionValidationContext
     /// Index in the function index space (imports first).
     public private(set) var functionIndex: UInt32 = 0
@@ -80,6 +83,7 @@ public struct FunctionValidator {
     public internal(set) var operandCount = 0
     /// The control stack, the function's frame first.
     public internal(set) var frames: [ControlFrame] = []
+    /// Operand stack height in 64-bit slots (a `v128` counts two).
     public internal(set) var operandSlotCount = 0
     /// The frame closed by the last `end` or `else`.
     public internal(set) var closedFrame: ControlFrame?
