@@ -40,13 +40,11 @@ extension FunctionValidator {
             try pop(OperandType(global.valueType))
 
         case .load(let op, let memarg):
-            let addressType = try memoryAddressType(memarg.memory)
-            try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
+            let addressType = try memArgAddressType(memarg, natural: op.naturalAlignmentLog2)
             try pop(addressType)
             push(OperandType(op.valueType))
         case .store(let op, let memarg):
-            let addressType = try memoryAddressType(memarg.memory)
-            try checkAlignment(memarg, natural: op.naturalAlignmentLog2)
+            let addressType = try memArgAddressType(memarg, natural: op.naturalAlignmentLog2)
             try pop(OperandType(op.valueType))
             try pop(addressType)
 
@@ -305,6 +303,19 @@ extension FunctionValidator {
         guard memarg.alignLog2 <= natural else {
             throw invalid("alignment must not be larger than natural")
         }
+    }
+
+    /// Checks a load's or store's memarg (the memory exists, the alignment is at most
+    /// `natural`, the offset fits the memory's address type) and returns the address type.
+    @inline(__always)
+    func memArgAddressType(_ memarg: MemArg, natural: UInt32) throws -> OperandType {
+        let address = try memoryAddressType(memarg.memory)
+        try checkAlignment(memarg, natural: natural)
+        // The binary offset is a u64 (memory64); a 32-bit memory's is a u32.
+        guard address == .i64 || memarg.offset <= UInt64(UInt32.max) else {
+            throw invalid("offset out of range")
+        }
+        return address
     }
 
     @inline(__always)

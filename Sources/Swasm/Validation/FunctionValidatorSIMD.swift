@@ -22,11 +22,9 @@ extension FunctionValidator {
         case .lane(_, let lane):
             try checkLane(lane, info)
         case .memory(_, let memarg):
-            address = try memoryAddressType(memarg.memory)
-            try checkAlignment(memarg, natural: info.accessLog2)
+            address = try memArgAddressType(memarg, natural: info.accessLog2)
         case .memoryLane(_, let lane, let memarg):
-            address = try memoryAddressType(memarg.memory)
-            try checkAlignment(memarg, natural: info.accessLog2)
+            address = try memArgAddressType(memarg, natural: info.accessLog2)
             try checkLane(lane, info)
         case .shuffle(let lanes):
             // Each index byte selects one of the 32 bytes of the two operands.
