@@ -1,7 +1,9 @@
 /// Validation of one function body: the operand-stack / control-stack algorithm of the spec's
 /// appendix (https://webassembly.github.io/spec/core/appendix/algorithm.html) over the
 /// instructions of `InstructionReader`, for every Wasm 2.0 instruction (plus tail calls when
-/// the context enables them).
+/// the context enables them), SIMD and relaxed SIMD included: `validate(_:offset:)` takes a
+/// `SIMDInstruction` (FunctionValidatorSIMD.swift), which a driver reads with
+/// `InstructionReader.readSIMDInstruction()` before `read()`, as `validateFunction` does.
 ///
 /// ## For the translator
 /// The compiler drives the validator one instruction at a time and reads its state to emit
