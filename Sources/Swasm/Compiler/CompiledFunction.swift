@@ -199,6 +199,10 @@ extension CompiledFunction {
             return ("\(name) \(s(a)), \(s(lo(word(1)))), #\(Double(bitPattern: word(2)))", 3)
         case .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), [\(s(hi(word(1)))) + \(lo(word(2)))]", 3)
+        case .f64AddStore, .f64SubStore, .f64MulStore, .f64DivStore:
+            return ("\(name) [\(s(a)) + \(lo(word(2)))], \(s(lo(word(1)))), \(s(hi(word(1))))", 3)
+        case .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
+            return ("\(name) [\(s(a)) + \(hi(word(2)))], \(s(lo(word(1)))), [\(s(hi(word(1)))) + \(lo(word(2)))]", 3)
         case .tableGet:
             return ("\(name) \(s(a)), table \(hi(word(1)))[\(s(lo(word(1))))]", 2)
         case .tableSet:

@@ -82,6 +82,9 @@ struct Translator {
         /// consuming the value can load it itself.
         var loadAddress: Int?
         var loadOffset: UInt32 = 0
+        /// For f64 arithmetic: the form that stores the result, and its operands (the left
+        /// slot, then the right slot or the load's address; the load's offset).
+        var storing: IROpcode?
     }
 
     struct ShiftedOperand {

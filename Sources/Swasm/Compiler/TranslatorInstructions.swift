@@ -457,7 +457,9 @@ extension Translator {
                 let start = emit(fusedOp, pushResult())
                 emitPair(left, address)
                 emitPair(Int(load.loadOffset), 0)
-                producer = Producer(start: start, depth: depth)
+                producer = Producer(start: start, depth: depth, lhs: left, rhs: UInt64(address))
+                producer?.loadOffset = load.loadOffset
+                producer?.storing = fusedOp.storingResult
                 return
             }
         }
@@ -472,10 +474,12 @@ extension Translator {
                 shifted = ShiftedOperand(start: shift.start, source: shift.lhs, shift: UInt32(shift.rhs & 31), base: right)
             }
         }
-        let start = emit(IROpcode.register(op), pushResult())
+        let registerOp = IROpcode.register(op)
+        let start = emit(registerOp, pushResult())
         emitPair(left, right)
         producer = Producer(start: start, depth: depth, numeric: isInteger ? op : nil, lhs: left, rhs: UInt64(right),
                             shiftedOperand: shifted)
+        producer?.storing = registerOp.storingResult
     }
 
     /// The 32-bit immediate field for constant `bits` as the right operand of `op`, or nil
@@ -528,6 +532,22 @@ extension Translator {
         // local or constant value needs no slot of its own either, so fusing cannot clobber
         // the add's inputs.
         let immediate = value.kind == .constant ? storeImmediate(value.value, op) : nil
+        if op == .f64Store, value.kind == .stack, address.kind != .constant, let last = producer,
+           last.depth == depth + 1, let storing = last.storing {
+            // The f64 arithmetic just emitted computed the value: it stores its result itself.
+            // Its operands were read where it stood, and nothing ran since; the address slot
+            // is a local or the home below the value, which it did not write.
+            code.removeSubrange(last.start...)
+            producer = nil
+            emit(storing, slot(of: address, depth: depth))
+            emitPair(last.lhs, Int(truncatingIfNeeded: last.rhs))
+            if storing.rawValue >= IROpcode.f64AddLoadStore.rawValue {
+                emitPair(Int(last.loadOffset), Int(offset))
+            } else {
+                emitPair(Int(offset), 0)
+            }
+            return
+        }
         if address.kind == .stack, value.kind == .local || immediate != nil,
            let indexed = takeIndexedAddress(depth: depth) {
             if let immediate {

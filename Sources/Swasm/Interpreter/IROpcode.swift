@@ -167,6 +167,11 @@ enum IROpcode: UInt16, CaseIterable {
     /// d = a op load.f64(addr + offset), the load's trap first: [op|d][a|addr][offset32|0].
     /// A load feeding straight into arithmetic is the usual shape of array and struct code.
     case f64AddLoad, f64SubLoad, f64MulLoad, f64DivLoad
+    /// mem[addr + offset] = a op b, the result of an op stored at once: [op|addr][a|b][offset32|0].
+    case f64AddStore, f64SubStore, f64MulStore, f64DivStore
+    /// mem[addr + offset] = a op mem[loadAddr + loadOffset] (load-op-store, as in `x[i] += y`):
+    /// [op|addr][a|loadAddr][loadOffset32|offset32]. The load is checked before the store.
+    case f64AddLoadStore, f64SubLoadStore, f64MulLoadStore, f64DivLoadStore
 }
 
 extension IROpcode {
@@ -190,7 +195,8 @@ extension IROpcode {
         case .const: return .wide
         case .select, .select64, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
-             .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
+             .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,
+             .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
             return .twoPairs
         case .brTable: return .table
         default:
@@ -275,6 +281,21 @@ extension IROpcode {
         case .f64Sub: return .f64SubLoad
         case .f64Mul: return .f64MulLoad
         case .f64Div: return .f64DivLoad
+        default: return nil
+        }
+    }
+
+    /// The form of an f64 register op (or its loaded-operand form) that stores its result.
+    var storingResult: IROpcode? {
+        switch self {
+        case .f64Add: return .f64AddStore
+        case .f64Sub: return .f64SubStore
+        case .f64Mul: return .f64MulStore
+        case .f64Div: return .f64DivStore
+        case .f64AddLoad: return .f64AddLoadStore
+        case .f64SubLoad: return .f64SubLoadStore
+        case .f64MulLoad: return .f64MulLoadStore
+        case .f64DivLoad: return .f64DivLoadStore
         default: return nil
         }
     }

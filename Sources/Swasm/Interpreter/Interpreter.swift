@@ -771,6 +771,43 @@ enum Interpreter {
                 guard let ea = effectiveAddress(sp.u32(high(w)), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 sp.set(a, N.f64Div(sp.f64(low(w)), Double(bitPattern: memBase.load(at: ea, as: UInt64.self)))); pc += 3
 
+            case .f64AddStore:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(N.f64Add(sp.f64(low(w)), sp.f64(high(w))), to: UInt64.self), at: ea); pc += 3
+            case .f64SubStore:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(N.f64Sub(sp.f64(low(w)), sp.f64(high(w))), to: UInt64.self), at: ea); pc += 3
+            case .f64MulStore:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(N.f64Mul(sp.f64(low(w)), sp.f64(high(w))), to: UInt64.self), at: ea); pc += 3
+            case .f64DivStore:
+                let w = pc[1]
+                guard let ea = effectiveAddress(sp.u32(a), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(N.f64Div(sp.f64(low(w)), sp.f64(high(w))), to: UInt64.self), at: ea); pc += 3
+            case .f64AddLoadStore:
+                guard let la = effectiveAddress(sp.u32(high(pc[1])), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                let r = N.f64Add(sp.f64(low(pc[1])), Double(bitPattern: memBase.load(at: la, as: UInt64.self)))
+                guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
+            case .f64SubLoadStore:
+                guard let la = effectiveAddress(sp.u32(high(pc[1])), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                let r = N.f64Sub(sp.f64(low(pc[1])), Double(bitPattern: memBase.load(at: la, as: UInt64.self)))
+                guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
+            case .f64MulLoadStore:
+                guard let la = effectiveAddress(sp.u32(high(pc[1])), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                let r = N.f64Mul(sp.f64(low(pc[1])), Double(bitPattern: memBase.load(at: la, as: UInt64.self)))
+                guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
+            case .f64DivLoadStore:
+                guard let la = effectiveAddress(sp.u32(high(pc[1])), UInt32(truncatingIfNeeded: pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                let r = N.f64Div(sp.f64(low(pc[1])), Double(bitPattern: memBase.load(at: la, as: UInt64.self)))
+                guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
+                memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
+
             case .refFunc:
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
                 pc += 2
