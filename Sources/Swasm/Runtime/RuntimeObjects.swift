@@ -17,8 +17,8 @@ enum RefEncoding {
 /// A linear memory. `base`/`byteCount` are read by the interpreter's bounds checks;
 /// `grow` refreshes them.
 final class MemoryInstance {
-    @exclusivity(unchecked) var base: UnsafeMutableRawPointer
-    @exclusivity(unchecked) var byteCount: Int
+    var base: UnsafeMutableRawPointer
+    var byteCount: Int
     var type: MemoryType
     /// Who owns `base`; memories allocated by the runtime release it on deinit.
     var storage: MemoryStorage = .borrowed
@@ -71,7 +71,7 @@ final class FunctionInstance {
     let typeID: Int
     let kind: Kind
     /// Index in the owning `Store.functions`; set when the store registers the function.
-    @exclusivity(unchecked) var address = FunctionAddress(rawValue: -1)
+    var address = FunctionAddress(rawValue: -1)
     /// For host functions whose types are all numbers (typed closures, slot bodies): the body
     /// over the caller's slots, arguments in `slots[0...]` and results written there, with
     /// results already valid for their types. The interpreter may call it instead of `kind`'s
@@ -87,8 +87,8 @@ final class FunctionInstance {
 /// The runtime state of an instance: its index spaces resolved to store objects.
 final class InstanceState {
     let module: Module
-    @exclusivity(unchecked) var functions: [FunctionInstance] = []
-    @exclusivity(unchecked) var memories: [MemoryInstance] = []
+    var functions: [FunctionInstance] = []
+    var memories: [MemoryInstance] = []
     @exclusivity(unchecked) var tables: [TableInstance] = []
     @exclusivity(unchecked) var globals: [GlobalInstance] = []
     /// Element segments' references; a dropped segment is empty.
