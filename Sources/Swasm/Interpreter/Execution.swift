@@ -24,7 +24,8 @@ enum Execution {
         let frame = stacks.frameTop
         if stacks.nativeEntries == 0 {
             stacks.nativeStack.enterOutermost()
-            stacks.interrupt = store.engine.configuration.interruptible ? store.interruptHandle : nil
+            stacks.interrupt = store.engine.configuration.interruptible
+                ? Unmanaged.passUnretained(store.interruptHandle) : nil
         }
         guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom(),
               compiled.frameSlots <= stacks.slotsEnd - sp else {

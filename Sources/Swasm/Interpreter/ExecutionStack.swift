@@ -53,8 +53,10 @@ final class ExecutionState {
     /// Fuel metering: the store's fuel while Wasm runs (written back around host calls).
     let meterFuel: Bool
     @exclusivity(unchecked) var fuel: UInt64 = 0
-    /// Set while Wasm runs when the engine is interruptible.
-    @exclusivity(unchecked) var interrupt: InterruptHandle?
+    /// Set while Wasm runs when the engine is interruptible. Unmanaged: the store keeps its
+    /// handle alive for as long as Wasm runs, and a strong reference would cost a
+    /// retain/release pair at every checkpoint.
+    @exclusivity(unchecked) var interrupt: Unmanaged<InterruptHandle>?
 
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>

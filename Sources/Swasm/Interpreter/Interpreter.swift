@@ -376,9 +376,10 @@ enum Interpreter {
                     guard stacks.fuel >= cost else { trap = .fuelExhausted; break loop }
                     stacks.fuel &-= cost
                 }
-                if let interrupt = stacks.interrupt, interrupt.requested.load(ordering: .relaxed) {
+                if let interrupt = stacks.interrupt,
+                   interrupt._withUnsafeGuaranteedRef({ $0.requested.load(ordering: .relaxed) }) {
                     // The trap consumes the request.
-                    interrupt.requested.store(false, ordering: .relaxed)
+                    interrupt._withUnsafeGuaranteedRef { $0.requested.store(false, ordering: .relaxed) }
                     trap = .interrupted; break loop
                 }
                 pc += 1
