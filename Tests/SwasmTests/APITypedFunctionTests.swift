@@ -1,4 +1,5 @@
 import XCTest
+import SwasmText
 import Swasm
 
 /// The typed function API: host functions as Swift closures (with and without `Caller`,
@@ -210,6 +211,47 @@ final class APITypedFunctionTests: XCTestCase {
         // Healthy afterwards.
         let count = try instance.typedFunction("count", params: Int32.self, results: Int32.self)
         XCTAssertEqual(try count(10), 10)
+    }
+
+    /// Lazy compilation under contention: two threads call every function of a fresh module
+    /// in opposite orders, so most functions are translated while the other thread is
+    /// translating or calling them.
+    func testTwoThreadsCompileOneModuleLazily() throws {
+        let functionCount = 150
+        var text = "(module"
+        for k in 0..<functionCount {
+            text += " (func (export \"f\(k)\") (param i32) (result i32) (i32.add (local.get 0) (i32.const \(k))))"
+        }
+        text += ")"
+        let bytes = try WAT.encode(text)
+        let engine = Engine()  // lazy by default
+        XCTAssertEqual(engine.configuration.compilation, .lazy)
+        for round in 0..<10 {
+            let module = try Module(engine: engine, bytes: bytes)
+            let results = ResultBox()
+            let threads = (0..<2).map { index in
+                JoinableThread {
+                    do {
+                        let store = Store(engine: engine)
+                        let instance = try Linker().instantiate(store: store, module: module)
+                        let order = index == 0 ? Array(0..<functionCount) : Array((0..<functionCount).reversed())
+                        var total: Int64 = 0
+                        for k in order {
+                            let f = try instance.typedFunction("f\(k)", params: Int32.self, results: Int32.self)
+                            total += Int64(try f(Int32(round)))
+                        }
+                        results.set(index, .success(total))
+                    } catch {
+                        results.set(index, .failure(error))
+                    }
+                }
+            }
+            threads.forEach { $0.start() }
+            threads.forEach { $0.join() }
+            let expected = Int64(functionCount * round + functionCount * (functionCount - 1) / 2)
+            XCTAssertEqual(try results.get(0), expected)
+            XCTAssertEqual(try results.get(1), expected)
+        }
     }
 
     func testTwoThreadsRunInstancesOfOneModule() throws {

@@ -1,10 +1,19 @@
+import Synchronization
+
 /// The compiled code of one module, shared by all its instances: each function body is
 /// validated and translated on first use (or all at once by `compileAll`) and kept.
 ///
 /// `entries` is what the interpreter reads on a `call`: the compiled function's header
 /// pointer by defined index, nil until translated. It holds no instance pointers, so every
 /// instance of the module runs the same code.
-final class CodeCache {
+///
+/// Thread safety: a module is shared by stores on different threads, so translation results
+/// are published under `lock`. Translation itself runs outside it; two threads that race on
+/// the same function both translate it and the first to publish wins. An entry is written
+/// once, from nil to a header that is never freed before the cache, so a reader that sees
+/// it non-nil sees a complete function.
+final class CodeCache: @unchecked Sendable {
+    private let lock = Mutex<Void>(())
     let sections: ModuleSections
     let context: FunctionValidationContext
     /// Emit `checkpoint` at function entries and loop headers (fuel, interruption).
@@ -35,35 +44,38 @@ final class CodeCache {
 
     /// `typeIDs` (the module's canonical type ids) as a stable buffer.
     func canonicalTypeIDs(_ typeIDs: [Int]) -> UnsafePointer<Int> {
-        if let table = typeIDTable { return UnsafePointer(table) }
-        let table = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(typeIDs.count, 1))
-        table.initialize(repeating: -2, count: Swift.max(typeIDs.count, 1))
-        for (i, id) in typeIDs.enumerated() { table[i] = id }
-        typeIDTable = table
-        return UnsafePointer(table)
+        lock.withLock { _ in
+            if let table = typeIDTable { return UnsafePointer(table) }
+            let table = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(typeIDs.count, 1))
+            table.initialize(repeating: -2, count: Swift.max(typeIDs.count, 1))
+            for (i, id) in typeIDs.enumerated() { table[i] = id }
+            typeIDTable = table
+            return UnsafePointer(table)
+        }
     }
 
     /// Number of functions defined by the module.
-    var count: Int { compiled.count }
+    var count: Int { sections.code.count }
 
     /// The compiled code of defined function `definedIndex`, validating and translating it on
     /// first use. Throws `SwasmError.invalid` (naming the function and offset) or `.malformed`.
     func function(_ definedIndex: Int) throws -> CompiledFunction {
-        // Single-threaded for now: when modules are shared across threads, a lock goes around
-        // this check-translate-publish sequence (translation outside it, publish under it).
-        guard definedIndex >= 0, definedIndex < compiled.count else {
+        guard definedIndex >= 0, definedIndex < count else {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
-        if let function = compiled[definedIndex] { return function }
+        if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
         let function = try translate(definedIndex)
-        compiled[definedIndex] = function
-        entries[definedIndex] = UnsafePointer(function.header)
-        return function
+        return lock.withLock { _ in
+            if let winner = compiled[definedIndex] { return winner }
+            compiled[definedIndex] = function
+            entries[definedIndex] = UnsafePointer(function.header)
+            return function
+        }
     }
 
     /// Validates and translates every function now (eager mode, `swasm validate`).
     func compileAll() throws {
-        for index in 0..<compiled.count { _ = try function(index) }
+        for index in 0..<count { _ = try function(index) }
     }
 
     private func translate(_ definedIndex: Int) throws -> CompiledFunction {
