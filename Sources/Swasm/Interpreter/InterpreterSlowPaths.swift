@@ -34,6 +34,15 @@ extension Interpreter {
               case .host(let body) = function.kind else {
             return SwasmError.trap(Trap(.undefinedElement))
         }
+        if let slotBody = function.slotBody {
+            // Numbers only: arguments and results stay in the caller's slots, nothing is boxed.
+            do {
+                try slotBody(Caller(store: store, state: caller.takeUnretainedValue()), slots)
+                return nil
+            } catch {
+                return error
+            }
+        }
         let type = function.type
         var arguments: [Value] = []
         arguments.reserveCapacity(type.params.count)
