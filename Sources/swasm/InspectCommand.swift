@@ -200,6 +200,8 @@ private func scanInstructions(
             if table != 0 { features.insert("reference-types") }
         case .returnCall, .returnCallIndirect:
             features.insert("tail-call")
+        case .simd(let simd):
+            features.insert(simd.op.isRelaxed ? "relaxed-simd" : "simd")
         case .load(_, let arg), .store(_, let arg):
             if arg.memory != 0 { features.insert("multi-memory") }
         default:

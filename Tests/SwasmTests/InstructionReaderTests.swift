@@ -220,7 +220,7 @@ final class InstructionReaderTests: XCTestCase {
         assertMalformed([0xc5], "illegal opcode")
         assertMalformed([0xff], "illegal opcode")
         assertMalformed([0xfc, 0x12], "illegal opcode")
-        assertUnsupported([0xfd, 0x0c])
+        assertMalformed([0xfd, 0x94, 0x02], "illegal opcode fd 276")  // past relaxed SIMD
         assertUnsupported([0xfe, 0x00])
         assertUnsupported([0x08, 0x00])
         assertUnsupported([0x12, 0x00])

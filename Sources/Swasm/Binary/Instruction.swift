@@ -178,6 +178,10 @@ public enum Instruction: Hashable, Sendable {
     case f64Const(UInt64)
     /// Every numeric instruction without immediates.
     case numeric(NumericOp)
+
+    // MARK: Vector
+    /// A 128-bit SIMD instruction (`0xFD` prefix) with its immediates; see InstructionSIMD.swift.
+    case simd(SIMDInstruction)
 }
 
 // MARK: - Loads and stores
@@ -532,6 +536,7 @@ extension Instruction {
         case .f32Const: return "f32.const"
         case .f64Const: return "f64.const"
         case .numeric(let op): return op.name
+        case .simd(let instruction): return instruction.op.name
         }
     }
 }

@@ -113,7 +113,7 @@ public struct InstructionReader {
         case 0x14, 0x15, 0xD4, 0xD5, 0xD6:
             throw unsupported("typed function references", opcode)
         case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
-        case 0xFD: throw unsupported("SIMD", opcode)
+        case 0xFD: return .simd(try readSIMDAfterPrefix())
         case 0xFE: throw unsupported("threads", opcode)
         default: throw illegalOpcode(opcode)
         }

@@ -83,6 +83,11 @@ final class CodeCache: @unchecked Sendable {
             var translator = try Translator(sections: sections, context: context, definedIndex: definedIndex,
                                             emitCheckpoints: emitCheckpoints)
             return try translator.translate()
+        } catch SwasmError.unsupported(let what) {
+            // A body the interpreter cannot run yet may still be invalid further on, and
+            // invalid must win: validation alone covers more than translation does.
+            try FunctionValidator.validateFunction(module: sections, context: context, definedIndex: definedIndex)
+            throw SwasmError.unsupported(what)
         } catch SwasmError.invalid(let message, let function, let offset) {
             // Name the function as the name section does, when it does.
             if let function, let name = sections.names.functionNames[function] {

@@ -24,6 +24,8 @@ extension Translator {
 
         instructionCount += 1
         switch instruction {
+        case .simd:
+            throw SwasmError.unsupported("SIMD instructions are not supported by the interpreter yet")
         // MARK: Control
         case .unreachable:
             emit(.unreachable, 0)

@@ -1,9 +1,8 @@
 /// Validation of one function body: the operand-stack / control-stack algorithm of the spec's
 /// appendix (https://webassembly.github.io/spec/core/appendix/algorithm.html) over the
 /// instructions of `InstructionReader`, for every Wasm 2.0 instruction (plus tail calls when
-/// the context enables them), SIMD and relaxed SIMD included: `validate(_:offset:)` takes a
-/// `SIMDInstruction` (FunctionValidatorSIMD.swift), which a driver reads with
-/// `InstructionReader.readSIMDInstruction()` before `read()`, as `validateFunction` does.
+/// the context enables them), SIMD and relaxed SIMD included (`Instruction.simd`, typed in
+/// FunctionValidatorSIMD.swift).
 ///
 /// ## For the translator
 /// The compiler drives the validator one instruction at a time and reads its state to emit
@@ -332,10 +331,6 @@ public struct FunctionValidator {
         var reader = InstructionReader(bytes: module.bytes, range: module.code[definedIndex].code,
                                        features: context.features)
         while !reader.isAtEnd {
-            if let simd = try reader.readSIMDInstruction() {
-                try validator.validate(simd, offset: reader.instructionOffset)
-                continue
-            }
             let instruction = try reader.read()
             try validator.validate(instruction, offset: reader.instructionOffset,
                                    brTableTargets: reader.brTableTargets)

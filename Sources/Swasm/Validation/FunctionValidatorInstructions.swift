@@ -227,6 +227,8 @@ extension FunctionValidator {
             try pop(address)
         case .dataDrop(let data):
             try checkDataSegment(data)
+        case .simd(let simd):
+            try validate(simd, offset: offset)
         case .numeric, .i32Const, .i64Const, .f32Const, .f64Const, .localGet, .localSet, .localTee,
              .globalGet, .globalSet, .load, .store, .block, .loop, .if, .else, .end, .br, .brIf,
              .return, .unreachable, .nop, .call, .drop, .select:
