@@ -41,7 +41,7 @@ extension Module {
     /// `SwasmError.malformed` for text with a syntax error (the message starts with
     /// `path:line:column:`); otherwise as ``Module/init(engine:bytes:)``.
     public convenience init(engine: Engine, file path: String) throws {
-        let contents = try readWholeFile(path)
+        let contents = try HostFile.readAll(path)
         if contents.starts(with: [0x00, 0x61, 0x73, 0x6D]) {
             try self.init(engine: engine, bytes: contents)
             return
@@ -59,20 +59,3 @@ extension Module {
     }
 }
 
-/// Reads a whole file without Foundation; `APIError` names the path and the system's reason.
-private func readWholeFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-        throw APIError("cannot read \(path): \(String(cString: strerror(errno)))")
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        bytes.append(contentsOf: chunk[0..<count])
-        if count < chunk.count {
-            if ferror(file) != 0 { throw APIError("cannot read \(path): \(String(cString: strerror(errno)))") }
-            return bytes
-        }
-    }
-}

@@ -88,7 +88,7 @@ public final class WastRunner {
         let runner = WastRunner(path: path, configuration: configuration, dialect: dialect)
         let bytes: [UInt8]
         do {
-            bytes = try readWholeFile(path)
+            bytes = try HostFile.readAll(path)
         } catch {
             var result = WastResult(path: path)
             result.failed = 1
@@ -444,26 +444,6 @@ struct RunnerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Reads a whole file with the operating system's reason on failure.
-func readWholeFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-        throw RunnerError("cannot read \(path): \(String(cString: strerror(errno)))")
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count {
-            if ferror(file) != 0 {
-                throw RunnerError("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            break
-        }
-    }
-    return bytes
-}
 
 func oneLine(_ text: String) -> String {
     text.split(whereSeparator: \.isNewline).joined(separator: " | ")

@@ -26,34 +26,11 @@ func exitProcess(_ code: Int32) -> Never {
     exit(code)
 }
 
-/// Reads a whole file, reporting the operating system's reason when that fails.
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY)
-    if fd < 0 { throw CLIFailure.error("cannot read \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-        throw CLIFailure.error("cannot read \(path): Is a directory")
-    }
-    if info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size)) }
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CLIFailure.error("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
-    }
-    return bytes
-}
 
 /// The binary of a `.wasm` file, or of a `.wat` file encoded to binary. The content decides,
 /// not the extension: a binary module starts with `\0asm`.
 func loadModuleBytes(_ path: String) throws -> [UInt8] {
-    let bytes = try readFile(path)
+    let bytes = try HostFile.readAll(path)
     if bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) { return bytes }
     guard let text = String(validatingUTF8CString: bytes) else {
         throw CLIFailure.error("\(path): not a WebAssembly binary and not UTF-8 text")
@@ -99,21 +76,7 @@ func describe(_ error: Error) -> String {
 
 // MARK: - Values
 
-func describe(_ type: ValueType) -> String {
-    switch type {
-    case .i32: return "i32"
-    case .i64: return "i64"
-    case .f32: return "f32"
-    case .f64: return "f64"
-    case .v128: return "v128"
-    case .ref(let r):
-        switch (r.nullable, r.heapType) {
-        case (true, .func): return "funcref"
-        case (true, .extern): return "externref"
-        default: return "(ref \(r.nullable ? "null " : "")\(r.heapType))"
-        }
-    }
-}
+func describe(_ type: ValueType) -> String { type.description }
 
 func describe(_ type: FuncType) -> String {
     let params = type.params.map(describe).joined(separator: " ")

@@ -74,7 +74,7 @@ public final class Module: @unchecked Sendable {
     /// Reads and decodes the binary module at `path`. Throws `APIError` naming the path when
     /// the file cannot be read, otherwise as `init(engine:bytes:)`.
     public convenience init(engine: Engine, contentsOf path: String) throws {
-        try self.init(engine: engine, bytes: readFile(path))
+        try self.init(engine: engine, bytes: HostFile.readAll(path))
     }
 
     /// Creates a module from decoded sections (the decoder's output), validating its structure.
@@ -159,21 +159,3 @@ struct IndexSpaces {
     }
 }
 
-/// Reads a whole file without Foundation.
-func readFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-        throw APIError("cannot read \(path): \(String(cString: strerror(errno)))")
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count {
-            if ferror(file) != 0 { throw APIError("cannot read \(path): \(String(cString: strerror(errno)))") }
-            break
-        }
-    }
-    return bytes
-}

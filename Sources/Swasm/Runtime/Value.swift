@@ -178,19 +178,7 @@ extension Value {
 }
 
 /// Describes a type for error messages in the notation of the text format.
-func describe(_ type: ValueType) -> String {
-    switch type {
-    case .i32: return "i32"
-    case .i64: return "i64"
-    case .f32: return "f32"
-    case .f64: return "f64"
-    case .v128: return "v128"
-    case .ref(let r):
-        if r == .funcref { return "funcref" }
-        if r == .externref { return "externref" }
-        return "(ref \(r.nullable ? "null " : "")\(r.heapType))"
-    }
-}
+func describe(_ type: ValueType) -> String { type.description }
 
 func describe(_ value: Value) -> String {
     switch value {

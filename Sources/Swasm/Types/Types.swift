@@ -122,3 +122,21 @@ public enum ExternalKind: UInt8, Hashable, Sendable {
     /// The kinds, with their codes in the binary format.
     case function = 0, table = 1, memory = 2, global = 3, tag = 4
 }
+
+extension ValueType: CustomStringConvertible {
+    /// The type in the text format's notation (`i32`, `funcref`, `(ref null func)`), as error
+    /// messages and tools print it.
+    public var description: String {
+        switch self {
+        case .i32: return "i32"
+        case .i64: return "i64"
+        case .f32: return "f32"
+        case .f64: return "f64"
+        case .v128: return "v128"
+        case .ref(let r):
+            if r == .funcref { return "funcref" }
+            if r == .externref { return "externref" }
+            return "(ref \(r.nullable ? "null " : "")\(r.heapType))"
+        }
+    }
+}
