@@ -7,18 +7,7 @@ import XCTest
 /// duplicated chunks) through decode, validation and instantiation. Every input must be
 /// accepted or rejected with a `SwasmError`; a crash or a hang fails the whole test run.
 final class RobustnessTests: XCTestCase {
-    /// SplitMix64: small, fast and deterministic, so a failure reproduces from its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
-    }
+    typealias Random = TestRandom
 
     static var sharedDirectory: URL {
         URL(fileURLWithPath: #filePath)

@@ -34,18 +34,7 @@ final class SIMDOpsTests: XCTestCase {
         Int64(bitPattern: x << UInt64(64 - bits)) >> Int64(64 - bits)
     }
 
-    /// A deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func vector() -> V128 { V128(low: next(), high: next()) }
-    }
+    typealias Random = TestRandom
 
     /// Boundary lane values of a width: 0, 1, -1, min, max, min+1, max-1 and a few others.
     static func boundaries(_ bits: Int) -> [UInt64] {
@@ -618,4 +607,8 @@ final class SIMDOpsTests: XCTestCase {
         }
         XCTAssertEqual(slots, [0, 1, 2, 0])
     }
+}
+
+extension TestRandom {
+    mutating func vector() -> V128 { V128(low: next(), high: next()) }
 }
