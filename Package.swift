@@ -9,9 +9,6 @@ let package = Package(
         .library(name: "SwasmWASI", targets: ["SwasmWASI"]),
         .executable(name: "swasm", targets: ["swasm"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
     targets: [
         // The engine: decoder, validator, compiler, interpreter, runtime. No dependencies.
         .target(name: "Swasm"),
@@ -24,10 +21,7 @@ let package = Package(
         .target(name: "WastRunner", dependencies: ["Swasm", "SwasmText"]),
         .executableTarget(
             name: "swasm",
-            dependencies: [
-                "Swasm", "SwasmText", "SwasmWASI", "WastRunner",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["Swasm", "SwasmText", "SwasmWASI", "WastRunner"]
         ),
         // An application that loads untrusted plugins and survives their misbehaviour.
         .executableTarget(

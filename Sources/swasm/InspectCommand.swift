@@ -1,15 +1,19 @@
-import ArgumentParser
 import Swasm
 
 /// `swasm inspect`: a summary of a module's structure.
-struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inspect",
-        abstract: "Show a module's sections, imports, exports and the features it uses."
+struct InspectCommand {
+    static let spec = CommandSpec(
+        name: "inspect",
+        abstract: "Show a module's sections, imports, exports and the features it uses.",
+        usage: "swasm inspect FILE",
+        arguments: [("FILE", "The module (.wasm or .wat).")]
     )
 
-    @Argument(help: ArgumentHelp("The module (.wasm or .wat).", valueName: "FILE"))
     var file: String
+
+    init(parsing arguments: [String]) throws {
+        file = try ParsedArguments(arguments, for: Self.spec).onlyPositional(Self.spec)
+    }
 
     func run() throws {
         let module = try loadModule(file)

@@ -1,13 +1,18 @@
-import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Swasm
 import SwasmWASI
 
 /// `swasm run`: run a WASI command (its `_start`) or call one export, the way `wasmtime run`
 /// does. Options come before FILE; everything after FILE belongs to the program.
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
+struct RunCommand {
+    static let spec = CommandSpec(
+        name: "run",
         abstract: "Run a WebAssembly module (.wasm or .wat), a WASI program or a bare module.",
         discussion: """
             Without --invoke, runs the `_start` export (a WASI command) with ARGS as its \
@@ -23,103 +28,69 @@ struct RunCommand: ParsableCommand {
             The program sees only what is granted: the directories of --dir and --dir-ro (as \
             descriptors 3, 4, … in that order: every --dir, then every --dir-ro), the variables \
             of --env (or all with --inherit-env), its arguments and the standard streams.
-            """
+            """,
+        usage: "swasm run [<options>] FILE [ARGS...]",
+        arguments: [("FILE [ARGS...]", "The module, then the program's arguments.")],
+        options: [
+            OptionSpec("--invoke", value: "NAME", help: "The export to call."),
+            OptionSpec("--dir", value: "HOST[::GUEST]",
+                       help: "Grant the program a host directory, seen as GUEST (default: HOST as written), e.g. --dir ./data::/."),
+            OptionSpec("--dir-ro", value: "HOST[::GUEST]",
+                       help: "As --dir, read-only: the program cannot create, change, rename or remove anything there."),
+            OptionSpec("--env", value: "NAME[=VALUE]",
+                       help: "Set an environment variable for the program; NAME alone passes the host's value."),
+            OptionSpec("--inherit-env", help: "Pass every host environment variable to the program (--env still overrides)."),
+            OptionSpec("-S", value: "KEY[=VALUE]",
+                       help: "WASI option as in wasmtime: inherit-env[=y|n], inherit-stdin[=y|n], inherit-stdout[=y|n], inherit-stderr[=y|n] (n: /dev/null)."),
+            OptionSpec("--argv0", value: "NAME", help: "The program's argv[0] (default: FILE's base name)."),
+            OptionSpec("--fuel", value: "N",
+                       help: "Give the guest N units of fuel (about one per function entry and loop iteration); when they run out it traps with \"fuel exhausted\"."),
+            OptionSpec("--timeout", value: "DURATION",
+                       help: "Interrupt the guest after this wall time (2s, 500ms, 1m, or plain seconds): it traps with \"interrupted\"."),
+            OptionSpec("--max-memory-size", value: "BYTES",
+                       help: "Largest size of each linear memory, in bytes (or 64KiB, 16MiB, 1GiB); memory.grow past it returns -1."),
+            OptionSpec("--max-table-elements", value: "N",
+                       help: "Largest number of elements of each table; table.grow past it returns -1."),
+            OptionSpec("--max-call-depth", value: "N",
+                       help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000)."),
+            OptionSpec("-W", value: "KEY=VALUE",
+                       help: "Limit as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N."),
+        ],
+        optionsEndAtFirstPositional: true
     )
 
-    @Option(name: .long, help: ArgumentHelp("The export to call.", valueName: "NAME"))
     var invoke: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Grant the program a host directory, seen as GUEST (default: HOST as written), e.g. --dir ./data::/.",
-            valueName: "HOST[::GUEST]")
-    )
-    var dir: [String] = []
-
-    @Option(
-        name: .customLong("dir-ro"),
-        help: ArgumentHelp(
-            "As --dir, read-only: the program cannot create, change, rename or remove anything there.",
-            valueName: "HOST[::GUEST]")
-    )
-    var readOnlyDir: [String] = []
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Set an environment variable for the program; NAME alone passes the host's value.",
-            valueName: "NAME[=VALUE]")
-    )
-    var env: [String] = []
-
-    @Flag(name: .customLong("inherit-env"), help: "Pass every host environment variable to the program (--env still overrides).")
-    var inheritEnvironment = false
-
-    @Option(
-        name: .customShort("S", allowingJoined: true),
-        help: ArgumentHelp(
-            "WASI option as in wasmtime: inherit-env[=y|n], inherit-stdin[=y|n], inherit-stdout[=y|n], inherit-stderr[=y|n] (n: /dev/null).",
-            valueName: "KEY[=VALUE]")
-    )
-    var wasiOptions: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("The program's argv[0] (default: FILE's base name).", valueName: "NAME"))
+    var dir: [String]
+    var readOnlyDir: [String]
+    var env: [String]
+    var inheritEnvironment: Bool
+    var wasiOptions: [String]
     var argv0: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Give the guest N units of fuel (about one per function entry and loop iteration); when they run out it traps with \"fuel exhausted\".",
-            valueName: "N")
-    )
     var fuel: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Interrupt the guest after this wall time (2s, 500ms, 1m, or plain seconds): it traps with \"interrupted\".",
-            valueName: "DURATION")
-    )
     var timeout: String?
-
-    @Option(
-        name: .customLong("max-memory-size"),
-        help: ArgumentHelp(
-            "Largest size of each linear memory, in bytes (or 64KiB, 16MiB, 1GiB); memory.grow past it returns -1.",
-            valueName: "BYTES")
-    )
     var maxMemorySize: String?
-
-    @Option(
-        name: .customLong("max-table-elements"),
-        help: ArgumentHelp("Largest number of elements of each table; table.grow past it returns -1.", valueName: "N")
-    )
     var maxTableElements: String?
-
-    @Option(
-        name: .customLong("max-call-depth"),
-        help: ArgumentHelp(
-            "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000).",
-            valueName: "N")
-    )
     var maxCallDepth: String?
+    var wasmOptions: [String]
+    var fileAndArguments: [String]
 
-    @Option(
-        name: .customShort("W", allowingJoined: true),
-        help: ArgumentHelp(
-            "Limit as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N.",
-            valueName: "KEY=VALUE")
-    )
-    var wasmOptions: [String] = []
-
-    // Captured by hand so that negative numbers and program flags after FILE are not taken
-    // for swasm options.
-    @Argument(
-        parsing: .captureForPassthrough,
-        help: ArgumentHelp("The module, then the program's arguments.", valueName: "FILE [ARGS...]")
-    )
-    var fileAndArguments: [String] = []
+    init(parsing arguments: [String]) throws {
+        let parsed = try ParsedArguments(arguments, for: Self.spec)
+        invoke = parsed.last("--invoke")
+        dir = parsed.all("--dir")
+        readOnlyDir = parsed.all("--dir-ro")
+        env = parsed.all("--env")
+        inheritEnvironment = parsed.has("--inherit-env")
+        wasiOptions = parsed.all("-S")
+        argv0 = parsed.last("--argv0")
+        fuel = parsed.last("--fuel")
+        timeout = parsed.last("--timeout")
+        maxMemorySize = parsed.last("--max-memory-size")
+        maxTableElements = parsed.last("--max-table-elements")
+        maxCallDepth = parsed.last("--max-call-depth")
+        wasmOptions = parsed.all("-W")
+        fileAndArguments = parsed.positionals
+    }
 
     func run() throws {
         let command = try parsePositionals()
@@ -174,40 +145,6 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Splits `-SKEY=VALUE` into `-S KEY=VALUE` (and `-W` likewise) among the options before FILE: wasmtime
-    /// accepts the joined form, which ArgumentParser does not when the value holds `=`.
-    static func splittingJoinedWASIOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--invoke", "--dir", "--dir-ro", "--env", "--argv0", "-S", "-W"]
-        let limitOptions: Set<String> = ["--fuel", "--timeout", "--max-memory-size", "--max-table-elements", "--max-call-depth"]
-        var result: [String] = []
-        var index = arguments.startIndex
-        while index < arguments.endIndex {
-            let argument = arguments[index]
-            index += 1
-            if argument == "--" || !argument.hasPrefix("-") || argument == "-" {
-                result.append(argument)
-                break
-            }
-            if let short = ["-S", "-W"].first(where: { argument.hasPrefix($0) && argument.count > 2 && !argument.hasPrefix($0 + "=") }) {
-                result += [short, String(argument.dropFirst(2))]
-                continue
-            }
-            // Joined, so that a negative value reaches the limit's own check and its message
-            // instead of being taken for an option.
-            if limitOptions.contains(argument), index < arguments.endIndex {
-                result.append(argument + "=" + arguments[index])
-                index += 1
-                continue
-            }
-            result.append(argument)
-            if takesValue.contains(argument), index < arguments.endIndex {
-                result.append(arguments[index])
-                index += 1
-            }
-        }
-        return result + arguments[index...]
-    }
-
     /// FILE, the export to invoke and the program's (or the export's) arguments.
     struct Positionals {
         var file: String
@@ -220,11 +157,6 @@ struct RunCommand: ParsableCommand {
         var invokeName = invoke
         guard let file = rest.popFirst() else {
             throw CLIFailure.error("missing FILE (usage: swasm run [OPTIONS] FILE [ARGS...])")
-        }
-        // Captured with the arguments, so ArgumentParser cannot see it.
-        if file == "--help" || file == "-h" { throw CleanExit.helpRequest(RunCommand.self) }
-        if file.hasPrefix("-") && file != "-" {
-            throw CLIFailure.error("unknown option '\(file)' (see 'swasm run --help')")
         }
         // `--invoke NAME` may also follow FILE, as in `swasm run fib.wat --invoke fib 30`.
         if invokeName == nil, let first = rest.first {
@@ -267,7 +199,7 @@ struct RunCommand: ParsableCommand {
     /// What the guest is given, from the options. Bad options fail here, before anything runs.
     private func wasiConfiguration(for command: Positionals) throws -> WASIConfiguration {
         var configuration = WASIConfiguration()
-        let programName = argv0 ?? (command.file as NSString).lastPathComponent
+        let programName = argv0 ?? lastPathComponent(command.file)
         // Under --invoke the arguments belong to the export, not to the program.
         configuration.arguments = [programName] + (command.invoke == nil ? command.arguments : [])
 

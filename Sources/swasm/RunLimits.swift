@@ -1,4 +1,3 @@
-import Foundation
 import Swasm
 
 /// What `swasm run` allows a guest: fuel, a wall-clock deadline, memory and table sizes and
@@ -45,7 +44,7 @@ struct RunLimits {
     }
 
     static func parseFuel(_ text: String, option: String) throws -> UInt64 {
-        guard let value = UInt64(text.replacingOccurrences(of: "_", with: "")) else {
+        guard let value = UInt64(text.removingUnderscores) else {
             throw CLIFailure.error("invalid \(option) '\(text)': expected a whole number of fuel units (0 to \(UInt64.max))")
         }
         return value
@@ -54,7 +53,7 @@ struct RunLimits {
     /// `2s`, `500ms`, `1.5m`, `1h`, `250us`, or plain seconds (`2`, `0.5`), as wasmtime's
     /// humantime durations read them (plus plain seconds).
     static func parseDuration(_ text: String, option: String) throws -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let units: [(String, Double)] = [
             ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("hours", 3600), ("hour", 3600),
             ("sec", 1), ("s", 1), ("min", 60), ("m", 60), ("h", 3600),
@@ -62,7 +61,7 @@ struct RunLimits {
         var number = Substring(trimmed)
         var scale = 1.0
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-            number = Substring(number.dropLast(suffix.count).trimmingCharacters(in: .whitespaces))
+            number = Substring(number.dropLast(suffix.count).trimmingSpaces)
             scale = factor
             break
         }
@@ -78,7 +77,7 @@ struct RunLimits {
     static func parseSize(_ text: String, option: String) throws -> Int {
         let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
                                       ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30)]
-        var number = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var number = Substring(text.removingUnderscores)
         var scale = 1
         for (suffix, factor) in units where number.hasSuffix(suffix) {
             number = number.dropLast(suffix.count)
@@ -94,14 +93,14 @@ struct RunLimits {
     }
 
     static func parseCount(_ text: String, option: String) throws -> Int {
-        guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= 0 else {
+        guard let value = Int(text.removingUnderscores), value >= 0 else {
             throw CLIFailure.error("invalid \(option) '\(text)': expected a whole number")
         }
         return value
     }
 
     static func parseCallDepth(_ text: String, option: String) throws -> Int {
-        guard let value = Int(text.replacingOccurrences(of: "_", with: "")), value >= 1 else {
+        guard let value = Int(text.removingUnderscores), value >= 1 else {
             throw CLIFailure.error("invalid \(option) '\(text)': expected a call depth of at least 1")
         }
         return value
@@ -111,22 +110,32 @@ struct RunLimits {
 /// Interrupts a store's guest when a deadline passes, from its own thread, unless cancelled
 /// first. The guest traps with "interrupted" at its next function entry or loop header.
 final class Watchdog: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
+    private let condition = HostCondition()
+    private var cancelled = false
 
     init(seconds: Double, handle: InterruptHandle) {
-        let done = self.done
         // Clamped so that an enormous timeout (`1e300s`) cannot overflow the deadline.
         let nanoseconds = Int(Swift.min(Swift.max(seconds, 0), 1e9) * 1e9)
-        let thread = Thread {
-            if done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .timedOut {
-                handle.interrupt()
+        var deadline = conditionClockNow()
+        let total = deadline.tv_nsec + nanoseconds % 1_000_000_000
+        deadline.tv_sec += nanoseconds / 1_000_000_000 + total / 1_000_000_000
+        deadline.tv_nsec = total % 1_000_000_000
+        startThread { [self] in
+            condition.lock()
+            var timedOut = false
+            while !cancelled && !timedOut {
+                timedOut = !condition.wait(until: deadline)
             }
+            let fire = !cancelled
+            condition.unlock()
+            if fire { handle.interrupt() }
         }
-        thread.name = "swasm watchdog"
-        thread.start()
     }
 
     func cancel() {
-        done.signal()
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Swasm
 import SwasmText
 
@@ -18,7 +24,16 @@ func oneLine(_ text: String) -> String {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    var line = text + "\n"
+    line.withUTF8 { bytes in
+        var rest = UnsafeRawBufferPointer(bytes)
+        while !rest.isEmpty {
+            let written = write(2, rest.baseAddress, rest.count)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            rest = UnsafeRawBufferPointer(rebasing: rest[written...])
+        }
+    }
 }
 
 func exitProcess(_ code: Int32) -> Never {
@@ -47,7 +62,7 @@ func loadModuleBytes(_ path: String) throws -> [UInt8] {
 extension String {
     /// UTF-8 decoding that fails on invalid input instead of repairing it.
     init?(validatingUTF8CString bytes: [UInt8]) {
-        guard let s = String(bytes: bytes, encoding: .utf8) else { return nil }
+        guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
         self = s
     }
 }
@@ -72,6 +87,26 @@ func describe(_ error: Error) -> String {
     if let e = error as? CLIFailure { return e.message }
     if let e = error as? APIError { return e.message }
     return String(describing: error)
+}
+
+extension StringProtocol {
+    /// Without leading and trailing white space.
+    var trimmingSpaces: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+              let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
+
+    var removingUnderscores: String { String(filter { $0 != "_" }) }
+}
+
+/// The last component of a path, as `basename` gives it: `a/b/` is `b`, `/` is `/`.
+func lastPathComponent(_ path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    if trimmed == "/" { return "/" }
+    if let slash = trimmed.lastIndex(of: "/") { return String(trimmed[trimmed.index(after: slash)...]) }
+    return String(trimmed)
 }
 
 // MARK: - Values

@@ -1,11 +1,16 @@
-import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WastRunner
 
 /// `swasm wast`: run spec scripts and summarise their assertions.
-struct WastCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "wast",
+struct WastCommand {
+    static let spec = CommandSpec(
+        name: "wast",
         abstract: "Run WebAssembly script (.wast) files.",
         discussion: """
             Prints a line per file (`path: N passed, M failed`, then each failure indented) \
@@ -15,34 +20,35 @@ struct WastCommand: ParsableCommand {
             wider than 32 bits (malformed in 2.0, invalid in 3.0). By default a script whose \
             directory names Wasm 2.0 (contains "wasm2" or "2.0", as spec-testsuite-wasm2.0 \
             does) runs as 2.0 and every other script as 3.0; --spec sets it for all scripts.
-            """
+            """,
+        usage: "swasm wast [<options>] FILE...",
+        arguments: [("FILE", "The scripts.")],
+        options: [
+            OptionSpec("--spec", value: "edition",
+                       help: "The spec edition the scripts follow: auto, 2.0 or 3.0 (default: auto, by path)."),
+            OptionSpec("--jobs", "-j", value: "jobs", help: "Scripts run in parallel (default: the number of processors)."),
+        ]
     )
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The spec edition the scripts follow: auto, 2.0 or 3.0 (default: auto, by path).",
-            valueName: "edition"))
-    var spec: String = "auto"
-
-    @Option(name: [.short, .long], help: "Scripts run in parallel (default: the number of processors).")
-    var jobs: Int?
-
-    @Argument(help: ArgumentHelp("The scripts.", valueName: "FILE"))
     var files: [String]
+    var jobs: Int?
+    var dialect: WastDialect
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("missing FILE (usage: swasm wast FILE...)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if dialect == nil { throw ValidationError("--spec must be auto, 2.0 or 3.0 (got \"\(spec)\")") }
-    }
-
-    private var dialect: WastDialect? {
-        switch spec {
-        case "auto": return .automatic
-        case "2.0", "2": return .wasm2
-        case "3.0", "3": return .wasm3
-        default: return nil
+    init(parsing arguments: [String]) throws {
+        let parsed = try ParsedArguments(arguments, for: Self.spec)
+        files = parsed.positionals
+        if files.isEmpty { throw CLIFailure.error("missing FILE (usage: swasm wast FILE...)") }
+        if let text = parsed.last("--jobs") {
+            guard let jobs = Int(text), jobs >= 1 else {
+                throw CLIFailure.error("--jobs must be a number of at least 1 (got \"\(text)\")")
+            }
+            self.jobs = jobs
+        }
+        switch parsed.last("--spec") ?? "auto" {
+        case "auto": dialect = .automatic
+        case "2.0", "2": dialect = .wasm2
+        case "3.0", "3": dialect = .wasm3
+        case let spec: throw CLIFailure.error("--spec must be auto, 2.0 or 3.0 (got \"\(spec)\")")
         }
     }
 
@@ -57,8 +63,8 @@ struct WastCommand: ParsableCommand {
                 throw CLIFailure.error("cannot read \(file): Is a directory")
             }
         }
-        let workers = min(files.count, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let dialect = self.dialect ?? .automatic
+        let workers = min(files.count, jobs ?? onlineProcessorCount())
+        let dialect = self.dialect
         let results = ParallelRunner(count: files.count, workers: max(1, workers)) { index in
             WastRunner.runFile(atPath: files[index], dialect: dialect)
         }
@@ -73,14 +79,14 @@ struct WastCommand: ParsableCommand {
             for failure in result.failures { print("  \(failure)") }
         }
         print("\(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw CLIFailure(message: "", exitCode: 1) }
     }
 }
 
 /// Runs `count` jobs on `workers` threads. The threads get large stacks because scripts nest
 /// deeply (text parsing, validation, exhaustion tests) and a script must never crash the run.
 final class ParallelRunner: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = HostCondition()
     private var results: [WastResult?]
     private var next = 0
     private let count: Int
@@ -93,9 +99,8 @@ final class ParallelRunner: @unchecked Sendable {
         self.job = job
         self.results = Array(repeating: nil, count: count)
         for _ in 0..<workers {
-            let thread = Thread { [self] in work() }
-            thread.stackSize = Self.stackSize
-            thread.start()
+            // Without another thread the jobs still run, on this one.
+            if !startThread(stackSize: Self.stackSize, { [self] in work() }) { work() }
         }
     }
 
