@@ -60,11 +60,18 @@ final class CodeCache: @unchecked Sendable {
     /// The compiled code of defined function `definedIndex`, validating and translating it on
     /// first use. Throws `SwasmError.invalid` (naming the function and offset) or `.malformed`.
     func function(_ definedIndex: Int) throws -> CompiledFunction {
+        var scratch: Translator?
+        return try function(definedIndex, scratch: &scratch)
+    }
+
+    /// `function(_:)`, translating with `scratch` (and leaving it for the next call) so that a
+    /// run of translations reuses one translator's storage.
+    private func function(_ definedIndex: Int, scratch: inout Translator?) throws -> CompiledFunction {
         guard definedIndex >= 0, definedIndex < count else {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
         if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
-        let function = try translate(definedIndex)
+        let function = try translate(definedIndex, scratch: &scratch)
         return lock.withLock { _ in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
@@ -75,14 +82,24 @@ final class CodeCache: @unchecked Sendable {
 
     /// Validates and translates every function now (eager mode, `swasm validate`).
     func compileAll() throws {
-        for index in 0..<count { _ = try function(index) }
+        var scratch: Translator?
+        for index in 0..<count { _ = try function(index, scratch: &scratch) }
     }
 
-    private func translate(_ definedIndex: Int) throws -> CompiledFunction {
+    private func translate(_ definedIndex: Int, scratch: inout Translator?) throws -> CompiledFunction {
         do {
-            var translator = try Translator(sections: sections, context: context, definedIndex: definedIndex,
+            // Taken out of `scratch` while in use, so its arrays stay uniquely referenced.
+            var translator: Translator
+            if var reused = scratch.take() {
+                try reused.restart(sections: sections, definedIndex: definedIndex)
+                translator = reused
+            } else {
+                translator = try Translator(sections: sections, context: context, definedIndex: definedIndex,
                                             emitCheckpoints: emitCheckpoints)
-            return try translator.translate()
+            }
+            let function = try translator.translate()
+            scratch = translator
+            return function
         } catch SwasmError.unsupported(let what) {
             // A body the interpreter cannot run yet may still be invalid further on, and
             // invalid must win: validation alone covers more than translation does.

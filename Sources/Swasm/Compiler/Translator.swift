@@ -33,6 +33,8 @@ struct Translator {
         var word: Int
         /// Whether the offset is the word's high 32 bits (else the low 32 bits).
         var high: Bool
+        /// The label's previous pending branch in `pendingBranches` (-1: none).
+        var previous = -1
     }
 
     /// A control frame as the translator sees it.
@@ -44,8 +46,10 @@ struct Translator {
         var resultCount: Int
         /// Loop: word index of the loop header (the target of its branches).
         var loopStart = 0
-        /// Forward branches to the frame's end.
-        var branches: [Patch] = []
+        /// The last of the forward branches to the frame's end, an index in
+        /// `pendingBranches` (-1: none); each links to the one before. One array shared by
+        /// every label, so a label costs no allocation.
+        var lastBranch = -1
         /// `if`: the branch taken when the condition is false (to `else` or `end`).
         var elseBranch: Patch?
         var hasElse = false
@@ -97,21 +101,21 @@ struct Translator {
         var base: Int
     }
 
-    let sections: ModuleSections
     let context: FunctionValidationContext
-    let definedIndex: Int
+    private(set) var definedIndex: Int
     let emitCheckpoints: Bool
 
     var validator: FunctionValidator
     var reader: InstructionReader
 
     /// Parameters and declared locals.
-    let localSlots: Int
-    let resultCount: Int
+    private(set) var localSlots: Int
+    private(set) var resultCount: Int
 
     var code: [UInt64] = []
     var operands: [Operand] = []
     var labels: [Label] = []
+    var pendingBranches: [Patch] = []
     var maxHeight = 0
     var producer: Producer?
     /// Live (not dead-code) Wasm instructions translated so far, for checkpoint costs.
@@ -119,7 +123,6 @@ struct Translator {
 
     init(sections: ModuleSections, context: FunctionValidationContext, definedIndex: Int,
          emitCheckpoints: Bool = false) throws {
-        self.sections = sections
         self.context = context
         self.definedIndex = definedIndex
         self.emitCheckpoints = emitCheckpoints
@@ -131,6 +134,26 @@ struct Translator {
         code.reserveCapacity(body.code.count + 16)
         operands.reserveCapacity(32)
         labels.reserveCapacity(16)
+        labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
+    }
+
+    /// Starts over with another function of the same module, keeping the storage of the
+    /// stacks and of the code buffer (eager compilation translates thousands in a row).
+    mutating func restart(sections: ModuleSections, definedIndex: Int) throws {
+        self.definedIndex = definedIndex
+        try validator.restart(module: sections, definedIndex: definedIndex)
+        let body = sections.code[definedIndex]
+        reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)
+        localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
+        resultCount = validator.functionType.results.count
+        code.removeAll(keepingCapacity: true)
+        code.reserveCapacity(body.code.count + 16)
+        operands.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+        pendingBranches.removeAll(keepingCapacity: true)
+        maxHeight = 0
+        producer = nil
+        instructionCount = 0
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
     }
 
@@ -178,21 +201,24 @@ struct Translator {
 
     var isUnreachable: Bool { labels[labels.count - 1].unreachable }
 
+    @inline(__always)
     mutating func push(_ operand: Operand) {
         operands.append(operand)
         if operands.count > maxHeight { maxHeight = operands.count }
     }
 
+    @inline(__always)
     mutating func pushResult() -> Int {
         push(.stack)
         return home(operands.count - 1)
     }
 
+    @inline(__always)
     mutating func pop() throws -> Operand {
-        guard let top = operands.popLast() else {
+        guard !operands.isEmpty else {
             throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
         }
-        return top
+        return operands.removeLast()
     }
 
     /// The slot holding operand `operand` that was at `depth`, materializing a constant
@@ -271,7 +297,25 @@ struct Translator {
         if labels[index].kind == .loop {
             resolve(patch, to: labels[index].loopStart)
         } else {
-            labels[index].branches.append(patch)
+            addBranch(patch, toLabel: index)
+        }
+    }
+
+    /// Records a forward branch to the end of label `index`.
+    mutating func addBranch(_ patch: Patch, toLabel index: Int) {
+        var patch = patch
+        patch.previous = labels[index].lastBranch
+        labels[index].lastBranch = pendingBranches.count
+        pendingBranches.append(patch)
+    }
+
+    /// Points every forward branch of `label` at word `target`.
+    mutating func resolveBranches(of label: Label, to target: Int) {
+        var next = label.lastBranch
+        while next >= 0 {
+            let patch = pendingBranches[next]
+            resolve(patch, to: target)
+            next = patch.previous
         }
     }
 

@@ -197,12 +197,12 @@ extension Translator {
     }
 
     mutating func translateElse() throws {
-        var label = labels[labels.count - 1]
-        if !label.unreachable {
-            materializeTop(label.resultCount)
+        if !labels[labels.count - 1].unreachable {
+            materializeTop(labels[labels.count - 1].resultCount)
             let start = emit(.br, 0)
-            label.branches.append(Patch(instruction: start, word: start, high: true))
+            addBranch(Patch(instruction: start, word: start, high: true), toLabel: labels.count - 1)
         }
+        var label = labels[labels.count - 1]
         if let branch = label.elseBranch { resolve(branch, to: code.count) }
         label.elseBranch = nil
         label.hasElse = true
@@ -225,10 +225,10 @@ extension Translator {
         if !label.unreachable { materializeTop(label.resultCount) }
         let target = code.count
         if let branch = label.elseBranch { resolve(branch, to: target) }
-        for patch in label.branches { resolve(patch, to: target) }
+        resolveBranches(of: label, to: target)
         producer = nil
         guard label.enteredReachable else { return }
-        let reachable = !label.unreachable || !label.branches.isEmpty || label.elseBranch != nil
+        let reachable = !label.unreachable || label.lastBranch >= 0 || label.elseBranch != nil
         operands.removeSubrange(Swift.min(label.height, operands.count)...)
         for _ in 0..<label.resultCount { push(.stack) }
         if !reachable { markUnreachable() }
@@ -310,7 +310,7 @@ extension Translator {
 
     /// Puts the arguments in their home slots, pops them and returns the callee's frame base.
     mutating func prepareArguments(_ type: FuncType) throws -> Int {
-        for parameter in type.params + type.results where parameter == .v128 {
+        if type.params.contains(.v128) || type.results.contains(.v128) {
             throw SwasmError.unsupported("v128 values are not supported yet")
         }
         let count = type.params.count
