@@ -25,7 +25,7 @@ final class CodeCache: @unchecked Sendable {
 
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
-        context = FunctionValidationContext(module: sections)
+        context = FunctionValidationContext(module: sections, features: [.tailCall])
         emitCheckpoints = configuration.consumeFuel || configuration.interruptible
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))

@@ -151,9 +151,9 @@ extension CompiledFunction {
             return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
         case .const:
             return ("\(name) \(s(a)), #\(word(1)) (0x\(String(word(1), radix: 16)))", 2)
-        case .call, .callImport:
+        case .call, .callImport, .returnCall, .returnCallImport:
             return ("\(name) \(lo(word(1))) base \(s(a))", 2)
-        case .callIndirect:
+        case .callIndirect, .returnCallIndirect:
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
         case .copy:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)

@@ -60,8 +60,10 @@ extension Translator {
             try translateCall(index)
         case .callIndirect(let typeIndex, let table):
             try translateCallIndirect(typeIndex: typeIndex, table: table)
-        case .returnCall, .returnCallIndirect:
-            throw SwasmError.unsupported("tail calls are not supported yet")
+        case .returnCall(let index):
+            try translateReturnCall(index)
+        case .returnCallIndirect(let typeIndex, let table):
+            try translateReturnCallIndirect(typeIndex: typeIndex, table: table)
 
         // MARK: References
         case .refNull:

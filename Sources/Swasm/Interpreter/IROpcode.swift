@@ -172,6 +172,15 @@ enum IROpcode: UInt16, CaseIterable {
     /// mem[addr + offset] = a op mem[loadAddr + loadOffset] (load-op-store, as in `x[i] += y`):
     /// [op|addr][a|loadAddr][loadOffset32|offset32]. The load is checked before the store.
     case f64AddLoadStore, f64SubLoadStore, f64MulLoadStore, f64DivLoadStore
+
+    // MARK: Tail calls (InterpreterTailCalls.swift)
+    /// [op|base][definedIndex]: the callee replaces the running frame; the arguments at
+    /// `base` move down to slot 0.
+    case returnCall
+    /// [op|base][functionIndex]: a tail call through the instance's imports.
+    case returnCallImport
+    /// [op|base][typeIndex|table][indexSlot]
+    case returnCallIndirect
 }
 
 extension IROpcode {
@@ -193,7 +202,7 @@ extension IROpcode {
         switch self {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
         case .const: return .wide
-        case .select, .select64, .callIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
+        case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,
              .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:

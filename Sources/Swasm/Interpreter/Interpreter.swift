@@ -31,6 +31,10 @@ enum Interpreter {
         var trap: TrapReason? = nil
         var failure: Error? = nil
 
+        // The loop leaves with `break loop` for a trap, a failure or a return to the host, and
+        // also for the instructions run out of line after it (tail calls), which then resume it.
+        // Keeping them out of the switch keeps the loop's code (and its speed) as it was.
+        resume: while true {
         loop: while true {
             let w0 = pc.pointee
             let a = high(w0)
@@ -356,6 +360,8 @@ enum Interpreter {
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
+            case .returnCall, .returnCallImport, .returnCallIndirect:
+                break loop  // run out of line, after the loop
             case .br:
                 pc += highSigned(w0)
             case .brIfNez:
@@ -813,6 +819,22 @@ enum Interpreter {
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
                 pc += 2
             }
+        }
+        if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
+           op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
+            switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+            case .success(let next):
+                pc = next.pc
+                fn = next.function
+                instance = next.instance
+                memBase = stacks.context.memoryBase
+                memSize = stacks.context.memorySize
+                continue resume
+            case .failure(let error):
+                failure = error
+            }
+        }
+        break resume
         }
 
         if stacks.meterFuel { store.remainingFuel = stacks.fuel }
