@@ -163,14 +163,26 @@ struct ByteReader {
 
     @inline(__always)
     mutating func readS64() throws -> Int64 {
-        try readSigned(bits: 64)
+        if let value = readOneByteSigned() { return value }
+        return try readSigned(bits: 64)
     }
 
     /// A signed 33-bit integer, used for block types: a negative one-byte value is a value
     /// type or the empty type, a non-negative value a type index.
     @inline(__always)
     mutating func readS33() throws -> Int64 {
-        try readSigned(bits: 33)
+        if let value = readOneByteSigned() { return value }
+        return try readSigned(bits: 33)
+    }
+
+    /// A signed LEB128 that fits in one byte (the common case), sign-extended; nil otherwise.
+    @inline(__always)
+    mutating func readOneByteSigned() -> Int64? {
+        guard offset < limit else { return nil }
+        let b = bytes[offset]
+        guard b & 0x80 == 0 else { return nil }
+        offset &+= 1
+        return Int64(Int8(bitPattern: b << 1) >> 1)
     }
 
     /// Signed LEB128 of width `bits` (32, 33 or 64), sign-extended to 64 bits.

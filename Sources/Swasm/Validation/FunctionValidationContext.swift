@@ -76,24 +76,34 @@ public final class FunctionValidationContext: Sendable {
 /// A list of value types without allocation for the common single-type block results: the
 /// parameters or results of a block type or a label.
 public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
+    // `empty` and `single` hold no reference: most blocks have no or one result, and a list
+    // without one costs no reference counting when the validator passes it around.
     private enum Storage: Hashable, Sendable {
+        case empty
         case single(ValueType)
         case array([ValueType])
     }
     private let storage: Storage
 
     /// The empty list.
-    public init() { storage = .array([]) }
+    public init() { storage = .empty }
     /// A list of one type, without allocating.
     public init(single type: ValueType) { storage = .single(type) }
     /// The list of `types`.
-    public init(_ types: [ValueType]) { storage = .array(types) }
+    public init(_ types: [ValueType]) {
+        switch types.count {
+        case 0: storage = .empty
+        case 1: storage = .single(types[0])
+        default: storage = .array(types)
+        }
+    }
 
     /// Always 0.
     public var startIndex: Int { 0 }
     /// The number of types.
     public var endIndex: Int {
         switch storage {
+        case .empty: return 0
         case .single: return 1
         case .array(let a): return a.count
         }
@@ -101,6 +111,7 @@ public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
     /// The type at `position`.
     public subscript(position: Int) -> ValueType {
         switch storage {
+        case .empty: return [ValueType]()[position]
         case .single(let t): return t
         case .array(let a): return a[position]
         }
@@ -109,6 +120,7 @@ public struct ValueTypeList: RandomAccessCollection, Hashable, Sendable {
     /// Number of 64-bit slots the values occupy.
     public var slotCount: Int {
         switch storage {
+        case .empty: return 0
         case .single(let t): return t.slotCount
         case .array(let a): return a.reduce(0) { $0 + $1.slotCount }
         }
