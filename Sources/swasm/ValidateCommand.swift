@@ -5,18 +5,32 @@ struct ValidateCommand {
     static let spec = CommandSpec(
         name: "validate",
         abstract: "Decode and validate a module (.wasm or .wat), every function included.",
-        usage: "swasm validate FILE",
-        arguments: [("FILE", "The module.")]
+        usage: "swasm validate [<options>] FILE",
+        arguments: [("FILE", "The module.")],
+        options: [
+            OptionSpec("--jobs", "-j", value: "N",
+                       help: "Validate and translate functions on N threads (default 1: one thread, the figure the benchmarks report)."),
+        ]
     )
 
     var file: String
+    var threads = 1
 
     init(parsing arguments: [String]) throws {
-        file = try ParsedArguments(arguments, for: Self.spec).onlyPositional(Self.spec)
+        let parsed = try ParsedArguments(arguments, for: Self.spec)
+        file = try parsed.onlyPositional(Self.spec)
+        if let text = parsed.last("--jobs") {
+            guard let threads = Int(text), threads >= 1 else {
+                throw CLIFailure.error("--jobs must be a number of at least 1 (got \"\(text)\")")
+            }
+            self.threads = threads
+        }
     }
 
     func run() throws {
-        _ = try loadModule(file, eager: true)
+        var configuration = EngineConfiguration()
+        configuration.compilationThreads = threads
+        _ = try loadModule(file, eager: true, configuration: configuration)
         print("valid")
     }
 }

@@ -66,7 +66,7 @@ final class CodeCache: @unchecked Sendable {
 
     /// `function(_:)`, translating with `scratch` (and leaving it for the next call) so that a
     /// run of translations reuses one translator's storage.
-    private func function(_ definedIndex: Int, scratch: inout Translator?) throws -> CompiledFunction {
+    func function(_ definedIndex: Int, scratch: inout Translator?) throws -> CompiledFunction {
         guard definedIndex >= 0, definedIndex < count else {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
@@ -80,8 +80,14 @@ final class CodeCache: @unchecked Sendable {
         }
     }
 
-    /// Validates and translates every function now (eager mode, `swasm validate`).
-    func compileAll() throws {
+    /// Validates and translates every function now (eager mode, `swasm validate`), on
+    /// `threads` threads (see ParallelCompilation.swift). The error is the first function's
+    /// in index order, whatever the number of threads.
+    func compileAll(threads: Int = 1) throws {
+        if threads > 1 && count > 1 {
+            try compileAllInParallel(threads: Swift.min(threads, count))
+            return
+        }
         var scratch: Translator?
         for index in 0..<count { _ = try function(index, scratch: &scratch) }
     }

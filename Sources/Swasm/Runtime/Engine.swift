@@ -17,6 +17,10 @@ public struct EngineConfiguration: Sendable {
     }
     /// When function bodies are validated and translated; `.lazy` by default.
     public var compilation: Compilation = .lazy
+    /// Threads that translate a module's functions when they are all compiled at once
+    /// (`.eager`, ``Module/validateAllFunctions()``); 1, the default, uses only the calling
+    /// thread. Lazy compilation always translates on the thread that first calls a function.
+    public var compilationThreads: Int = 1
     /// Maximum depth of nested calls before "call stack exhausted".
     public var maxCallDepth: Int = 10_000
     /// Size of each store's value stack, in 64-bit slots.

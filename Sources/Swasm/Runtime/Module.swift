@@ -91,13 +91,13 @@ public final class Module: @unchecked Sendable {
         self.exportIndex = exportIndex
         self.code = CodeCache(sections: sections, configuration: engine.configuration)
         if engine.configuration.compilation == .eager {
-            try code.compileAll()
+            try code.compileAll(threads: engine.configuration.compilationThreads)
         }
     }
 
     /// Validates (and translates) every function body now. Throws `SwasmError.invalid`.
     public func validateAllFunctions() throws {
-        try code.compileAll()
+        try code.compileAll(threads: engine.configuration.compilationThreads)
     }
 }
 
