@@ -22,6 +22,8 @@ final class CodeCache: @unchecked Sendable {
     /// Compiled header pointers by defined index (nil: not translated yet).
     let entries: UnsafeMutablePointer<UnsafePointer<UInt64>?>
     private var compiled: [CompiledFunction?]
+    /// A translator kept between lazy translations (under `lock`; nil while one is in use).
+    private var spareTranslator: Translator?
 
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
@@ -60,7 +62,22 @@ final class CodeCache: @unchecked Sendable {
     /// The compiled code of defined function `definedIndex`, validating and translating it on
     /// first use. Throws `SwasmError.invalid` (naming the function and offset) or `.malformed`.
     func function(_ definedIndex: Int) throws -> CompiledFunction {
+        guard definedIndex >= 0, definedIndex < count else {
+            throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
+        }
+        // Lazy translations reuse one translator's storage; a thread that finds it taken
+        // (another is translating) starts a translator of its own.
         var scratch: Translator?
+        if let function = lock.withLock({ _ -> CompiledFunction? in
+            if let function = compiled[definedIndex] { return function }
+            scratch = spareTranslator.take()
+            return nil
+        }) {
+            return function
+        }
+        defer {
+            if let scratch { lock.withLock { _ in spareTranslator = scratch } }
+        }
         return try function(definedIndex, scratch: &scratch)
     }
 
