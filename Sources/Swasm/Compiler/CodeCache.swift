@@ -16,7 +16,9 @@ final class CodeCache: @unchecked Sendable {
     private let lock = Mutex<Void>(())
     let sections: ModuleSections
     let context: FunctionValidationContext
-    /// Emit `checkpoint` at function entries and loop headers (fuel, interruption).
+    /// Emit `checkpoint` at function entries and loop headers: fuel needs them. They also check
+    /// for interruption; without fuel the interpreter checks at back-edges and calls instead,
+    /// which costs no dispatch (see `Interpreter.run`).
     let emitCheckpoints: Bool
 
     /// Compiled header pointers by defined index (nil: not translated yet).
@@ -28,7 +30,7 @@ final class CodeCache: @unchecked Sendable {
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
         context = FunctionValidationContext(module: sections, features: [.tailCall])
-        emitCheckpoints = configuration.consumeFuel || configuration.interruptible
+        emitCheckpoints = configuration.consumeFuel
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))
         entries.initialize(repeating: nil, count: Swift.max(count, 1))

@@ -57,6 +57,9 @@ final class ExecutionState {
     /// handle alive for as long as Wasm runs, and a strong reference would cost a
     /// retain/release pair at every checkpoint.
     @exclusivity(unchecked) var interrupt: Unmanaged<InterruptHandle>?
+    /// Interruptible without fuel: the code has no checkpoints, and the loop checks for an
+    /// interrupt request at every backward branch (a loop's back-edge) and call instead.
+    let checksInterruptsInline: Bool
 
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
@@ -64,6 +67,7 @@ final class ExecutionState {
 
     init(configuration: EngineConfiguration) {
         meterFuel = configuration.consumeFuel
+        checksInterruptsInline = configuration.interruptible && !configuration.consumeFuel
         resolved = .allocate(capacity: 1)
         let slotCount = Swift.max(configuration.valueStackSlots, 1024)
         // Slack past the end: `zeroLocals` stores four slots without checking the frame size.
@@ -77,6 +81,20 @@ final class ExecutionState {
     }
 
     static let slack = 8
+
+    /// Whether the running guest has been asked to stop: a relaxed load of the handle's
+    /// flag, which compiles to a plain byte load.
+    @inline(__always)
+    var interruptRequested: Bool {
+        guard let interrupt else { return false }
+        return interrupt._withUnsafeGuaranteedRef { $0.requested.load(ordering: .relaxed) }
+    }
+
+    /// Clears the request that an "interrupted" trap is about to act on.
+    @inline(never)
+    func consumeInterrupt() {
+        interrupt?._withUnsafeGuaranteedRef { $0.requested.store(false, ordering: .relaxed) }
+    }
 
     /// The cached resolution of function `address` (type id -1 when not resolved yet).
     @inline(__always)

@@ -85,8 +85,8 @@ enum IROpcode: UInt16, CaseIterable {
     case callImport
     /// [op|base][typeIndex|table][indexSlot]
     case callIndirect
-    /// [op]: a hook at loop headers and function entries for fuel metering and interruption
-    /// (emitted only when the engine asks for it).
+    /// [op]: a hook at loop headers and function entries for fuel metering, which also checks
+    /// for interruption (emitted only when the engine consumes fuel).
     case checkpoint
 
     // MARK: Data movement

@@ -12,6 +12,47 @@ enum Interpreter {
     /// Returns nil on a normal return, otherwise the error (a trap with its backtrace, or
     /// whatever a host function threw).
     static func run(
+        function: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+        instance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
+        stacks: ExecutionState, store: Store
+    ) -> Error? {
+        if stacks.checksInterruptsInline {
+            // Stands in for the function-entry checkpoint: a pending request stops the call.
+            if stacks.interruptRequested {
+                stacks.consumeInterrupt()
+                return SwasmError.trap(Trap(.interrupted, backtrace: backtrace(function: function, instance: instance, frame: entryFrame)))
+            }
+            return runCheckingInterrupts(function: function, sp: sp, instance: instance, entryFrame: entryFrame,
+                                         stacks: stacks, store: store)
+        }
+        return runWithoutInterruptChecks(function: function, sp: sp, instance: instance, entryFrame: entryFrame,
+                                         stacks: stacks, store: store)
+    }
+
+    // Two copies of the loop (see InterruptChecks.swift). Not a generic: closures passed to
+    // the operation helpers were left as calls in a generic specialisation.
+    @inline(never)
+    private static func runCheckingInterrupts(
+        function: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
+        entryFrame: UnsafeMutablePointer<CallFrame>, stacks: ExecutionState, store: Store
+    ) -> Error? {
+        run(checksInterrupts: true, function: function, sp: sp, instance: instance, entryFrame: entryFrame,
+            stacks: stacks, store: store)
+    }
+
+    @inline(never)
+    private static func runWithoutInterruptChecks(
+        function: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
+        entryFrame: UnsafeMutablePointer<CallFrame>, stacks: ExecutionState, store: Store
+    ) -> Error? {
+        run(checksInterrupts: false, function: function, sp: sp, instance: instance, entryFrame: entryFrame,
+            stacks: stacks, store: store)
+    }
+
+    /// The loop; `checksInterrupts` is a constant in each copy.
+    @inline(__always)
+    private static func run(
+        checksInterrupts checks: Bool,
         function: UnsafePointer<UInt64>, sp entrySP: UnsafeMutablePointer<UInt64>,
         instance entryInstance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
         stacks: ExecutionState, store: Store
@@ -316,46 +357,46 @@ enum Interpreter {
             case .i64RotrImm: binary64Imm(sp, a, pc[1], N.i64Rotr); pc += 2
 
             // MARK: fused compare and branch
-            case .brIfI32Eq: let w = pc[1]; pc += branchDistance(N.i32Eq(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32Ne: let w = pc[1]; pc += branchDistance(N.i32Ne(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32LtS: let w = pc[1]; pc += branchDistance(N.i32LtS(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32LtU: let w = pc[1]; pc += branchDistance(N.i32LtU(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32GtS: let w = pc[1]; pc += branchDistance(N.i32GtS(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32GtU: let w = pc[1]; pc += branchDistance(N.i32GtU(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32LeS: let w = pc[1]; pc += branchDistance(N.i32LeS(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32LeU: let w = pc[1]; pc += branchDistance(N.i32LeU(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32GeS: let w = pc[1]; pc += branchDistance(N.i32GeS(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI32GeU: let w = pc[1]; pc += branchDistance(N.i32GeU(sp.u32(a), sp.u32(low(w))), w)
-            case .brIfI64Eq: let w = pc[1]; pc += branchDistance(N.i64Eq(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64Ne: let w = pc[1]; pc += branchDistance(N.i64Ne(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64LtS: let w = pc[1]; pc += branchDistance(N.i64LtS(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64LtU: let w = pc[1]; pc += branchDistance(N.i64LtU(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64GtS: let w = pc[1]; pc += branchDistance(N.i64GtS(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64GtU: let w = pc[1]; pc += branchDistance(N.i64GtU(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64LeS: let w = pc[1]; pc += branchDistance(N.i64LeS(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64LeU: let w = pc[1]; pc += branchDistance(N.i64LeU(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64GeS: let w = pc[1]; pc += branchDistance(N.i64GeS(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI64GeU: let w = pc[1]; pc += branchDistance(N.i64GeU(sp.u64(a), sp.u64(low(w))), w)
-            case .brIfI32EqImm: let w = pc[1]; pc += branchDistance(N.i32Eq(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32NeImm: let w = pc[1]; pc += branchDistance(N.i32Ne(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32LtSImm: let w = pc[1]; pc += branchDistance(N.i32LtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32LtUImm: let w = pc[1]; pc += branchDistance(N.i32LtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32GtSImm: let w = pc[1]; pc += branchDistance(N.i32GtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32GtUImm: let w = pc[1]; pc += branchDistance(N.i32GtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32LeSImm: let w = pc[1]; pc += branchDistance(N.i32LeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32LeUImm: let w = pc[1]; pc += branchDistance(N.i32LeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32GeSImm: let w = pc[1]; pc += branchDistance(N.i32GeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI32GeUImm: let w = pc[1]; pc += branchDistance(N.i32GeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w)
-            case .brIfI64EqImm: let w = pc[1]; pc += branchDistance(N.i64Eq(sp.u64(a), lowI64(w)), w)
-            case .brIfI64NeImm: let w = pc[1]; pc += branchDistance(N.i64Ne(sp.u64(a), lowI64(w)), w)
-            case .brIfI64LtSImm: let w = pc[1]; pc += branchDistance(N.i64LtS(sp.u64(a), lowI64(w)), w)
-            case .brIfI64LtUImm: let w = pc[1]; pc += branchDistance(N.i64LtU(sp.u64(a), lowI64(w)), w)
-            case .brIfI64GtSImm: let w = pc[1]; pc += branchDistance(N.i64GtS(sp.u64(a), lowI64(w)), w)
-            case .brIfI64GtUImm: let w = pc[1]; pc += branchDistance(N.i64GtU(sp.u64(a), lowI64(w)), w)
-            case .brIfI64LeSImm: let w = pc[1]; pc += branchDistance(N.i64LeS(sp.u64(a), lowI64(w)), w)
-            case .brIfI64LeUImm: let w = pc[1]; pc += branchDistance(N.i64LeU(sp.u64(a), lowI64(w)), w)
-            case .brIfI64GeSImm: let w = pc[1]; pc += branchDistance(N.i64GeS(sp.u64(a), lowI64(w)), w)
-            case .brIfI64GeUImm: let w = pc[1]; pc += branchDistance(N.i64GeU(sp.u64(a), lowI64(w)), w)
+            case .brIfI32Eq: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32Ne: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtS: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtU: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtS: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtU: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeS: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeU: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeS: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeU: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64Eq: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64Ne: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtS: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtU: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtS: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtU: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeS: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeU: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeS: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeU: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32EqImm: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32NeImm: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtSImm: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtUImm: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtSImm: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtUImm: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeSImm: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeUImm: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeSImm: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeUImm: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64EqImm: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64NeImm: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtSImm: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtUImm: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtSImm: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtUImm: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeSImm: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeUImm: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeSImm: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeUImm: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
 
             // MARK: control
             case .unreachable:
@@ -363,19 +404,19 @@ enum Interpreter {
             case .returnCall, .returnCallImport, .returnCallIndirect:
                 break loop  // run out of line, after the loop
             case .br:
-                pc += highSigned(w0)
+                if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
             case .brIfNez:
-                pc += sp.u32(a) != 0 ? lowSigned(pc[1]) : 2
+                if jump(&pc, sp.u32(a) != 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfEqz:
-                pc += sp.u32(a) == 0 ? lowSigned(pc[1]) : 2
+                if jump(&pc, sp.u32(a) == 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfI64Nez:
-                pc += sp.u64(a) != 0 ? lowSigned(pc[1]) : 2
+                if jump(&pc, sp.u64(a) != 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfI64Eqz:
-                pc += sp.u64(a) == 0 ? lowSigned(pc[1]) : 2
+                if jump(&pc, sp.u64(a) == 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brTable:
                 let count = UInt32(truncatingIfNeeded: pc[1])
                 let index = Swift.min(sp.u32(a), count)
-                pc += lowSigned(pc[2 + Int(index)])
+                if jump(&pc, lowSigned(pc[2 + Int(index)]), checks, stacks) { trap = .interrupted; break loop }
             case .checkpoint:
                 if stacks.meterFuel {
                     let cost = UInt64(a)
@@ -406,6 +447,7 @@ enum Interpreter {
                     memSize = stacks.context.memorySize
                 }
             case .call:
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 let w = pc[1]
                 var callee = stacks.context.code[low(w)]
                 if callee == nil {
@@ -428,6 +470,7 @@ enum Interpreter {
             case .callImport, .callIndirect:
                 // Calls through the instance's imports or a table: find the callee's store
                 // address, then enter it like `call` (switching instance) or call the host.
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 let address: Int
                 let returnPC: UnsafePointer<UInt64>
                 let indirect = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callIndirect
@@ -839,6 +882,7 @@ enum Interpreter {
 
         if stacks.meterFuel { store.remainingFuel = stacks.fuel }
         if let trap {
+            if checks && trap == .interrupted { stacks.consumeInterrupt() }
             return SwasmError.trap(Trap(trap, backtrace: backtrace(function: fn, instance: instance, frame: fp)))
         }
         if let failure {

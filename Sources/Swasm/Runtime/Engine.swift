@@ -36,7 +36,8 @@ public struct EngineConfiguration: Sendable {
     /// entry and loop header. Wasmtime: `Config::consume_fuel`.
     public var consumeFuel: Bool = false
     /// Let ``InterruptHandle/interrupt()`` stop running guests: the interpreter checks for a
-    /// request at every function entry and loop header. Wasmtime stops guests by epochs
+    /// request at every loop back-edge and call (at function entries and loop headers when
+    /// fuel is on too, sharing fuel's checkpoints). Wasmtime stops guests by epochs
     /// (`Config::epoch_interruption`); a flag per store serves the same purpose here.
     public var interruptible: Bool = false
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.

@@ -1,13 +1,13 @@
 // Fuel and interruption: the embedder-facing half. The values live here; the interpreter
-// enforces them at its checkpoints (function entries and loop headers, emitted when the
-// engine configuration asks for fuel or interruption). Until it does, setting them changes
-// nothing about execution.
+// enforces them: fuel at its checkpoints (function entries and loop headers, emitted when the
+// engine consumes fuel), interruption at those checkpoints or, without fuel, at every loop
+// back-edge and call (see Interpreter/InterruptChecks.swift).
 
 import Synchronization
 
 /// Stops guest code of one store from another thread: ``interrupt()`` makes the running
-/// guest (or the next one to start) trap with ``TrapReason/interrupted`` at its next function
-/// entry or loop header, "within milliseconds". Requires
+/// guest (or the next one to start) trap with ``TrapReason/interrupted`` at its next loop
+/// back-edge or call, "within milliseconds". Requires
 /// ``EngineConfiguration/interruptible``. Get it from ``Store/interruptHandle``; it is
 /// `Sendable`, so a watchdog thread or a timer may hold it.
 ///
