@@ -25,7 +25,8 @@ final class InterruptChecksTests: XCTestCase {
         (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
           (then (local.get $n))
           (else (i32.add (call 10 (i32.sub (local.get $n) (i32.const 1)))
-                         (call 10 (i32.sub (local.get $n) (i32.const 2))))))))
+                         (call 10 (i32.sub (local.get $n) (i32.const 2)))))))
+      (func (export "tail_call") (result i32) (call $stop) (return_call $one)))
     """
 
     var store: Store!
@@ -62,6 +63,7 @@ final class InterruptChecksTests: XCTestCase {
 
     func testCallsCheck() {
         assertInterrupted("call")
+        assertInterrupted("tail_call")
     }
 
     func testForwardBranchesAndReturnsDoNotCheck() throws {

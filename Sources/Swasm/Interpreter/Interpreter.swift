@@ -402,6 +402,8 @@ enum Interpreter {
             case .unreachable:
                 trap = .unreachable; break loop
             case .returnCall, .returnCallImport, .returnCallIndirect:
+                // A tail call is a call too: tail recursion has no back-edge to check.
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 break loop  // run out of line, after the loop
             case .br:
                 if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
