@@ -45,10 +45,14 @@ enum Execution {
         frame.initialize(to: CallFrame(returnPC: nil, sp: sp, function: header, instance: state))
 
         stacks.nativeEntries += 1
+        // A nested entry (from a host function Wasm called) gives the calling loop back its
+        // instance context, so that the loop need not rebuild it after every host call.
+        let callerContext = stacks.context
         defer {
             stacks.nativeEntries -= 1
             stacks.slotTop = sp
             stacks.frameTop = frame
+            stacks.context = callerContext
         }
         let error = withExtendedLifetime(instance) {
             Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)

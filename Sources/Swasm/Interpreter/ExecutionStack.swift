@@ -22,6 +22,8 @@ struct ResolvedFunction {
     var instance: Unmanaged<InstanceState>?
     /// Engine-wide type id; -1 while unresolved.
     var typeID: Int
+    /// A host function's slot body, when it has one (see `FunctionInstance.slotBody`).
+    var host: Unmanaged<HostSlotFunction>? = nil
 
     static let unresolved = ResolvedFunction(code: nil, instance: nil, typeID: -1)
 }
@@ -129,7 +131,8 @@ final class ExecutionState {
                 return error
             }
         case .host:
-            resolved[address] = ResolvedFunction(code: nil, instance: nil, typeID: function.typeID)
+            resolved[address] = ResolvedFunction(code: nil, instance: nil, typeID: function.typeID,
+                                                 host: function.slotBody.map { Unmanaged.passUnretained($0) })
         }
         return nil
     }

@@ -527,11 +527,11 @@ enum Interpreter {
                     stacks.slotTop = sp + fn.frameSlots
                     stacks.frameTop = fp + 1
                     if stacks.meterFuel { store.remainingFuel = stacks.fuel }
-                    let error = callHostFunction(address: address, slots: newSP, caller: instance, store: store)
+                    let error = callHostFunction(resolved, address: address, slots: newSP, caller: instance, store: store)
                     if stacks.meterFuel { stacks.fuel = store.remainingFuel }
                     if let error { failure = error; break loop }
-                    // The host may have grown or replaced memory through the embedding API.
-                    stacks.context = InstanceContext(instance.takeUnretainedValue())
+                    // The host may have grown memory through the embedding API.
+                    stacks.context.reloadMemory()
                     memBase = stacks.context.memoryBase
                     memSize = stacks.context.memorySize
                     pc = returnPC
@@ -926,6 +926,8 @@ struct InstanceContext {
     var memorySize: UInt64
     /// Table 0, the usual `call_indirect` table (tables are fixed once instantiated).
     var table0: Unmanaged<TableInstance>?
+    /// Memory 0, whose base and size are cached above (memories are fixed once instantiated).
+    var memory0: Unmanaged<MemoryInstance>?
 
     /// A valid pointer for instances without memory; validation guarantees it is never accessed.
     private static let noMemory = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
@@ -936,6 +938,15 @@ struct InstanceContext {
         memoryBase = InstanceContext.noMemory
         memorySize = 0
         table0 = nil
+        memory0 = nil
+    }
+
+    /// Reads memory 0's base and size again (after code that may have grown it).
+    @inline(__always)
+    mutating func reloadMemory() {
+        guard let memory = memory0 else { return }
+        memoryBase = memory._withUnsafeGuaranteedRef { $0.base }
+        memorySize = UInt64(memory._withUnsafeGuaranteedRef { $0.byteCount })
     }
 
     /// The context before any instance runs.
@@ -949,9 +960,11 @@ struct InstanceContext {
         if let memory = instance.memories.first {
             memoryBase = memory.base
             memorySize = UInt64(memory.byteCount)
+            memory0 = Unmanaged.passUnretained(memory)
         } else {
             memoryBase = InstanceContext.noMemory
             memorySize = 0
+            memory0 = nil
         }
         table0 = instance.tables.first.map { Unmanaged.passUnretained($0) }
     }

@@ -25,23 +25,26 @@ extension Interpreter {
         }
     }
 
-    /// Calls host function `address` with the arguments in `slots[0...]` and writes its
-    /// results there.
+    /// Calls host function `address` (resolved as `resolved`) with the arguments in
+    /// `slots[0...]` and writes its results there.
     @inline(never)
-    static func callHostFunction(address: Int, slots: UnsafeMutablePointer<UInt64>,
+    static func callHostFunction(_ resolved: ResolvedFunction, address: Int, slots: UnsafeMutablePointer<UInt64>,
                                  caller: Unmanaged<InstanceState>, store: Store) -> Error? {
-        guard let function = store.function(at: FunctionAddress(rawValue: address)),
-              case .host(let body) = function.kind else {
-            return SwasmError.trap(Trap(.undefinedElement))
-        }
-        if let slotBody = function.slotBody {
-            // Numbers only: arguments and results stay in the caller's slots, nothing is boxed.
+        if let host = resolved.host {
+            // Numbers only: arguments and results stay in the caller's slots, nothing is boxed,
+            // and nothing is retained (the store keeps the function, the loop its instance).
             do {
-                try slotBody(Caller(store: store, state: caller.takeUnretainedValue()), slots)
+                try host._withUnsafeGuaranteedRef { host in
+                    try host.body(Caller(store: store, state: caller.takeUnretainedValue()), slots)
+                }
                 return nil
             } catch {
                 return error
             }
+        }
+        guard let function = store.function(at: FunctionAddress(rawValue: address)),
+              case .host(let body) = function.kind else {
+            return SwasmError.trap(Trap(.undefinedElement))
         }
         let type = function.type
         var arguments: [Value] = []

@@ -76,7 +76,7 @@ extension Interpreter {
         stacks.slotTop = sp + fn.frameSlots
         stacks.frameTop = fp + 1
         if stacks.meterFuel { store.remainingFuel = stacks.fuel }
-        let error = callHostFunction(address: address, slots: sp + base, caller: instance, store: store)
+        let error = callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
         if stacks.meterFuel { stacks.fuel = store.remainingFuel }
         if let error { return .failure(error) }
         moveArguments(sp, from: base, count: fn.resultSlots)

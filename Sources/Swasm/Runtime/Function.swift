@@ -1,14 +1,21 @@
 /// The host side of a call from Wasm into a host function: the store, and the instance whose
 /// code made the call, whose exports (above all its memory) the host function works on.
+///
+/// A caller is valid during the host function's call only: keep the ``store`` or the
+/// ``instance`` it gives, never the caller itself.
 public struct Caller {
-    /// The store the call runs in.
-    public let store: Store
+    // Unretained, so that making a caller for every call from Wasm costs no reference
+    // counting: whoever makes one (the interpreter, `Function.call`) holds both for the call.
+    private unowned(unsafe) let unretainedStore: Store
     /// The running function's instance state; nil when the host called the function directly.
-    let state: InstanceState?
+    unowned(unsafe) let state: InstanceState?
+
+    /// The store the call runs in.
+    public var store: Store { unretainedStore }
 
     /// The caller as the interpreter knows it: the running function's instance state.
     init(store: Store, state: InstanceState?) {
-        self.store = store
+        self.unretainedStore = store
         self.state = state
     }
 

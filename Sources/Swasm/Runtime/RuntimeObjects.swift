@@ -17,8 +17,10 @@ enum RefEncoding {
 /// A linear memory. `base`/`byteCount` are read by the interpreter's bounds checks;
 /// `grow` refreshes them.
 final class MemoryInstance {
-    var base: UnsafeMutableRawPointer
-    var byteCount: Int
+    // Unchecked: the interpreter reloads both after every host call, and a dynamic
+    // exclusivity check per read would cost more than the rest of an empty call.
+    @exclusivity(unchecked) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) var byteCount: Int
     var type: MemoryType
     /// Who owns `base`; memories allocated by the runtime release it on deinit.
     var storage: MemoryStorage = .borrowed
@@ -71,12 +73,15 @@ final class FunctionInstance {
     let typeID: Int
     let kind: Kind
     /// Index in the owning `Store.functions`; set when the store registers the function.
-    var address = FunctionAddress(rawValue: -1)
+    /// Read by every call through an import (unchecked for the same reason as `MemoryInstance.base`).
+    @exclusivity(unchecked) var address = FunctionAddress(rawValue: -1)
     /// For host functions whose types are all numbers (typed closures, slot bodies): the body
     /// over the caller's slots, arguments in `slots[0...]` and results written there, with
     /// results already valid for their types. The interpreter may call it instead of `kind`'s
     /// `[Value]` closure to avoid boxing; both behave the same.
-    var slotBody: HostSlotBody?
+    /// Set once, as the function is created and before any code can call it: the interpreter
+    /// caches it unretained (`ResolvedFunction.host`).
+    var slotBody: HostSlotFunction?
     init(type: FuncType, typeID: Int, kind: Kind) {
         self.type = type
         self.typeID = typeID
@@ -87,7 +92,7 @@ final class FunctionInstance {
 /// The runtime state of an instance: its index spaces resolved to store objects.
 final class InstanceState {
     let module: Module
-    var functions: [FunctionInstance] = []
+    @exclusivity(unchecked) var functions: [FunctionInstance] = []
     var memories: [MemoryInstance] = []
     @exclusivity(unchecked) var tables: [TableInstance] = []
     @exclusivity(unchecked) var globals: [GlobalInstance] = []
@@ -106,6 +111,13 @@ final class InstanceState {
 
 /// A host function body over 64-bit slots (see `FunctionInstance.slotBody`).
 typealias HostSlotBody = (Caller, UnsafeMutablePointer<UInt64>) throws -> Void
+
+/// A slot body in an object of its own, so that the interpreter can keep it unretained and
+/// call it in place: copying a closure out of a `var` costs a retain and a release.
+final class HostSlotFunction {
+    let body: HostSlotBody
+    init(_ body: @escaping HostSlotBody) { self.body = body }
+}
 
 /// A cached export lookup: not done yet, or its outcome.
 enum MemoryLookup {

@@ -44,7 +44,7 @@ extension Function {
     /// Gives a host function its body over slots (see `FunctionInstance.slotBody`).
     @usableFromInline
     func setSlotBody(_ body: @escaping (Caller, UnsafeMutablePointer<UInt64>) throws -> Void) {
-        instance?.slotBody = body
+        instance?.slotBody = HostSlotFunction(body)
     }
 
     /// Creates a host function from a Swift closure that does not need its ``Caller``.
@@ -110,7 +110,7 @@ extension Function {
             }
             return values
         }
-        function.instance?.slotBody = slotBody
+        function.instance?.slotBody = HostSlotFunction(slotBody)
         return function
     }
 
