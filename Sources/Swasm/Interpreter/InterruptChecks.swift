@@ -9,13 +9,26 @@
 /// Moves `pc` by `distance`; true when `checks` (a constant in each copy of the loop) is on,
 /// the move is a back-edge and an interrupt is pending, so the loop must trap.
 @inline(__always)
-func jump(_ pc: inout UnsafePointer<UInt64>, _ distance: Int, _ checks: Bool, _ stacks: ExecutionState) -> Bool {
+func jump(_ pc: inout UnsafePointer<UInt64>, _ distance: Int, _ checks: Bool, _ interrupt: Unmanaged<InterruptHandle>) -> Bool {
     pc += distance
-    return checks && distance <= 0 && stacks.interruptRequested
+    return checks && distance <= 0 && interrupt.isRequested
 }
 
 /// `jump` for a fused compare-and-branch whose operand word `w` holds the taken distance.
 @inline(__always)
-func branch(_ pc: inout UnsafePointer<UInt64>, _ taken: Bool, _ w: UInt64, _ checks: Bool, _ stacks: ExecutionState) -> Bool {
-    jump(&pc, branchDistance(taken, w), checks, stacks)
+func branch(_ pc: inout UnsafePointer<UInt64>, _ taken: Bool, _ w: UInt64, _ checks: Bool,
+            _ interrupt: Unmanaged<InterruptHandle>) -> Bool {
+    jump(&pc, branchDistance(taken, w), checks, interrupt)
+}
+
+extension Unmanaged where Instance == InterruptHandle {
+    /// The handle's flag, read with a relaxed load: a plain byte load on x86-64 and arm64.
+    @inline(__always)
+    var isRequested: Bool { _withUnsafeGuaranteedRef { $0.requested.load(ordering: .relaxed) } }
+}
+
+extension InterruptHandle {
+    /// Stands in for the store's handle where no check reads it, so the loop's handle need
+    /// not be optional (one test fewer per check).
+    static let unused = InterruptHandle()
 }
