@@ -84,18 +84,19 @@ final class ExecutionState {
 
     static let slack = 8
 
-    /// Whether the running guest has been asked to stop: a relaxed load of the handle's
-    /// flag, which compiles to a plain byte load.
+    /// Whether the running guest has been asked to stop: relaxed loads (plain loads on x86-64
+    /// and arm64) of the process-wide count of pending requests, a global that costs one
+    /// compare and no register, then of this store's handle only when the count is non-zero.
     @inline(__always)
     var interruptRequested: Bool {
-        guard let interrupt else { return false }
+        guard InterruptHandle.pending.load(ordering: .relaxed) != 0, let interrupt else { return false }
         return interrupt._withUnsafeGuaranteedRef { $0.requested.load(ordering: .relaxed) }
     }
 
     /// Clears the request that an "interrupted" trap is about to act on.
     @inline(never)
     func consumeInterrupt() {
-        interrupt?._withUnsafeGuaranteedRef { $0.requested.store(false, ordering: .relaxed) }
+        interrupt?._withUnsafeGuaranteedRef { $0.withdraw() }
     }
 
     /// The cached resolution of function `address` (type id -1 when not resolved yet).

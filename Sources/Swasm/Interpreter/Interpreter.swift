@@ -71,8 +71,6 @@ enum Interpreter {
         var memSize = stacks.context.memorySize
         if stacks.meterFuel { stacks.fuel = store.remainingFuel }
 
-        // Set whenever checks are on (`Execution` sets it for interruptible engines).
-        let interrupt = stacks.interrupt ?? Unmanaged.passUnretained(InterruptHandle.unused)
         var trap: TrapReason? = nil
         var failure: Error? = nil
 
@@ -361,68 +359,68 @@ enum Interpreter {
             case .i64RotrImm: binary64Imm(sp, a, pc[1], N.i64Rotr); pc += 2
 
             // MARK: fused compare and branch
-            case .brIfI32Eq: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32Ne: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LtS: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LtU: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GtS: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GtU: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LeS: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LeU: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GeS: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GeU: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), sp.u32(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64Eq: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64Ne: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LtS: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LtU: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GtS: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GtU: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LeS: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LeU: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GeS: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GeU: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), sp.u64(low(w))), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32EqImm: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32NeImm: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LtSImm: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LtUImm: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GtSImm: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GtUImm: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LeSImm: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32LeUImm: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GeSImm: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI32GeUImm: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64EqImm: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64NeImm: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LtSImm: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LtUImm: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GtSImm: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GtUImm: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LeSImm: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64LeUImm: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GeSImm: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
-            case .brIfI64GeUImm: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), lowI64(w)), w, checks, interrupt) { trap = .interrupted; break loop }
+            case .brIfI32Eq: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32Ne: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtS: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtU: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtS: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtU: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeS: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeU: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeS: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeU: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), sp.u32(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64Eq: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64Ne: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtS: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtU: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtS: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtU: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeS: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeU: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeS: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeU: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), sp.u64(low(w))), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32EqImm: let w = pc[1]; if branch(&pc, N.i32Eq(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32NeImm: let w = pc[1]; if branch(&pc, N.i32Ne(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtSImm: let w = pc[1]; if branch(&pc, N.i32LtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LtUImm: let w = pc[1]; if branch(&pc, N.i32LtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtSImm: let w = pc[1]; if branch(&pc, N.i32GtS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GtUImm: let w = pc[1]; if branch(&pc, N.i32GtU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeSImm: let w = pc[1]; if branch(&pc, N.i32LeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32LeUImm: let w = pc[1]; if branch(&pc, N.i32LeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeSImm: let w = pc[1]; if branch(&pc, N.i32GeS(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI32GeUImm: let w = pc[1]; if branch(&pc, N.i32GeU(sp.u32(a), UInt32(truncatingIfNeeded: w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64EqImm: let w = pc[1]; if branch(&pc, N.i64Eq(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64NeImm: let w = pc[1]; if branch(&pc, N.i64Ne(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtSImm: let w = pc[1]; if branch(&pc, N.i64LtS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LtUImm: let w = pc[1]; if branch(&pc, N.i64LtU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtSImm: let w = pc[1]; if branch(&pc, N.i64GtS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GtUImm: let w = pc[1]; if branch(&pc, N.i64GtU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeSImm: let w = pc[1]; if branch(&pc, N.i64LeS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64LeUImm: let w = pc[1]; if branch(&pc, N.i64LeU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeSImm: let w = pc[1]; if branch(&pc, N.i64GeS(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
+            case .brIfI64GeUImm: let w = pc[1]; if branch(&pc, N.i64GeU(sp.u64(a), lowI64(w)), w, checks, stacks) { trap = .interrupted; break loop }
 
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
             case .returnCall, .returnCallImport, .returnCallIndirect:
                 // A tail call is a call too: tail recursion has no back-edge to check.
-                if checks && interrupt.isRequested { trap = .interrupted; break loop }
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 break loop  // run out of line, after the loop
             case .br:
-                if jump(&pc, highSigned(w0), checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
             case .brIfNez:
-                if jump(&pc, sp.u32(a) != 0 ? lowSigned(pc[1]) : 2, checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, sp.u32(a) != 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfEqz:
-                if jump(&pc, sp.u32(a) == 0 ? lowSigned(pc[1]) : 2, checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, sp.u32(a) == 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfI64Nez:
-                if jump(&pc, sp.u64(a) != 0 ? lowSigned(pc[1]) : 2, checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, sp.u64(a) != 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brIfI64Eqz:
-                if jump(&pc, sp.u64(a) == 0 ? lowSigned(pc[1]) : 2, checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, sp.u64(a) == 0 ? lowSigned(pc[1]) : 2, checks, stacks) { trap = .interrupted; break loop }
             case .brTable:
                 let count = UInt32(truncatingIfNeeded: pc[1])
                 let index = Swift.min(sp.u32(a), count)
-                if jump(&pc, lowSigned(pc[2 + Int(index)]), checks, interrupt) { trap = .interrupted; break loop }
+                if jump(&pc, lowSigned(pc[2 + Int(index)]), checks, stacks) { trap = .interrupted; break loop }
             case .checkpoint:
                 if stacks.meterFuel {
                     let cost = UInt64(a)
@@ -432,7 +430,7 @@ enum Interpreter {
                 if let interrupt = stacks.interrupt,
                    interrupt._withUnsafeGuaranteedRef({ $0.requested.load(ordering: .relaxed) }) {
                     // The trap consumes the request.
-                    interrupt._withUnsafeGuaranteedRef { $0.requested.store(false, ordering: .relaxed) }
+                    interrupt._withUnsafeGuaranteedRef { $0.withdraw() }
                     trap = .interrupted; break loop
                 }
                 pc += 1
@@ -453,7 +451,7 @@ enum Interpreter {
                     memSize = stacks.context.memorySize
                 }
             case .call:
-                if checks && interrupt.isRequested { trap = .interrupted; break loop }
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 let w = pc[1]
                 var callee = stacks.context.code[low(w)]
                 if callee == nil {
@@ -476,7 +474,7 @@ enum Interpreter {
             case .callImport, .callIndirect:
                 // Calls through the instance's imports or a table: find the callee's store
                 // address, then enter it like `call` (switching instance) or call the host.
-                if checks && interrupt.isRequested { trap = .interrupted; break loop }
+                if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 let address: Int
                 let returnPC: UnsafePointer<UInt64>
                 let indirect = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callIndirect

@@ -24,16 +24,32 @@ public final class InterruptHandle: Sendable {
     /// Set by `interrupt()`, cleared by the interpreter when it raises the trap (or `cancel()`).
     let requested = Atomic<Bool>(false)
 
+    /// How many handles of the process have a request pending. The interpreter's checks read
+    /// this first: a global in static memory costs one compare with no register to hold a
+    /// pointer, and only while it is non-zero do they look at their own store's handle.
+    static let pending = Atomic<Int>(0)
+
     init() {}
+
+    deinit { withdraw() }
 
     /// Asks the store's running (or next) guest code to trap with "interrupted".
     public func interrupt() {
-        requested.store(true, ordering: .releasing)
+        if !requested.exchange(true, ordering: .acquiringAndReleasing) {
+            InterruptHandle.pending.add(1, ordering: .releasing)
+        }
     }
 
     /// Withdraws a request that no guest has acted on yet.
     public func cancel() {
-        requested.store(false, ordering: .releasing)
+        withdraw()
+    }
+
+    /// Clears the request, if any (an "interrupted" trap consumes it this way).
+    func withdraw() {
+        if requested.exchange(false, ordering: .acquiringAndReleasing) {
+            InterruptHandle.pending.subtract(1, ordering: .releasing)
+        }
     }
 
     /// Whether a request is pending.
