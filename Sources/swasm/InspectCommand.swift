@@ -70,6 +70,7 @@ struct InspectCommand {
         case .global(let g):
             let v = describe(g.valueType)
             return g.mutable ? "global (mut \(v))" : "global \(v)"
+        case .tag(let t): return "tag \(describe(t))"
         }
     }
 
@@ -204,6 +205,10 @@ private func scanInstructions(
             if table != 0 { features.insert("reference-types") }
         case .returnCall, .returnCallIndirect:
             features.insert("tail-call")
+        case .throw, .throwRef, .tryTable:
+            features.insert("exception-handling")
+        case .try, .catch, .catchAll, .delegate, .rethrow:
+            features.insert("exception-handling (legacy)")
         case .simd(let simd):
             features.insert(simd.op.isRelaxed ? "relaxed-simd" : "simd")
         case .load(_, let arg), .store(_, let arg):

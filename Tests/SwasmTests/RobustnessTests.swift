@@ -140,6 +140,8 @@ final class RobustnessTests: XCTestCase {
                 linker.defineFunction(store: store, module: imp.module, name: imp.name, type: type) { _, _ in
                     throw SwasmError.trap(Trap(.host("host function called by mutated module")))
                 }
+            case .tag(let type):
+                if let t = try? Tag(store: store, type: type) { linker.define(module: imp.module, name: imp.name, .tag(t)) }
             case .memory(let type):
                 if let m = try? Memory(store: store, type: type) { linker.define(module: imp.module, name: imp.name, .memory(m)) }
             case .table(let type):

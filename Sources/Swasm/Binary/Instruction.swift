@@ -13,8 +13,8 @@
 ///   operand and result types from a handful of opcode ranges instead of a 140-way switch.
 /// - Loads and stores are two cases keyed by `LoadOp`/`StoreOp`, which know their value type,
 ///   access width and natural alignment.
-/// - Instructions of proposals this build does not execute (SIMD `0xFD`, threads `0xFE`, GC
-///   `0xFB`, exception handling, typed function references) are recognised by the reader and
+/// - Instructions of proposals this build does not execute (threads `0xFE`, GC `0xFB`, typed
+///   function references) are recognised by the reader and
 ///   reported as `SwasmError.unsupported`; tail calls decode into cases when enabled in
 ///   `InstructionReader.Features`. New proposals add cases here, next to their family.
 
@@ -68,6 +68,45 @@ public struct BrTable: Hashable, Sendable {
     }
 }
 
+/// `try_table`'s catch clauses, kept like `br_table`'s targets in the reader's
+/// `brTableTargets` buffer: three words per clause (kind, tag index, label).
+public struct TryTable: Hashable, Sendable {
+    /// The clause kinds, with their binary codes.
+    public enum CatchKind: UInt32, Hashable, Sendable {
+        /// `catch x l`: the tag's values; `catch_ref x l`: the values and the exnref.
+        case `catch` = 0, catchRef = 1
+        /// `catch_all l`: nothing; `catch_all_ref l`: the exnref.
+        case catchAll = 2, catchAllRef = 3
+    }
+    /// One clause.
+    public struct Catch: Hashable, Sendable {
+        public var kind: CatchKind
+        /// The tag index (unused by the `catch_all` forms).
+        public var tag: UInt32
+        /// The label branched to, relative to the code around the `try_table`.
+        public var label: UInt32
+    }
+    /// Start of the clauses' words in `InstructionReader.brTableTargets`.
+    public var start: UInt32
+    /// Number of clauses.
+    public var count: UInt32
+
+    /// The clauses, read from the reader's buffer (nil if the range is not in it).
+    public func catches(in buffer: [UInt32]) -> [Catch]? {
+        let first = Int(start), end = first + 3 * Int(count)
+        guard end <= buffer.count else { return nil }
+        var result: [Catch] = []
+        result.reserveCapacity(Int(count))
+        var i = first
+        while i < end {
+            guard let kind = CatchKind(rawValue: buffer[i]) else { return nil }
+            result.append(Catch(kind: kind, tag: buffer[i + 1], label: buffer[i + 2]))
+            i += 3
+        }
+        return result
+    }
+}
+
 /// One decoded instruction with its immediates.
 public enum Instruction: Hashable, Sendable {
     // MARK: Control
@@ -101,6 +140,23 @@ public enum Instruction: Hashable, Sendable {
     case returnCall(UInt32)
     /// `return_call_indirect`: type index and table index (tail calls).
     case returnCallIndirect(typeIndex: UInt32, table: UInt32)
+
+    // MARK: Exceptions (https://webassembly.github.io/spec/core/syntax/instructions.html#control-instructions)
+    /// `throw x`: throws a new exception of tag x with the tag's parameters as its values.
+    case `throw`(UInt32)
+    /// `throw_ref`: rethrows the exception an `exnref` refers to (traps on null).
+    case throwRef
+    /// `try_table bt catch*`: a block whose exceptions the catch clauses (in the reader's
+    /// `brTableTargets`, see `TryTable`) turn into branches.
+    case tryTable(BlockType, TryTable)
+    /// Legacy exception handling (still emitted by shipped toolchains): `try bt`, then
+    /// `catch x` / `catch_all` arms, or `delegate l`; `rethrow l` rethrows the exception
+    /// caught by the catch arm at label l.
+    case `try`(BlockType)
+    case `catch`(UInt32)
+    case catchAll
+    case delegate(UInt32)
+    case rethrow(UInt32)
 
     // MARK: Reference
     /// `ref.null ht`.
@@ -505,6 +561,14 @@ extension Instruction {
         case .callIndirect: return "call_indirect"
         case .returnCall: return "return_call"
         case .returnCallIndirect: return "return_call_indirect"
+        case .throw: return "throw"
+        case .throwRef: return "throw_ref"
+        case .tryTable: return "try_table"
+        case .try: return "try"
+        case .catch: return "catch"
+        case .catchAll: return "catch_all"
+        case .delegate: return "delegate"
+        case .rethrow: return "rethrow"
         case .refNull: return "ref.null"
         case .refIsNull: return "ref.is_null"
         case .refFunc: return "ref.func"

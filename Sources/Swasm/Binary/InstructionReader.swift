@@ -108,8 +108,16 @@ public struct InstructionReader {
         case 0xD1: return .refIsNull
         case 0xD2: return .refFunc(try input.readU32())
         case 0xFC: return try readPrefixedFC()
-        case 0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F:
-            throw unsupported("exception handling", opcode)
+        case 0x06: return .try(try readBlockType())
+        case 0x07: return .catch(try input.readU32())
+        case 0x08: return .throw(try input.readU32())
+        case 0x09: return .rethrow(try input.readU32())
+        case 0x0A: return .throwRef
+        case 0x18: return .delegate(try input.readU32())
+        case 0x19: return .catchAll
+        case 0x1F:
+            let type = try readBlockType()
+            return .tryTable(type, try readCatchClauses())
         case 0x14, 0x15, 0xD4, 0xD5, 0xD6:
             throw unsupported("typed function references", opcode)
         case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
@@ -153,6 +161,27 @@ public struct InstructionReader {
         return BrTable(targetStart: UInt32(start), targetCount: UInt32(count), defaultTarget: defaultTarget)
     }
 
+    private mutating func readCatchClauses() throws -> TryTable {
+        // A clause takes at least two bytes.
+        let count = try input.readCount(minElementSize: 2)
+        let start = brTableTargets.count
+        guard start + 3 * count <= Int(UInt32.max) else {
+            throw SwasmError.malformed("too many catch clauses", offset: instructionOffset)
+        }
+        for _ in 0..<count {
+            let kindOffset = input.offset
+            let code = try input.readU8()
+            guard let kind = TryTable.CatchKind(rawValue: UInt32(code)) else {
+                throw SwasmError.malformed("malformed catch clause", offset: kindOffset)
+            }
+            let tag = kind == .catch || kind == .catchRef ? try input.readU32() : 0
+            brTableTargets.append(kind.rawValue)
+            brTableTargets.append(tag)
+            brTableTargets.append(try input.readU32())
+        }
+        return TryTable(start: UInt32(start), count: UInt32(count))
+    }
+
     private mutating func readSelectTypes() throws -> ValueType? {
         let count = try input.readCount(minElementSize: 1)
         var first: ValueType?
@@ -167,7 +196,7 @@ public struct InstructionReader {
     private mutating func readSupportedValueType() throws -> ValueType {
         let start = input.offset
         let type = try input.readValueType()
-        if case .ref(let ref) = type, ref != .funcref, ref != .externref {
+        if case .ref(let ref) = type, ref != .funcref, ref != .externref, ref != .exnref {
             throw SwasmError.unsupported("reference type \(ref) at offset \(start)")
         }
         return type
@@ -179,6 +208,8 @@ public struct InstructionReader {
         switch byte {
         case 0x70: return .func
         case 0x6F: return .extern
+        case 0x69: return .exn
+        case 0x74: return .noexn
         default:
             if byte & 0xC0 == 0x40 && ByteReader.abstractHeapType(byte) == nil {
                 throw SwasmError.malformed("malformed reference type", offset: start)

@@ -8,7 +8,7 @@
 /// Errors are `SwasmError.malformed` with the spec reference interpreter's messages, except:
 /// a non-constant instruction in a constant expression is `.invalid` (it is a validation
 /// rule, found here because `ConstExpr` cannot hold it), and features this build cannot run
-/// yet (GC type definitions, the tag section, table initialisers, more than
+/// yet (GC type definitions, table initialisers, more than
 /// `maxLocalsPerFunction` locals) are `.unsupported`.
 public enum ModuleDecoder {
     /// Above this many declared locals in one function the module is rejected as unsupported
@@ -129,8 +129,7 @@ private struct SectionDecoder {
         case 10: try readCodeSection(&section)
         case 11: try readDataSection(&section)
         case 12: module.dataCount = try section.readU32()
-        default:
-            throw SwasmError.unsupported("exception handling (tag section) at offset \(headerOffset)")
+        default: module.tags = try section.readVector(minElementSize: 2) { try $0.readTagType() }
         }
         guard section.isAtEnd else {
             throw SwasmError.malformed("section size mismatch", offset: section.offset)
@@ -191,6 +190,7 @@ extension ByteReader {
         case 1: descriptor = .table(try readTableType())
         case 2: descriptor = .memory(try readMemoryType())
         case 3: descriptor = .global(try readGlobalType())
+        case 4: descriptor = .tag(typeIndex: try readTagType())
         default: throw malformed("malformed import kind", at: kindOffset)
         }
         return Import(module: moduleName, name: name, descriptor: descriptor)
@@ -200,10 +200,17 @@ extension ByteReader {
         let name = try readName()
         let kindOffset = offset
         let kindByte = try readU8()
-        guard kindByte <= 3, let kind = ExternalKind(rawValue: kindByte) else {
+        guard kindByte <= 4, let kind = ExternalKind(rawValue: kindByte) else {
             throw malformed("malformed export kind", at: kindOffset)
         }
         return Export(name: name, kind: kind, index: try readU32())
+    }
+
+    /// A tag type: an attribute byte (0, "exception") and the type index of its parameters.
+    mutating func readTagType() throws -> UInt32 {
+        let attributeOffset = offset
+        guard try readU8() == 0 else { throw malformed("malformed tag attribute", at: attributeOffset) }
+        return try readU32()
     }
 
     mutating func readGlobal() throws -> GlobalDefinition {

@@ -231,6 +231,8 @@ public struct ModuleSections: Sendable {
     public var memories: [MemoryType] = []
     /// Globals defined by the module (not imported).
     public var globals: [GlobalDefinition] = []
+    /// Type index of each tag defined by the module (exception handling; not imported).
+    public var tags: [UInt32] = []
     /// The export section.
     public var exports: [Export] = []
     /// The start function's index, if any.

@@ -5,8 +5,8 @@
 ///
 ///     word 0   frame slots (locals + operand stack) | parameter slots << 32
 ///     word 1   local slots (parameters included)    | result slots << 32
-///     word 2   function index (in the module's function index space)
-///     word 3   reserved
+///     word 2   function index (in the module's function index space) | handler count << 32
+///     word 3   the exception handler table (`ExceptionHandler`s), or 0
 final class CompiledFunction {
     static let headerWords = 4
 
@@ -20,8 +20,11 @@ final class CompiledFunction {
     let localSlots: Int
     let resultSlots: Int
 
+    /// The exception handler table, owned here (nil without handlers).
+    let handlers: UnsafeMutablePointer<ExceptionHandler>?
+
     init(code: [UInt64], functionIndex: UInt32, frameSlots: Int, parameterSlots: Int,
-         localSlots: Int, resultSlots: Int) {
+         localSlots: Int, resultSlots: Int, handlers handlerList: [ExceptionHandler] = []) {
         self.functionIndex = functionIndex
         self.frameSlots = frameSlots
         self.parameterSlots = parameterSlots
@@ -31,8 +34,15 @@ final class CompiledFunction {
         header = .allocate(capacity: wordCount)
         header[0] = UInt64(UInt32(truncatingIfNeeded: frameSlots)) | UInt64(UInt32(truncatingIfNeeded: parameterSlots)) << 32
         header[1] = UInt64(UInt32(truncatingIfNeeded: localSlots)) | UInt64(UInt32(truncatingIfNeeded: resultSlots)) << 32
-        header[2] = UInt64(functionIndex)
-        header[3] = 0
+        header[2] = UInt64(functionIndex) | UInt64(UInt32(truncatingIfNeeded: handlerList.count)) << 32
+        if handlerList.isEmpty {
+            handlers = nil
+        } else {
+            let table = UnsafeMutablePointer<ExceptionHandler>.allocate(capacity: handlerList.count)
+            table.initialize(from: handlerList, count: handlerList.count)
+            handlers = table
+        }
+        header[3] = UInt64(UInt(bitPattern: handlers))
         code.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress {
                 (header + CompiledFunction.headerWords).initialize(from: base, count: code.count)
@@ -40,7 +50,10 @@ final class CompiledFunction {
         }
     }
 
-    deinit { header.deallocate() }
+    deinit {
+        header.deallocate()
+        handlers?.deallocate()
+    }
 
     var entry: UnsafePointer<UInt64> { UnsafePointer(header + CompiledFunction.headerWords) }
 
@@ -138,7 +151,7 @@ extension CompiledFunction {
             return ("\(name) \(a)", 1)
         case .br:
             return ("\(name) \(target(a))", 1)
-        case .returnValue:
+        case .returnValue, .throwRef:
             return ("\(name) \(s(a))", 1)
         case .dataDrop, .elemDrop:
             return ("\(name) \(a)", 1)
@@ -151,7 +164,7 @@ extension CompiledFunction {
             return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
         case .const:
             return ("\(name) \(s(a)), #\(word(1)) (0x\(String(word(1), radix: 16)))", 2)
-        case .call, .callImport, .returnCall, .returnCallImport:
+        case .call, .callImport, .returnCall, .returnCallImport, .throw:
             return ("\(name) \(lo(word(1))) base \(s(a))", 2)
         case .callIndirect, .returnCallIndirect:
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)

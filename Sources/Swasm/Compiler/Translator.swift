@@ -63,6 +63,13 @@ struct Translator {
         /// Instructions translated before the frame began, and inside its nested loops.
         var instructionsBefore = 0
         var nestedLoopInstructions = 0
+        /// `try_table`/`try`: word index where the body begins, and (`try`) where it ended.
+        var tryStart = 0
+        var tryEnd = 0
+        /// `try_table`: its catch clauses.
+        var catches: [TryTable.Catch] = []
+        /// A legacy `catch` arm: its entry in `handlers` (a `rethrow` asks it for the exnref).
+        var handlerIndex = -1
 
         var branchArity: Int { kind == .loop ? parameterCount : resultCount }
     }
@@ -116,6 +123,8 @@ struct Translator {
     var operands: [Operand] = []
     var labels: [Label] = []
     var pendingBranches: [Patch] = []
+    /// The exception handler table (see TranslatorExceptions.swift).
+    var handlers: [ExceptionHandler] = []
     var maxHeight = 0
     var producer: Producer?
     /// Live (not dead-code) Wasm instructions translated so far, for checkpoint costs.
@@ -151,6 +160,7 @@ struct Translator {
         operands.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         pendingBranches.removeAll(keepingCapacity: true)
+        handlers.removeAll(keepingCapacity: true)
         maxHeight = 0
         producer = nil
         instructionCount = 0
@@ -173,7 +183,8 @@ struct Translator {
         return CompiledFunction(
             code: code, functionIndex: validator.functionIndex,
             frameSlots: Swift.max(localSlots + maxHeight, resultCount, 1),
-            parameterSlots: params, localSlots: localSlots, resultSlots: resultCount)
+            parameterSlots: params, localSlots: localSlots, resultSlots: resultCount,
+            handlers: handlers)
     }
 
     // MARK: Emission

@@ -16,6 +16,14 @@ extension Translator {
                 try translateElse()
             case .end:
                 try translateEnd()
+            case .tryTable, .try:
+                enterDeadTry(instruction)
+            case .catch(let tag):
+                try translateCatch(tag: tag)
+            case .catchAll:
+                try translateCatch(tag: nil)
+            case .delegate(let depth):
+                try translateDelegate(depth)
             default:
                 break
             }
@@ -64,6 +72,24 @@ extension Translator {
             try translateReturnCall(index)
         case .returnCallIndirect(let typeIndex, let table):
             try translateReturnCallIndirect(typeIndex: typeIndex, table: table)
+
+        // MARK: Exceptions (TranslatorExceptions.swift)
+        case .throw(let tag):
+            try translateThrow(tag)
+        case .throwRef:
+            try translateThrowRef()
+        case .tryTable(let type, let table):
+            try enterTryTable(type, table)
+        case .try(let type):
+            enterTry(type)
+        case .catch(let tag):
+            try translateCatch(tag: tag)
+        case .catchAll:
+            try translateCatch(tag: nil)
+        case .delegate(let depth):
+            try translateDelegate(depth)
+        case .rethrow(let depth):
+            try translateRethrow(depth)
 
         // MARK: References
         case .refNull:
@@ -218,6 +244,7 @@ extension Translator {
     }
 
     mutating func translateEnd() throws {
+        finishTryConstruct()
         let label = labels.removeLast()
         closeCheckpointRegion(label)
         if label.kind == .function {

@@ -173,7 +173,7 @@ enum IROpcode: UInt16, CaseIterable {
     /// [op|addr][a|loadAddr][loadOffset32|offset32]. The load is checked before the store.
     case f64AddLoadStore, f64SubLoadStore, f64MulLoadStore, f64DivLoadStore
 
-    // MARK: Tail calls (InterpreterTailCalls.swift)
+    // MARK: Tail calls and exceptions (InterpreterTailCalls.swift, InterpreterExceptions.swift)
     /// [op|base][definedIndex]: the callee replaces the running frame; the arguments at
     /// `base` move down to slot 0.
     case returnCall
@@ -181,6 +181,10 @@ enum IROpcode: UInt16, CaseIterable {
     case returnCallImport
     /// [op|base][typeIndex|table][indexSlot]
     case returnCallIndirect
+    /// [op|base][tagIndex]: throws a new exception of the tag with the values at `base`.
+    case `throw`
+    /// [op|s]: rethrows the exception slot s refers to (traps on null).
+    case throwRef
 }
 
 extension IROpcode {
@@ -200,7 +204,7 @@ extension IROpcode {
 
     var layout: Layout {
         switch self {
-        case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop: return .none
+        case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop, .throwRef: return .none
         case .const: return .wide
         case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,

@@ -75,8 +75,8 @@ enum Interpreter {
         var failure: Error? = nil
 
         // The loop leaves with `break loop` for a trap, a failure or a return to the host, and
-        // also for the instructions run out of line after it (tail calls), which then resume it.
-        // Keeping them out of the switch keeps the loop's code (and its speed) as it was.
+        // also for the instructions run out of line after it (tail calls, throws), which then
+        // resume it. Keeping them out of the switch keeps the loop's code (and speed) as it was.
         resume: while true {
         loop: while true {
             let w0 = pc.pointee
@@ -406,6 +406,8 @@ enum Interpreter {
             case .returnCall, .returnCallImport, .returnCallIndirect:
                 // A tail call is a call too: tail recursion has no back-edge to check.
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
+                break loop  // run out of line, after the loop
+            case .throw, .throwRef:
                 break loop  // run out of line, after the loop
             case .br:
                 if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
@@ -867,17 +869,17 @@ enum Interpreter {
                 pc += 2
             }
         }
-        if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
-           op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
-            switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
-            case .success(let next):
+        if trap == nil {
+            switch resumption(after: failure, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+            case .resume(let next):
                 pc = next.pc
                 fn = next.function
                 instance = next.instance
                 memBase = stacks.context.memoryBase
                 memSize = stacks.context.memorySize
+                failure = nil
                 continue resume
-            case .failure(let error):
+            case .stop(let error):
                 failure = error
             }
         }

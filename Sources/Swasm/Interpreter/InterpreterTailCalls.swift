@@ -13,8 +13,9 @@ struct TailCallTarget {
 
 extension Interpreter {
     /// One `return` instruction: after a tail call to a host function has left its results in
-    /// slots 0..., the loop continues here to return them to the caller.
-    static let returnAfterHostCall: UnsafePointer<UInt64> = {
+    /// slots 0..., the loop continues here to return them to the caller (exceptions caught in a
+    /// caller use it too).
+    static let returnInstruction: UnsafePointer<UInt64> = {
         let code = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         code.initialize(to: UInt64(IROpcode.return.rawValue))
         return UnsafePointer(code)
@@ -82,7 +83,7 @@ extension Interpreter {
         moveArguments(sp, from: base, count: fn.resultSlots)
         // The host may have grown or replaced memory through the embedding API.
         stacks.context = InstanceContext(state)
-        return .success(TailCallTarget(pc: returnAfterHostCall, function: fn, instance: instance))
+        return .success(TailCallTarget(pc: returnInstruction, function: fn, instance: instance))
     }
 
     /// Replaces the frame at `sp` with one of `target`, whose arguments are at `base`.

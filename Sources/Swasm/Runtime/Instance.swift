@@ -9,6 +9,8 @@ public enum Extern {
     case memory(Memory)
     /// A global variable.
     case global(Global)
+    /// An exception tag.
+    case tag(Tag)
 
     /// The value's current type (a table's or memory's `limits.min` is its current size),
     /// which is what import matching compares against.
@@ -18,11 +20,12 @@ public enum Extern {
         case .table(let t): return .table(t.type)
         case .memory(let m): return .memory(m.type)
         case .global(let g): return .global(g.type)
+        case .tag(let t): return .tag(t.type)
         }
     }
 
-    /// The value `export` of the instance `state` refers to; nil for kinds the API does not
-    /// expose (tags). Module creation resolved every export index, so lookups are in range.
+    /// The value `export` of the instance `state` refers to. Module creation resolved every
+    /// export index, so lookups are in range.
     init?(_ export: Export, of state: InstanceState, in store: Store) {
         let i = Int(export.index)
         switch export.kind {
@@ -30,7 +33,7 @@ public enum Extern {
         case .table: self = .table(Table(store: store, object: state.tables[i]))
         case .memory: self = .memory(Memory(store: store, object: state.memories[i]))
         case .global: self = .global(Global(store: store, object: state.globals[i]))
-        case .tag: return nil
+        case .tag: self = .tag(Tag(store: store, object: state.tags[i]))
         }
     }
 
@@ -40,6 +43,7 @@ public enum Extern {
         case .table(let t): return t.store
         case .memory(let m): return m.store
         case .global(let g): return g.store
+        case .tag(let t): return t.store
         }
     }
 }
@@ -103,6 +107,12 @@ public final class Instance {
     /// The exported table `name`, or nil when there is no table export of that name.
     public func table(_ name: String) -> Table? {
         if case .table(let t)? = export(name) { return t }
+        return nil
+    }
+
+    /// The exported tag `name`, or nil when there is no tag export of that name.
+    public func tag(_ name: String) -> Tag? {
+        if case .tag(let t)? = export(name) { return t }
         return nil
     }
 

@@ -37,6 +37,7 @@ enum Instantiation {
             case .table(let t): state.tables.append(t.object)
             case .memory(let m): state.memories.append(m.object)
             case .global(let g): state.globals.append(g.object)
+            case .tag(let t): state.tags.append(t.object)
             }
         }
 
@@ -49,6 +50,9 @@ enum Instantiation {
             state.functions.append(function)
         }
 
+        for typeIndex in sections.tags {
+            state.tags.append(TagInstance(type: try IndexSpaces.funcType(typeIndex, in: sections)))
+        }
         for type in sections.tables {
             state.tables.append(try store.allocateTable(type, fill: RefEncoding.null))
         }
@@ -165,6 +169,8 @@ enum Instantiation {
             return matches(a.limits, e.limits)
         case (.global(let a), .global(let e)):
             return a.mutable == e.mutable && a.valueType == e.valueType
+        case (.tag(let a), .tag(let e)):
+            return a == e
         default:
             return false
         }
@@ -252,5 +258,6 @@ func describe(_ type: ExternType) -> String {
     case .table(let t): return "(table \(limits(t.limits)) \(describe(ValueType.ref(t.elementType))))"
     case .memory(let m): return "(memory \(limits(m.limits)))"
     case .global(let g): return g.mutable ? "(global (mut \(describe(g.valueType))))" : "(global \(describe(g.valueType)))"
+    case .tag(let t): return "(tag \(describe(t)))"
     }
 }

@@ -37,6 +37,8 @@ public enum ExternType: Sendable, Hashable {
     case memory(MemoryType)
     /// A global of this value type and mutability.
     case global(GlobalType)
+    /// An exception tag whose exceptions carry values of these parameter types.
+    case tag(FuncType)
 }
 
 /// A decoded and validated module. Its compiled code is shared by every instance.
@@ -107,6 +109,7 @@ struct IndexSpaces {
     var tables: [TableType] = []
     var memories: [MemoryType] = []
     var globals: [GlobalType] = []
+    var tags: [FuncType] = []
 
     init(_ sections: ModuleSections) throws {
         for i in sections.imports {
@@ -115,6 +118,7 @@ struct IndexSpaces {
             case .table(let t): tables.append(t)
             case .memory(let t): memories.append(t)
             case .global(let t): globals.append(t)
+            case .tag(let t): tags.append(t)
             }
         }
         for typeIndex in sections.functions {
@@ -123,6 +127,7 @@ struct IndexSpaces {
         tables += sections.tables
         memories += sections.memories
         globals += sections.globals.map(\.type)
+        for typeIndex in sections.tags { tags.append(try Self.funcType(typeIndex, in: sections)) }
     }
 
     static func funcType(_ index: UInt32, in sections: ModuleSections) throws -> FuncType {
@@ -138,7 +143,7 @@ struct IndexSpaces {
         case .table(let t): return .table(t)
         case .memory(let t): return .memory(t)
         case .global(let t): return .global(t)
-        case .tag: throw SwasmError.unsupported("exception handling (tag imports)")
+        case .tag(let typeIndex): return .tag(try Self.funcType(typeIndex, in: sections))
         }
     }
 
@@ -154,7 +159,7 @@ struct IndexSpaces {
         case .table: return .table(try pick(tables, "table"))
         case .memory: return .memory(try pick(memories, "memory"))
         case .global: return .global(try pick(globals, "global"))
-        case .tag: throw SwasmError.unsupported("exception handling (tag exports)")
+        case .tag: return .tag(try pick(tags, "tag"))
         }
     }
 }

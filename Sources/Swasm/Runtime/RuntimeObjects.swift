@@ -5,6 +5,7 @@
 //   0                      null (of any heap type)
 //   funcref   non-null     FunctionAddress.rawValue + 1   (index into Store.functions)
 //   externref non-null     host payload + 1
+//   exnref    non-null     index into Store.exceptions + 1
 // A future GC heap gets its own tagging; nothing outside this file and the interpreter
 // depends on the encoding.
 
@@ -96,6 +97,8 @@ final class InstanceState {
     var memories: [MemoryInstance] = []
     @exclusivity(unchecked) var tables: [TableInstance] = []
     @exclusivity(unchecked) var globals: [GlobalInstance] = []
+    /// The tag index space (exception handling), imports first.
+    var tags: [TagInstance] = []
     /// Element segments' references; a dropped segment is empty.
     var elementSegments: [[UInt64]] = []
     /// Data segments' byte ranges in `module.sections.bytes`; a dropped segment is empty.

@@ -17,6 +17,8 @@ public final class Store {
     /// Every function of the store; a function reference holds its index here
     /// (`FunctionAddress`), encoded in a slot as index + 1.
     var functions: [FunctionInstance] = []
+    /// Exceptions an `exnref` refers to, by reference - 1 (see `exceptionReference`).
+    var exceptions: [ExceptionInstance] = []
     /// Every instance created in the store, including those whose instantiation trapped.
     var instances: [InstanceState] = []
     /// The interpreter's stacks, allocated on the first call into Wasm.

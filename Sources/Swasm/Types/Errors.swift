@@ -69,6 +69,10 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
     case interrupted
     /// A trap raised by a host function.
     case host(String)
+    /// A Wasm exception no handler caught (``Trap/exception`` holds it).
+    case uncaughtException
+    /// `throw_ref` of a null reference.
+    case nullExceptionReference
 
     /// The reason in the spec interpreter's words, e.g. "integer divide by zero".
     public var description: String {
@@ -88,6 +92,8 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
         case .fuelExhausted: return "fuel exhausted"
         case .interrupted: return "interrupted"
         case .host(let m): return m
+        case .uncaughtException: return "uncaught exception"
+        case .nullExceptionReference: return "null exception reference"
         }
     }
 }
@@ -113,14 +119,24 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
     public var reason: TrapReason
     /// The Wasm functions active at the trap, innermost first.
     public var backtrace: [Frame]
+    /// For ``TrapReason/uncaughtException``: the exception (its tag and values). A host
+    /// function that rethrows the trap passes the exception on to the Wasm code that called it.
+    public var exception: WasmException?
     /// A trap for `reason`; the engine fills in the backtrace as the trap unwinds.
     public init(_ reason: TrapReason, backtrace: [Frame] = []) {
         self.reason = reason
         self.backtrace = backtrace
     }
+    /// The trap of an uncaught exception.
+    public init(uncaught exception: WasmException) {
+        self.reason = .uncaughtException
+        self.backtrace = []
+        self.exception = exception
+    }
     /// "wasm trap: " and the reason, then the backtrace one frame per line.
     public var description: String {
         var s = "wasm trap: \(reason)"
+        if let exception { s += " (\(exception))" }
         if !backtrace.isEmpty {
             s += "\nwasm backtrace:"
             for (i, f) in backtrace.enumerated() {

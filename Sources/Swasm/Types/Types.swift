@@ -28,6 +28,8 @@ public struct RefType: Hashable, Sendable {
     public static let funcref = RefType(nullable: true, heapType: .func)
     /// `externref`: a nullable host reference.
     public static let externref = RefType(nullable: true, heapType: .extern)
+    /// `exnref`: a nullable exception reference.
+    public static let exnref = RefType(nullable: true, heapType: .exn)
 }
 
 /// A value type. Values live in untyped 64-bit slots at run time (two for `v128`).
@@ -42,6 +44,8 @@ public enum ValueType: Hashable, Sendable {
     public static let funcref = ValueType.ref(.funcref)
     /// `externref`.
     public static let externref = ValueType.ref(.externref)
+    /// `exnref`.
+    public static let exnref = ValueType.ref(.exnref)
 
     /// Number of 64-bit slots a value of this type occupies.
     public var slotCount: Int { self == .v128 ? 2 : 1 }
@@ -136,6 +140,7 @@ extension ValueType: CustomStringConvertible {
         case .ref(let r):
             if r == .funcref { return "funcref" }
             if r == .externref { return "externref" }
+            if r == .exnref { return "exnref" }
             return "(ref \(r.nullable ? "null " : "")\(r.heapType))"
         }
     }

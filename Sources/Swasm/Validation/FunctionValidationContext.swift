@@ -25,6 +25,8 @@ public final class FunctionValidationContext: Sendable {
     /// C.refs: functions named outside function bodies (exports, element segments,
     /// global initialisers, segment offsets).
     public let declaredFunctionReferences: Set<UInt32>
+    /// Type index of every tag in the tag index space, imports first.
+    public let tagTypeIndices: [UInt32]
     /// Proposals accepted beyond Wasm 2.0 (also used for the reader).
     public let features: InstructionReader.Features
 
@@ -39,6 +41,7 @@ public final class FunctionValidationContext: Sendable {
         elementTypes = module.elements.map(\.type)
         dataCount = module.dataCount
         declaredFunctionReferences = ModuleValidator.declaredFunctionReferences(module)
+        tagTypeIndices = module.tagTypeIndices
         self.features = features
     }
 
@@ -47,6 +50,13 @@ public final class FunctionValidationContext: Sendable {
     public func functionType(ofFunction index: UInt32) -> FuncType? {
         guard Int(index) < functionTypeIndices.count else { return nil }
         return type(at: functionTypeIndices[Int(index)])
+    }
+
+    /// The parameter types of tag `index` (its results are empty), or nil when the index or
+    /// its type index is out of range.
+    public func tagType(_ index: UInt32) -> FuncType? {
+        guard Int(index) < tagTypeIndices.count else { return nil }
+        return type(at: tagTypeIndices[Int(index)])
     }
 
     /// The function type at `index` of the type section, or nil.

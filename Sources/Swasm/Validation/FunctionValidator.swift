@@ -48,6 +48,8 @@ public struct FunctionValidator {
     public enum FrameKind: UInt8, Hashable, Sendable {
         /// The function body, a `block`, a `loop`, an `if` before its `else`, an `else` arm.
         case function, block, loop, `if`, `else`
+        /// A `try_table`; a legacy `try` body, `catch` arm and `catch_all` arm.
+        case tryTable, `try`, `catch`, catchAll
     }
 
     /// An entry of the control stack.

@@ -229,6 +229,8 @@ extension FunctionValidator {
             try checkDataSegment(data)
         case .simd(let simd):
             try validate(simd, offset: offset)
+        case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
+            try validateException(instruction, brTableTargets: brTableTargets)
         case .numeric, .i32Const, .i64Const, .f32Const, .f64Const, .localGet, .localSet, .localTee,
              .globalGet, .globalSet, .load, .store, .block, .loop, .if, .else, .end, .br, .brIf,
              .return, .unreachable, .nop, .call, .drop, .select:
@@ -238,7 +240,7 @@ extension FunctionValidator {
 
     // MARK: Helpers
 
-    private mutating func validateBrTable(_ table: BrTable, targets buffer: [UInt32]) throws {
+    mutating func validateBrTable(_ table: BrTable, targets buffer: [UInt32]) throws {
         let targets = table.targets
         guard targets.upperBound <= buffer.count else {
             throw invalid("br_table targets were not supplied to the validator")
@@ -321,7 +323,7 @@ extension FunctionValidator {
     }
 
     @inline(__always)
-    private func checkedParameters(of blockType: BlockType) throws -> ValueTypeList {
+    func checkedParameters(of blockType: BlockType) throws -> ValueTypeList {
         if case .typeIndex(let index) = blockType {
             guard let type = context.type(at: index) else { throw invalid("unknown type \(index)") }
             return ValueTypeList(type.params)

@@ -52,6 +52,13 @@ extension ModuleSections {
         return result
     }
 
+    /// Type index of every tag in the tag index space: imports first.
+    public var tagTypeIndices: [UInt32] {
+        var result: [UInt32] = []
+        for case .tag(let typeIndex) in imports.lazy.map(\.descriptor) { result.append(typeIndex) }
+        return result + tags
+    }
+
     /// Every table in the table index space: imports first.
     public var allTables: [TableType] {
         var result: [TableType] = []
@@ -115,6 +122,7 @@ private struct StructureValidator {
         if memories.count > 1 {
             throw invalid("multiple memories", at: sectionOffset(5))
         }
+        for tag in module.tags { try checkTagType(tag, at: sectionOffset(13)) }
         for global in module.globals {
             try checkSupported(global.type.valueType)
             try checkConstExpr(global.initializer, produces: global.type.valueType)
@@ -144,10 +152,18 @@ private struct StructureValidator {
 
     func checkSupported(_ heapType: HeapType) throws {
         switch heapType {
-        case .func, .extern: return
+        case .func, .extern, .exn, .noexn: return
         case .concrete: throw SwasmError.unsupported("typed function references")
         default: throw SwasmError.unsupported("heap type \(heapType) (GC or exception handling)")
         }
+    }
+
+    /// A tag's type: a function type without results.
+    func checkTagType(_ index: UInt32, at offset: Int?) throws {
+        try checkTypeIndex(index, at: offset)
+        let type = module.types[Int(index)]
+        guard type.results.isEmpty else { throw invalid("non-empty tag result type", at: offset) }
+        for param in type.params { try checkSupported(param) }
     }
 
     func checkTypeIndex(_ index: UInt32, at offset: Int?) throws {
@@ -188,7 +204,7 @@ private struct StructureValidator {
             case .table(let table): try validateTable(table, at: offset)
             case .memory(let memory): try validateMemory(memory, at: offset)
             case .global(let global): try checkSupported(global.valueType)
-            case .tag: throw SwasmError.unsupported("exception handling (tag imports)")
+            case .tag(let typeIndex): try checkTagType(typeIndex, at: offset)
             }
         }
     }
@@ -215,7 +231,7 @@ private struct StructureValidator {
             case .global:
                 if index >= globalCount { throw invalid("unknown global \(index)", at: offset) }
             case .tag:
-                throw SwasmError.unsupported("exception handling (tag exports)")
+                if index >= module.tagTypeIndices.count { throw invalid("unknown tag \(index)", at: offset) }
             }
         }
     }

@@ -1,0 +1,189 @@
+// Exceptions, run after the interpreter loop has left it for them (see `Interpreter.run`).
+//
+// Nothing is pushed at run time when code enters a `try_table` or `try`: each compiled
+// function carries a table of handlers keyed by ranges of its code (`ExceptionHandler`), so
+// code that throws nothing pays nothing. A throw looks up the running function's table at
+// the throwing instruction, then each caller's at its call instruction, popping frames until
+// a handler matches; the loop resumes at the handler's landing code in that frame.
+
+/// One entry of a compiled function's handler table. For one code position the matching
+/// entries appear innermost first, because a construct's entries are added when its body
+/// closes, after those of the constructs nested in it.
+struct ExceptionHandler {
+    enum Kind: UInt8 {
+        /// Catches exceptions of `tag`.
+        case tag
+        /// Catches every exception.
+        case all
+        /// Legacy `delegate`: passes the exception on to the handlers of the construct at
+        /// label index `delegateLabel` and outwards, skipping those nested inside it.
+        case delegate
+    }
+    /// The covered code, word indices `start..<end` of the function's code.
+    var start: Int32
+    var end: Int32
+    var kind: Kind
+    /// The module's tag index.
+    var tag: UInt32 = 0
+    /// Word index where the handler's code starts.
+    var target: Int32 = 0
+    /// First slot receiving the exception's values.
+    var payloadSlot: Int32 = 0
+    /// Slot receiving the `exnref`, or -1.
+    var exceptionSlot: Int32 = -1
+    /// Label index (nesting depth) of the construct that owns the entry.
+    var owner: Int32
+    /// For `.delegate`: the label index the exception is passed to.
+    var delegateLabel: Int32 = 0
+}
+
+/// Where the loop resumes after a tail call or a caught exception. The frame (slots and
+/// call records) stays the loop's: a handler in a caller is reached through `return`s.
+struct LoopState {
+    var pc: UnsafePointer<UInt64>
+    var function: UnsafePointer<UInt64>
+    var instance: Unmanaged<InstanceState>
+}
+
+extension UnsafePointer where Pointee == UInt64 {
+    /// The function's handler table (header word 3; its length in the high half of word 2).
+    var exceptionHandlers: UnsafeBufferPointer<ExceptionHandler> {
+        let count = Int(truncatingIfNeeded: self[2] &>> 32)
+        guard count > 0, let base = UnsafePointer<ExceptionHandler>(bitPattern: UInt(truncatingIfNeeded: self[3])) else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeBufferPointer(start: base, count: count)
+    }
+}
+
+/// What follows a `break loop` without a trap.
+enum Resumption {
+    /// Continue the loop in this state (`stacks.context` is its instance's).
+    case resume(LoopState)
+    /// Leave `run` with this outcome (nil: a normal return to the host).
+    case stop(Error?)
+}
+
+extension Interpreter {
+    /// Runs what the loop left its switch for (tail calls, throws) or the exception a host
+    /// call failed with, and says where the loop resumes. Out of line: code here, inlined into
+    /// the loop's function, costs the loop registers and speed.
+    @inline(never)
+    static func resumption(after failure: Error?, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                           fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
+                           instance: Unmanaged<InstanceState>, stacks: ExecutionState, store: Store) -> Resumption {
+        var failure = failure
+        if failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)) {
+            switch op {
+            case .returnCall, .returnCallImport, .returnCallIndirect:
+                switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+                case .success(let next):
+                    return .resume(LoopState(pc: next.pc, function: next.function, instance: next.instance))
+                case .failure(let error):
+                    return .stop(error)
+                }
+            case .throw, .throwRef:
+                switch raise(pc.pointee, pc: pc, sp: sp, instance: instance, store: store) {
+                case .success(let exception): failure = WasmException(store: store, object: exception)
+                case .failure(let error): return .stop(error)
+                }
+            default:
+                return .stop(nil)
+            }
+        }
+        // A Wasm exception (thrown here, by a host function, or by a nested entry into Wasm)
+        // continues at the innermost handler of this entry's frames.
+        guard let error = failure, let exception = error.wasmException, exception.tag.store === store else {
+            return .stop(failure)
+        }
+        if let landing = unwind(exception.object, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, store: store) {
+            // A nested entry into Wasm may have left another instance's context.
+            stacks.context = InstanceContext(instance.takeUnretainedValue())
+            return .resume(LoopState(pc: landing, function: fn, instance: instance))
+        }
+        return .stop(error is SwasmError ? error : SwasmError.trap(Trap(uncaught: exception)))
+    }
+
+    /// The exception `throw` or `throw_ref` (header `w0` at `pc`) raises; for `throw_ref` of
+    /// null, the trap.
+    @inline(never)
+    static func raise(_ w0: UInt64, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                      instance: Unmanaged<InstanceState>, store: Store) -> ErrorOr<ExceptionInstance> {
+        let state = instance.takeUnretainedValue()
+        let a = high(w0)
+        if unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .throwRef {
+            guard let exception = store.exception(reference: sp[a]) else {
+                return .failure(SwasmError.trap(Trap(.nullExceptionReference)))
+            }
+            return .success(exception)
+        }
+        let tagIndex = low(pc[1])
+        guard tagIndex < state.tags.count else { return .failure(SwasmError.trap(Trap(.unreachable))) }
+        let tag = state.tags[tagIndex]
+        let count = tag.type.params.reduce(0) { $0 + $1.slotCount }
+        let payload = Array(UnsafeBufferPointer(start: sp + a, count: count))
+        return .success(ExceptionInstance(tag: tag, payload: payload))
+    }
+
+    /// Finds the handler for `exception` thrown at `pc` in the frame (`sp`, `fn`, `instance`)
+    /// or one of its callers down to the entry from the host, and moves the exception's values
+    /// (and reference) into the handler's slots. Returns where the loop continues: the handler,
+    /// or for a handler k callers away, a `return` whose k records (rewritten here) pop the
+    /// frames in between and return to the handler. Nil when no frame of this entry catches it.
+    @inline(never)
+    static func unwind(_ exception: ExceptionInstance, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                       fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
+                       instance: Unmanaged<InstanceState>, store: Store) -> UnsafePointer<UInt64>? {
+        var position = pc - fn.codeStart
+        var sp = sp, fn = fn, record = fp, instance = instance
+        while true {
+            if let handler = handler(for: exception, at: position, in: fn, instance: instance.takeUnretainedValue()) {
+                let payload = exception.payload
+                if handler.kind == .tag {
+                    for (i, word) in payload.enumerated() { sp[Int(handler.payloadSlot) + i] = word }
+                }
+                if handler.exceptionSlot >= 0 {
+                    sp[Int(handler.exceptionSlot)] = store.exceptionReference(exception)
+                }
+                let target = fn.codeStart + Int(handler.target)
+                if record == fp { return target }
+                // Every record above the handler's frame returns to a `return`; the last one
+                // (which describes the handler's frame) returns to the handler.
+                var above = fp
+                while above > record + 1 {
+                    above.pointee.returnPC = returnInstruction
+                    above -= 1
+                }
+                above.pointee.returnPC = target
+                return returnInstruction
+            }
+            let caller = record.pointee
+            guard let returnPC = caller.returnPC else { return nil }
+            record -= 1
+            sp = caller.sp
+            fn = caller.function
+            instance = caller.instance
+            // The return address follows the call; the word before it is inside the call.
+            position = returnPC - 1 - fn.codeStart
+        }
+    }
+
+    private static func handler(for exception: ExceptionInstance, at position: Int, in fn: UnsafePointer<UInt64>,
+                                instance: InstanceState) -> ExceptionHandler? {
+        var outermost = Int32.max
+        for handler in fn.exceptionHandlers where Int(handler.start) <= position && position < Int(handler.end) {
+            guard handler.owner <= outermost else { continue }
+            switch handler.kind {
+            case .all:
+                return handler
+            case .tag:
+                if Int(handler.tag) < instance.tags.count && instance.tags[Int(handler.tag)] === exception.tag {
+                    return handler
+                }
+            case .delegate:
+                outermost = handler.delegateLabel
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,163 @@
+import XCTest
+import SwasmText
+@testable import Swasm
+
+/// Exception handling through the public API: exceptions caught across Wasm frames, thrown by
+/// host functions into Wasm handlers, propagated out of Wasm through host functions and back,
+/// and reaching the embedder as an uncaught-exception trap that names the tag and values.
+final class ExceptionTests: XCTestCase {
+    static let text = """
+    (module
+      (import "host" "tag" (tag $host (param i32)))
+      (import "host" "throwHost" (func $throwHost (param i32)))
+      (import "host" "callBack" (func $callBack (param i32) (result i32)))
+      (tag $e (export "e") (param i32 i64))
+      (tag $other (param i32 i64))
+      (func $thrower (export "thrower") (param i32)
+        (throw $e (local.get 0) (i64.const 77)))
+      ;; Caught two frames up, with both values.
+      (func (export "catchSum") (param i32) (result i64) (local i64)
+        (block $h (result i32 i64)
+          (try_table (catch $e $h) (call $thrower (local.get 0)))
+          (return (i64.const -1)))
+        (local.set 1)
+        (i64.extend_i32_u)
+        (i64.add (local.get 1)))
+      ;; A handler for another tag of the same type does not catch it.
+      (func (export "otherTag") (param i32) (result i32)
+        (block $h (result i32 i64)
+          (try_table (catch $other $h) (call $thrower (local.get 0)))
+          (return (i32.const -1)))
+        (drop))
+      ;; catch_ref, then throw_ref: the same exception reaches the outer handler.
+      (func (export "rethrowRef") (param i32) (result i32)
+        (block $outer (result i32 i64)
+          (block $inner (result i32 i64 exnref)
+            (try_table (catch_ref $e $inner) (call $thrower (local.get 0)))
+            (return (i32.const -1)))
+          (local.set 1) (drop) (drop)
+          (try_table (catch $e $outer) (throw_ref (local.get 1)))
+          (return (i32.const -2)))
+        (drop))
+      ;; The host function throws an exception of the imported tag.
+      (func (export "catchHost") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $host $h) (call $throwHost (local.get 0)))
+          (return (i32.const -1))))
+      ;; The host calls `thrower`, sees the exception and rethrows it; it continues here.
+      (func (export "throughHost") (param i32) (result i32)
+        (block $h (result i32 i64)
+          (try_table (catch $e $h) (drop (call $callBack (local.get 0))))
+          (return (i32.const -1)))
+        (drop))
+      (func (export "catchAll") (result i32)
+        (block $h
+          (try_table (catch_all $h) (call $thrower (i32.const 1)))
+          (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "throwRefNull") (throw_ref (ref.null exn))))
+    """
+
+    final class Seen {
+        var exceptions: [WasmException] = []
+    }
+
+    func makeInstance() throws -> (Instance, Tag, Seen) {
+        let store = Store(engine: Engine())
+        let linker = Linker()
+        let hostTag = try Tag(store: store, type: FuncType(params: [.i32], results: []))
+        linker.define(module: "host", name: "tag", .tag(hostTag))
+        linker.defineFunction(store: store, module: "host", name: "throwHost",
+                              type: FuncType(params: [.i32], results: [])) { _, args in
+            throw try WasmException(tag: hostTag, values: [args[0]])
+        }
+        let seen = Seen()
+        var thrower: Function?
+        linker.defineFunction(store: store, module: "host", name: "callBack",
+                              type: FuncType(params: [.i32], results: [.i32])) { _, args in
+            do {
+                _ = try thrower?.call(args)
+                return [.i32(0)]
+            } catch SwasmError.trap(let trap) where trap.reason == .uncaughtException {
+                if let exception = trap.exception { seen.exceptions.append(exception) }
+                throw SwasmError.trap(trap)
+            }
+        }
+        let module = try Module(engine: store.engine, bytes: WAT.encode(Self.text))
+        let instance = try linker.instantiate(store: store, module: module)
+        thrower = instance.function("thrower")
+        return (instance, hostTag, seen)
+    }
+
+    func call(_ instance: Instance, _ name: String, _ args: [Value]) throws -> [Value] {
+        try XCTUnwrap(instance.function(name)).call(args)
+    }
+
+    func testCaughtAcrossFramesWithValues() throws {
+        let (instance, _, _) = try makeInstance()
+        XCTAssertEqual(try call(instance, "catchSum", [.i32(5)]), [.i64(82)])
+        XCTAssertEqual(try call(instance, "rethrowRef", [.i32(9)]), [.i32(9)])
+        XCTAssertEqual(try call(instance, "catchAll", []), [.i32(1)])
+    }
+
+    func testHandlersMatchTagsByIdentity() throws {
+        let (instance, _, _) = try makeInstance()
+        XCTAssertThrowsError(try call(instance, "otherTag", [.i32(3)])) { error in
+            guard case SwasmError.trap(let trap) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .uncaughtException)
+        }
+    }
+
+    func testHostFunctionThrowsIntoWasm() throws {
+        let (instance, _, _) = try makeInstance()
+        XCTAssertEqual(try call(instance, "catchHost", [.i32(42)]), [.i32(42)])
+    }
+
+    func testExceptionPassesThroughAHostFunction() throws {
+        let (instance, _, seen) = try makeInstance()
+        XCTAssertEqual(try call(instance, "throughHost", [.i32(8)]), [.i32(8)])
+        XCTAssertEqual(seen.exceptions.count, 1)
+        XCTAssertEqual(seen.exceptions.first?.values, [.i32(8), .i64(77)])
+    }
+
+    func testUncaughtExceptionIsATrapNamingTagAndValues() throws {
+        let (instance, _, _) = try makeInstance()
+        let tag = try XCTUnwrap(instance.tag("e"))
+        XCTAssertEqual(tag.type, FuncType(params: [.i32, .i64], results: []))
+        XCTAssertThrowsError(try call(instance, "thrower", [.i32(4)])) { error in
+            guard case SwasmError.trap(let trap) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .uncaughtException)
+            XCTAssertTrue(trap.exception?.tag.isSame(as: tag) ?? false)
+            XCTAssertEqual(trap.exception?.values, [.i32(4), .i64(77)])
+            XCTAssertEqual(trap.backtrace.count, 1)
+            XCTAssertTrue(trap.description.hasPrefix("wasm trap: uncaught exception"), trap.description)
+        }
+        XCTAssertThrowsError(try call(instance, "throwRefNull", [])) { error in
+            guard case SwasmError.trap(let trap) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .nullExceptionReference)
+        }
+    }
+
+    func testTagImportsAreCheckedByType() throws {
+        let store = Store(engine: Engine())
+        let linker = Linker()
+        linker.define(module: "host", name: "tag", .tag(try Tag(store: store, type: FuncType(params: [.f32], results: []))))
+        let module = try Module(engine: store.engine, bytes: WAT.encode(#"(module (import "host" "tag" (tag (param i32))))"#))
+        XCTAssertThrowsError(try linker.instantiate(store: store, module: module)) { error in
+            guard case SwasmError.unlinkable(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("incompatible import type"), message)
+        }
+        XCTAssertThrowsError(try Tag(store: store, type: FuncType(params: [], results: [.i32])))
+    }
+
+    func testCodeWithoutExceptionsHasNoHandlerTable() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module (tag $t) (func (export "f") (param i32) (result i32)
+              (block $h (try_table (catch $t $h) (nop))) (local.get 0))
+              (func (export "g") (param i32) (result i32) (local.get 0)))
+            """))
+        XCTAssertEqual(try module.code.function(0).handlers != nil, true)
+        XCTAssertNil(try module.code.function(1).handlers)
+    }
+}
