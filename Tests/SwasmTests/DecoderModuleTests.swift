@@ -42,10 +42,10 @@ final class DecoderModuleTests: XCTestCase {
             custom, empty(1), custom, empty(9), F.section(12, [0x00]), custom, empty(10), empty(11), custom)))
     }
 
-    func testTagSectionIsUnsupported() {
-        XCTAssertThrowsError(try ModuleDecoder.decode(F.module(F.section(13, [0x00])))) { error in
-            guard case SwasmError.unsupported = error else { return XCTFail("\(error)") }
-        }
+    func testTagSection() throws {
+        let m = try ModuleDecoder.decode(F.module(F.types([F.funcType([0x7f], [])]), F.section(13, F.vec([[0x00, 0x00]]))))
+        XCTAssertEqual(m.tags, [0])
+        Check.malformed(F.module(F.section(13, F.vec([[0x01, 0x00]]))), "malformed tag attribute")
     }
 
     // MARK: Types, imports, functions, tables, memories, globals
@@ -89,7 +89,7 @@ final class DecoderModuleTests: XCTestCase {
         XCTAssertEqual(m.imports[4].descriptor, .memory(MemoryType(limits: Limits(min: 1, max: 2, is64: true))))
         XCTAssertEqual(m.imports[5].descriptor, .memory(MemoryType(limits: Limits(min: 1, max: 2, shared: true))))
 
-        for kind: UInt8 in [0x04, 0x05, 0x80] {
+        for kind: UInt8 in [0x05, 0x80] {
             Check.malformed(F.module(F.section(2, F.vec([F.name("") + F.name("") + [kind, 0x00]]))),
                             "malformed import kind")
         }
@@ -166,7 +166,7 @@ final class DecoderModuleTests: XCTestCase {
         XCTAssertEqual(m.exports.map(\.kind), [.function, .table, .memory, .global])
         XCTAssertEqual(m.exports.map(\.name), ["f", "t", "m", "g"])
         XCTAssertEqual(m.start, 0)
-        Check.malformed(F.module(F.section(7, F.vec([F.name("x") + [0x04, 0x00]]))), "malformed export kind")
+        Check.malformed(F.module(F.section(7, F.vec([F.name("x") + [0x05, 0x00]]))), "malformed export kind")
     }
 
     // MARK: Element and data segments

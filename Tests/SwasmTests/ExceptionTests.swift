@@ -30,7 +30,7 @@ final class ExceptionTests: XCTestCase {
           (return (i32.const -1)))
         (drop))
       ;; catch_ref, then throw_ref: the same exception reaches the outer handler.
-      (func (export "rethrowRef") (param i32) (result i32)
+      (func (export "rethrowRef") (param i32) (result i32) (local exnref)
         (block $outer (result i32 i64)
           (block $inner (result i32 i64 exnref)
             (try_table (catch_ref $e $inner) (call $thrower (local.get 0)))

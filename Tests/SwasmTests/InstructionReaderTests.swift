@@ -222,7 +222,7 @@ final class InstructionReaderTests: XCTestCase {
         assertMalformed([0xfc, 0x12], "illegal opcode")
         assertMalformed([0xfd, 0x94, 0x02], "illegal opcode fd 276")  // past relaxed SIMD
         assertUnsupported([0xfe, 0x00])
-        assertUnsupported([0x08, 0x00])
+        assertUnsupported([0x14, 0x00])
         assertUnsupported([0x12, 0x00])
         assertUnsupported([0xd0, 0x6e])
     }

@@ -80,6 +80,7 @@ public struct TryTable: Hashable, Sendable {
     }
     /// One clause.
     public struct Catch: Hashable, Sendable {
+        /// Which of the four clauses.
         public var kind: CatchKind
         /// The tag index (unused by the `catch_all` forms).
         public var tag: UInt32
@@ -149,13 +150,16 @@ public enum Instruction: Hashable, Sendable {
     /// `try_table bt catch*`: a block whose exceptions the catch clauses (in the reader's
     /// `brTableTargets`, see `TryTable`) turn into branches.
     case tryTable(BlockType, TryTable)
-    /// Legacy exception handling (still emitted by shipped toolchains): `try bt`, then
-    /// `catch x` / `catch_all` arms, or `delegate l`; `rethrow l` rethrows the exception
-    /// caught by the catch arm at label l.
+    /// Legacy exception handling (still emitted by shipped toolchains): `try bt` opens a
+    /// block whose `catch`/`catch_all` arms handle its exceptions (or `delegate` passes them on).
     case `try`(BlockType)
+    /// Legacy `catch x`: the arm run for exceptions of tag x, with its values.
     case `catch`(UInt32)
+    /// Legacy `catch_all`: the arm run for any exception.
     case catchAll
+    /// Legacy `delegate l`: ends a `try` whose exceptions go to the handlers of label l.
     case delegate(UInt32)
+    /// Legacy `rethrow l`: throws the exception caught by the catch arm at label l again.
     case rethrow(UInt32)
 
     // MARK: Reference
