@@ -403,11 +403,10 @@ enum Interpreter {
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
-            case .returnCall, .returnCallImport, .returnCallIndirect:
-                // A tail call is a call too: tail recursion has no back-edge to check.
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef:
+                // A tail call is a call too: tail recursion has no back-edge to check. Throws
+                // share the case (one case fewer keeps the loop's code as it was).
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
-                break loop  // run out of line, after the loop
-            case .throw, .throwRef:
                 break loop  // run out of line, after the loop
             case .br:
                 if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
@@ -869,17 +868,29 @@ enum Interpreter {
                 pc += 2
             }
         }
-        if trap == nil {
-            switch resumption(after: failure, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
-            case .resume(let next):
+        if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
+           op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
+            switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+            case .success(let next):
                 pc = next.pc
                 fn = next.function
                 instance = next.instance
                 memBase = stacks.context.memoryBase
                 memSize = stacks.context.memorySize
+                continue resume
+            case .failure(let error):
+                failure = error
+            }
+        }
+        if trap == nil, failure != nil || isThrow(pc) {
+            switch catchException(failure, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+            case .success(let landing):
+                pc = landing
+                memBase = stacks.context.memoryBase
+                memSize = stacks.context.memorySize
                 failure = nil
                 continue resume
-            case .stop(let error):
+            case .failure(let error):
                 failure = error
             }
         }

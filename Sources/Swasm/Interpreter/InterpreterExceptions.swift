@@ -37,14 +37,6 @@ struct ExceptionHandler {
     var delegateLabel: Int32 = 0
 }
 
-/// Where the loop resumes after a tail call or a caught exception. The frame (slots and
-/// call records) stays the loop's: a handler in a caller is reached through `return`s.
-struct LoopState {
-    var pc: UnsafePointer<UInt64>
-    var function: UnsafePointer<UInt64>
-    var instance: Unmanaged<InstanceState>
-}
-
 extension UnsafePointer where Pointee == UInt64 {
     /// The function's handler table (header word 3; its length in the high half of word 2).
     var exceptionHandlers: UnsafeBufferPointer<ExceptionHandler> {
@@ -56,52 +48,40 @@ extension UnsafePointer where Pointee == UInt64 {
     }
 }
 
-/// What follows a `break loop` without a trap.
-enum Resumption {
-    /// Continue the loop in this state (`stacks.context` is its instance's).
-    case resume(LoopState)
-    /// Leave `run` with this outcome (nil: a normal return to the host).
-    case stop(Error?)
-}
-
 extension Interpreter {
-    /// Runs what the loop left its switch for (tail calls, throws) or the exception a host
-    /// call failed with, and says where the loop resumes. Out of line: code here, inlined into
-    /// the loop's function, costs the loop registers and speed.
+    /// After the loop left without a trap: runs a `throw`/`throw_ref` at `pc`, or takes the
+    /// Wasm exception a call failed with (thrown by a host function or by a nested entry into
+    /// Wasm), and returns the handler where the loop resumes. Without a handler in this entry's
+    /// frames, `failure` becomes the uncaught-exception trap. Out of line: code here, inlined
+    /// into the loop's function, costs the loop registers and speed.
     @inline(never)
-    static func resumption(after failure: Error?, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
-                           fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
-                           instance: Unmanaged<InstanceState>, stacks: ExecutionState, store: Store) -> Resumption {
-        var failure = failure
-        if failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)) {
-            switch op {
-            case .returnCall, .returnCallImport, .returnCallIndirect:
-                switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
-                case .success(let next):
-                    return .resume(LoopState(pc: next.pc, function: next.function, instance: next.instance))
-                case .failure(let error):
-                    return .stop(error)
-                }
-            case .throw, .throwRef:
-                switch raise(pc.pointee, pc: pc, sp: sp, instance: instance, store: store) {
-                case .success(let exception): failure = WasmException(store: store, object: exception)
-                case .failure(let error): return .stop(error)
-                }
-            default:
-                return .stop(nil)
+    static func catchException(_ failure: Error?, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                               fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
+                               instance: Unmanaged<InstanceState>, stacks: ExecutionState,
+                               store: Store) -> ErrorOr<UnsafePointer<UInt64>> {
+        let error: Error
+        if let failure {
+            error = failure
+        } else {
+            switch raise(pc.pointee, pc: pc, sp: sp, instance: instance, store: store) {
+            case .success(let exception): error = WasmException(store: store, object: exception)
+            case .failure(let trap): return .failure(trap)
             }
         }
-        // A Wasm exception (thrown here, by a host function, or by a nested entry into Wasm)
-        // continues at the innermost handler of this entry's frames.
-        guard let error = failure, let exception = error.wasmException, exception.tag.store === store else {
-            return .stop(failure)
-        }
+        guard let exception = error.wasmException, exception.tag.store === store else { return .failure(error) }
         if let landing = unwind(exception.object, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, store: store) {
             // A nested entry into Wasm may have left another instance's context.
             stacks.context = InstanceContext(instance.takeUnretainedValue())
-            return .resume(LoopState(pc: landing, function: fn, instance: instance))
+            return .success(landing)
         }
-        return .stop(error is SwasmError ? error : SwasmError.trap(Trap(uncaught: exception)))
+        return .failure(error is SwasmError ? error : SwasmError.trap(Trap(uncaught: exception)))
+    }
+
+    /// Whether the loop left for a `throw` or `throw_ref` at `pc`.
+    @inline(__always)
+    static func isThrow(_ pc: UnsafePointer<UInt64>) -> Bool {
+        let op = UInt16(truncatingIfNeeded: pc.pointee)
+        return op == IROpcode.throw.rawValue || op == IROpcode.throwRef.rawValue
     }
 
     /// The exception `throw` or `throw_ref` (header `w0` at `pc`) raises; for `throw_ref` of

@@ -154,7 +154,7 @@ private struct StructureValidator {
         switch heapType {
         case .func, .extern, .exn, .noexn: return
         case .concrete: throw SwasmError.unsupported("typed function references")
-        default: throw SwasmError.unsupported("heap type \(heapType) (GC or exception handling)")
+        default: throw SwasmError.unsupported("heap type \(heapType) (garbage collection)")
         }
     }
 
