@@ -162,7 +162,10 @@ func featuresUsed(_ s: ModuleSections) -> [String] {
     }
     for body in s.code {
         for run in body.localRuns { note(run.type) }
-        scanInstructions(body, in: s, into: &features, note: note)
+        // A set of its own: `note` updates `features`, which must not be borrowed meanwhile.
+        var found: Set<String> = []
+        scanInstructions(body, in: s, into: &found, note: note)
+        features.formUnion(found)
     }
     return features.sorted()
 }
