@@ -5,6 +5,8 @@
 #                              prints "checksum N"
 #   wasm/NAME.bare.wasm        no libc, no imports; exports run() -> i64 (the checksum)
 #   wasm/B.small.bare.wasm     bench-c's B with less work, for callgrind (see SMALL below)
+#   wasm/simd*.wasm            simd.c with v128 instructions (-msimd128), and without
+#                              (simd.scalar*.wasm)
 # Every checksum in expected.txt comes from a native gcc build of the same source.
 # Needs: apt-get install -y wasi-libc libclang-rt-16-dev-wasm32 gcc; bench-c in ../shared.
 set -eu
@@ -37,6 +39,15 @@ native_checksum() {  # native_checksum SRC INCLUDE-DIR
     bare "$src" "$out/$name.bare.wasm" -I"$here/src" $extra
     printf '%-22s checksum %s\n' "$name" "$(native_checksum "$src" "$here/src")"
   done
+  # simd: one source built with and without 128-bit SIMD (-msimd128); both print one checksum.
+  src=$here/src/simd.c
+  "$benchc/wasi-cc" -mcpu=mvp -msimd128 -O2 -Wl,--strip-debug -I"$here/src" "$src" -o "$out/simd.wasm"
+  "$benchc/wasi-cc" -mcpu=mvp -O2 -Wl,--strip-debug -I"$here/src" "$src" -o "$out/simd.scalar.wasm"
+  bare "$src" "$out/simd.bare.wasm" -I"$here/src" -msimd128
+  bare "$src" "$out/simd.scalar.bare.wasm" -I"$here/src"
+  checksum=$(native_checksum "$src" "$here/src")
+  printf '%-22s checksum %s\n' simd "$checksum"
+  printf '%-22s checksum %s\n' simd.scalar "$checksum"
   # Reduced-work copies of bench-c's programs: the same code with smaller constants, so that
   # Swasm runs each in well under a second and callgrind in well under a minute.
   for spec in \

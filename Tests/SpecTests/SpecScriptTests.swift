@@ -1,5 +1,5 @@
-// One test per top-level script of the Wasm 2.0 spec suite (SIMD scripts excluded, see
-// SpecSuite.isExcluded). SpecSuiteTotals.testEveryScriptHasATestMethod reports scripts that
+// One test per top-level script of the Wasm 2.0 spec suite (the SIMD scripts are in
+// SpecSIMDScriptTests.swift). SpecSuiteTotals.testEveryScriptHasATestMethod reports scripts that
 // are missing here; add a method per new script in the same form.
 import XCTest
 

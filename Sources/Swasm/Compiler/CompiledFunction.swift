@@ -176,6 +176,8 @@ extension CompiledFunction {
             return ("\(name) \(s(a)), \(lo(word(1)))", 2)
         case .globalSet:
             return ("\(name) \(lo(word(1))), \(s(a))", 2)
+        case .simd:
+            return describeSIMD(w0, word(1), word(2), word(3))
         default:
             break
         }
@@ -237,6 +239,49 @@ extension CompiledFunction {
             }
             let length = op.fixedWordCount
             return ("\(name) \(a)", length)
+        }
+    }
+
+    /// A `.simd` instruction (header `w0`, then up to three operand words) and its length.
+    static func describeSIMD(_ w0: UInt64, _ w1: UInt64, _ w2: UInt64, _ w3: UInt64) -> (String, Int) {
+        guard let ir = SIMDIROpcode(header: w0) else { return ("<bad simd opcode \((w0 >> 16) & 0xFFFF)>", 1) }
+        let d = UInt32(truncatingIfNeeded: w0 >> 32)
+        func s(_ x: UInt64) -> String { "s\(UInt32(truncatingIfNeeded: x))" }
+        let length = ir.wordCount
+        switch ir {
+        case .copy128: return ("copy128 s\(d), \(s(w1))", length)
+        case .v128Const: return ("v128Const s\(d), \(V128(low: w1, high: w2))", length)
+        case .select128: return ("select128 s\(d), \(s(w1)), \(s(w1 >> 32)), \(s(w2))", length)
+        case .globalGet128: return ("globalGet128 s\(d), \(UInt32(truncatingIfNeeded: w1))", length)
+        case .globalSet128: return ("globalSet128 \(UInt32(truncatingIfNeeded: w1)), s\(d)", length)
+        case .v128Load: return ("v128.load s\(d), [\(s(w1)) + \(w1 >> 32)]", length)
+        case .v128Store: return ("v128.store [s\(d) + \(w1 >> 32)], \(s(w1))", length)
+        case .i8x16Shuffle: return ("i8x16.shuffle s\(d), \(s(w1)), \(s(w1 >> 32)), \(V128(low: w2, high: w3))", length)
+        case .lanes, .memory: return (describeLanes(d, w1, w2), length)
+        default: return ("\(ir.name) s\(d), \(s(w1)), \(s(w1 >> 32))", length)
+        }
+    }
+
+    /// `.lanes` [simd op|d][a|b][c|op16 lane8] and `.memory` [simd op|d][addr|v][offset32|op16
+    /// lane8], with the operands the op's shape uses.
+    static func describeLanes(_ d: UInt32, _ w1: UInt64, _ w2: UInt64) -> String {
+        let selector = Int(w2 >> 32)
+        guard selector & 0xFFFF < SIMDOp.count else { return "<bad simd op \(selector & 0xFFFF)>" }
+        let op = SIMDOp.byIndex(selector & 0xFFFF)
+        let lane = selector >> 16
+        let x = "s\(UInt32(truncatingIfNeeded: w1))", y = "s\(UInt32(truncatingIfNeeded: w1 >> 32))"
+        let z = "s\(UInt32(truncatingIfNeeded: w2))"
+        let offset = UInt32(truncatingIfNeeded: w2)
+        switch op.info.shape {
+        case .load: return "\(op.name) s\(d), [\(x) + \(offset)]"
+        case .loadLane: return "\(op.name) s\(d), [\(x) + \(offset)], \(y), lane \(lane)"
+        case .storeLane: return "\(op.name) [\(x) + \(offset)], \(y), lane \(lane)"
+        case .unary, .splat, .test: return "\(op.name) s\(d), \(x)"
+        case .binary, .shift: return "\(op.name) s\(d), \(x), \(y)"
+        case .ternary: return "\(op.name) s\(d), \(x), \(y), \(z)"
+        case .extractLane: return "\(op.name) s\(d), \(x), lane \(lane)"
+        case .replaceLane: return "\(op.name) s\(d), \(x), lane \(lane), \(y)"
+        case .store, .constant, .shuffle: return "<\(op.name) in lanes>"
         }
     }
 }

@@ -1,7 +1,8 @@
 /// Validates and translates one function body to the register IR in a single pass: each
 /// instruction is read, validated by `FunctionValidator`, then emitted.
 ///
-/// Every operand stack position has a home slot (`localSlots + depth`). The translator keeps
+/// Every operand stack position has a home slot: `localSlots` plus the slots of the operands
+/// below it (a `v128` takes two slots, everything else one; `homes`). The translator keeps
 /// its own operand stack of `Operand`s saying where each value is right now: in its home slot,
 /// still in a local (`local.get` emits nothing), or a constant (`i32.const` emits nothing).
 /// Consumers read locals and constants directly (constants as immediate forms where one
@@ -17,8 +18,15 @@ struct Translator {
     struct Operand {
         enum Kind: UInt8 { case stack, local, constant }
         var kind: Kind
-        /// Local index or constant bits.
+        /// Slots the value occupies: 2 for a `v128` (never a `.constant`), else 1. Set by `push`.
+        var width: UInt8 = 1
+        /// The local's first slot, or constant bits.
         var value: UInt64
+
+        init(kind: Kind, value: UInt64) {
+            self.kind = kind
+            self.value = value
+        }
 
         static let stack = Operand(kind: .stack, value: 0)
         static func local(_ index: UInt32) -> Operand { Operand(kind: .local, value: UInt64(index)) }
@@ -116,11 +124,19 @@ struct Translator {
     var reader: InstructionReader
 
     /// Parameters and declared locals.
-    private(set) var localSlots: Int
-    private(set) var resultCount: Int
+    private(set) var localSlots = 0
+    private(set) var resultCount = 0
+    /// Slots of the results (`resultCount` plus one per `v128`).
+    private(set) var resultSlots = 0
+    /// The first slot of each local, when a `v128` local makes slots differ from indices
+    /// (empty otherwise).
+    private(set) var localSlotMap: [Int] = []
 
     var code: [UInt64] = []
     var operands: [Operand] = []
+    /// `homes[d]`: the home slot of the operand at depth `d`, valid for every depth up to one
+    /// past the highest operand pushed since depth `d - 1` was (popped operands keep theirs).
+    var homes: [Int] = []
     var labels: [Label] = []
     var pendingBranches: [Patch] = []
     /// The exception handler table (see TranslatorExceptions.swift).
@@ -138,8 +154,8 @@ struct Translator {
         validator = try FunctionValidator(module: sections, context: context, definedIndex: definedIndex)
         let body = sections.code[definedIndex]
         reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)
-        localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
-        resultCount = validator.functionType.results.count
+        homes.reserveCapacity(33)
+        layOutFrame()
         code.reserveCapacity(body.code.count + 16)
         operands.reserveCapacity(32)
         labels.reserveCapacity(16)
@@ -153,8 +169,7 @@ struct Translator {
         try validator.restart(module: sections, definedIndex: definedIndex)
         let body = sections.code[definedIndex]
         reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)
-        localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
-        resultCount = validator.functionType.results.count
+        layOutFrame()
         code.removeAll(keepingCapacity: true)
         code.reserveCapacity(body.code.count + 16)
         operands.removeAll(keepingCapacity: true)
@@ -167,10 +182,24 @@ struct Translator {
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
     }
 
-    mutating func translate() throws -> CompiledFunction {
-        for type in validator.localTypes where type == .v128 {
-            throw SwasmError.unsupported("v128 values are not supported yet")
+    /// The slots of the validator's function: locals, results, the first operand's home.
+    private mutating func layOutFrame() {
+        localSlots = validator.localTypes.reduce(0) { $0 + $1.slotCount }
+        resultCount = validator.functionType.results.count
+        resultSlots = validator.functionType.results.reduce(0) { $0 + $1.slotCount }
+        localSlotMap.removeAll(keepingCapacity: true)
+        if localSlots != validator.localTypes.count {
+            var slot = 0
+            for type in validator.localTypes {
+                localSlotMap.append(slot)
+                slot += type.slotCount
+            }
         }
+        homes.removeAll(keepingCapacity: true)
+        homes.append(localSlots)
+    }
+
+    mutating func translate() throws -> CompiledFunction {
         if emitCheckpoints { labels[0].checkpoint = emit(.checkpoint, 0) }
         while !reader.isAtEnd {
             let instruction = try reader.read()
@@ -182,8 +211,8 @@ struct Translator {
         let params = validator.functionType.params.reduce(0) { $0 + $1.slotCount }
         return CompiledFunction(
             code: code, functionIndex: validator.functionIndex,
-            frameSlots: Swift.max(localSlots + maxHeight, resultCount, 1),
-            parameterSlots: params, localSlots: localSlots, resultSlots: resultCount,
+            frameSlots: Swift.max(localSlots + maxHeight, resultSlots, 1),
+            parameterSlots: params, localSlots: localSlots, resultSlots: resultSlots,
             handlers: handlers)
     }
 
@@ -206,16 +235,30 @@ struct Translator {
     mutating func emitWord(_ word: UInt64) { code.append(word) }
 
     /// Home slot of the operand at `depth`.
-    @inline(__always) func home(_ depth: Int) -> Int { localSlots + depth }
+    @inline(__always) func home(_ depth: Int) -> Int {
+        depth < homes.count ? homes[depth] : homes[homes.count - 1] + depth - (homes.count - 1)
+    }
+
+    /// The first slot of local `index`.
+    @inline(__always) func localSlot(_ index: UInt32) -> Int {
+        Int(index) < localSlotMap.count ? localSlotMap[Int(index)] : Int(index)
+    }
 
     // MARK: Operand stack
 
     var isUnreachable: Bool { labels[labels.count - 1].unreachable }
 
+    /// Pushes a value whose type the validator has just pushed at the same depth, which
+    /// decides its width.
     @inline(__always)
     mutating func push(_ operand: Operand) {
+        let depth = operands.count
+        var operand = operand
+        if depth < validator.operandCount && validator.operands[depth].slotCount == 2 { operand.width = 2 }
         operands.append(operand)
-        if operands.count > maxHeight { maxHeight = operands.count }
+        let top = home(depth) + Int(operand.width)
+        if depth + 1 < homes.count { homes[depth + 1] = top } else { homes.append(top) }
+        if top - localSlots > maxHeight { maxHeight = top - localSlots }
     }
 
     @inline(__always)
@@ -255,12 +298,12 @@ struct Translator {
             emitConstant(operand.value, to: destination)
         case .local:
             if Int(operand.value) != destination {
-                emit(.copy, destination)
+                emitCopyInstruction(to: destination, width: operand.width)
                 emitPair(Int(operand.value), 0)
             }
         case .stack:
             if home(depth) != destination {
-                emit(.copy, destination)
+                emitCopyInstruction(to: destination, width: operand.width)
                 emitPair(home(depth), 0)
             }
         }
@@ -271,7 +314,7 @@ struct Translator {
         let operand = operands[depth]
         guard operand.kind != .stack else { return }
         emitCopy(to: home(depth), from: operand, depth: depth)
-        operands[depth] = .stack
+        operands[depth].kind = .stack
     }
 
     mutating func materializeAll() {
@@ -282,9 +325,9 @@ struct Translator {
         for depth in Swift.max(0, operands.count - count)..<operands.count { materialize(depth: depth) }
     }
 
-    /// Materializes every pending read of local `index` before it is overwritten.
-    mutating func materializeReads(ofLocal index: UInt32) {
-        for depth in operands.indices where operands[depth].kind == .local && operands[depth].value == UInt64(index) {
+    /// Materializes every pending read of the local at `slot` before it is overwritten.
+    mutating func materializeReads(ofLocal slot: Int) {
+        for depth in operands.indices where operands[depth].kind == .local && operands[depth].value == UInt64(slot) {
             materialize(depth: depth)
         }
     }
@@ -341,12 +384,15 @@ struct Translator {
         return true
     }
 
-    /// Copies the top `arity` operands into the slots of a label at `height`. Ascending order
-    /// is safe: a destination is never above its source, and locals are below both.
+    /// Copies the top `arity` operands into the slots of a label at `height` (which start at
+    /// `home(height)` and follow the values' widths). Ascending order is safe: a destination
+    /// is never above its source, and locals are below both.
     mutating func copyToLabel(arity: Int, height: Int) {
         let first = operands.count - arity
+        var destination = home(height)
         for i in 0..<arity {
-            emitCopy(to: home(height + i), from: operands[first + i], depth: first + i)
+            emitCopy(to: destination, from: operands[first + i], depth: first + i)
+            destination += Int(operands[first + i].width)
         }
     }
 
@@ -366,7 +412,7 @@ struct Translator {
     mutating func emitReturn() {
         let count = resultCount
         let first = operands.count - count
-        if count == 1 {
+        if count == 1 && operands[first].width == 1 {
             let operand = operands[first]
             if operand.kind == .constant {
                 emitConstant(operand.value, to: 0)
@@ -381,12 +427,14 @@ struct Translator {
         // left alone: this may be a conditional path (br_if, br_table) that others fall past.
         var sources = Array(operands[first...])
         var depths = Array(first..<operands.count)
-        for i in 0..<count where sources[i].kind == .local && Int(sources[i].value) < i {
+        var destinations = [Int](repeating: 0, count: count)
+        for i in 1..<Swift.max(count, 1) { destinations[i] = destinations[i - 1] + Int(sources[i - 1].width) }
+        for i in 0..<count where sources[i].kind == .local && Int(sources[i].value) < destinations[i] {
             emitCopy(to: home(first + i), from: sources[i], depth: first + i)
-            sources[i] = .stack
+            sources[i].kind = .stack
             depths[i] = first + i
         }
-        for i in 0..<count { emitCopy(to: i, from: sources[i], depth: depths[i]) }
+        for i in 0..<count { emitCopy(to: destinations[i], from: sources[i], depth: depths[i]) }
         emit(.return, 0)
     }
 

@@ -32,8 +32,8 @@ extension Translator {
 
         instructionCount += 1
         switch instruction {
-        case .simd:
-            throw SwasmError.unsupported("SIMD instructions are not supported by the interpreter yet")
+        case .simd(let simd):
+            try translateSIMD(simd)
         // MARK: Control
         case .unreachable:
             emit(.unreachable, 0)
@@ -108,18 +108,21 @@ extension Translator {
 
         // MARK: Variables
         case .localGet(let index):
-            push(.local(index))
+            push(.local(UInt32(truncatingIfNeeded: localSlot(index))))
         case .localSet(let index):
             try translateLocalSet(index, tee: false)
         case .localTee(let index):
             try translateLocalSet(index, tee: true)
         case .globalGet(let index):
-            let start = emit(.globalGet, pushResult())
+            let result = pushResult()
+            let start = operands[operands.count - 1].width == 2
+                ? emitSIMD(.globalGet128, result) : emit(.globalGet, result)
             emitPair(Int(index), 0)
             producer = Producer(start: start, depth: operands.count - 1)
         case .globalSet(let index):
             let value = try pop()
-            emit(.globalSet, slot(of: value, depth: operands.count))
+            let source = slot(of: value, depth: operands.count)
+            if value.width == 2 { emitSIMD(.globalSet128, source) } else { emit(.globalSet, source) }
             emitPair(Int(index), 0)
 
         // MARK: Tables
@@ -339,9 +342,6 @@ extension Translator {
 
     /// Puts the arguments in their home slots, pops them and returns the callee's frame base.
     mutating func prepareArguments(_ type: FuncType) throws -> Int {
-        if type.params.contains(.v128) || type.results.contains(.v128) {
-            throw SwasmError.unsupported("v128 values are not supported yet")
-        }
         let count = type.params.count
         guard operands.count >= count else {
             throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
@@ -356,17 +356,17 @@ extension Translator {
     mutating func translateLocalSet(_ index: UInt32, tee: Bool) throws {
         let value = try pop()
         let depth = operands.count
-        let local = Int(index)
-        if value.kind == .local && value.value == UInt64(index) {
+        let local = localSlot(index)
+        if value.kind == .local && value.value == UInt64(local) {
             if tee { push(value) }
             return
         }
-        materializeReads(ofLocal: index)
+        materializeReads(ofLocal: local)
         if value.kind == .stack, let last = producer, last.depth == depth {
             // Redirect the producing instruction's destination to the local.
             code[last.start] = (code[last.start] & 0xFFFF_FFFF) | UInt64(UInt32(truncatingIfNeeded: local)) << 32
             producer = nil
-            if tee { push(.local(index)) }
+            if tee { push(.local(UInt32(truncatingIfNeeded: local))) }
             return
         }
         emitCopy(to: local, from: value, depth: depth)
@@ -385,8 +385,9 @@ extension Translator {
         }
         var firstDepth = depth, secondDepth = depth + 1
         let c: Int
+        let wide = first.width == 2
         var op = IROpcode.select
-        if condition.kind == .stack,
+        if condition.kind == .stack, !wide,
            let eqz = takeProducer(.i32Eqz, depth: depth + 2) ?? takeProducer(.i64Eqz, depth: depth + 2) {
             // select(a, b, x == 0) is select(b, a, x).
             c = eqz.lhs
@@ -398,7 +399,7 @@ extension Translator {
         }
         let a = slot(of: first, depth: firstDepth)
         let b = slot(of: second, depth: secondDepth)
-        let start = emit(op, pushResult())
+        let start = wide ? emitSIMD(.select128, pushResult()) : emit(op, pushResult())
         emitPair(a, b)
         emitPair(c, 0)
         producer = Producer(start: start, depth: depth)

@@ -3,12 +3,12 @@
 /// Code is a flat buffer of 64-bit words. Every instruction starts with a header word:
 ///
 ///     bits  0..15  opcode (`IROpcode.rawValue`)
-///     bits 16..31  reserved (a memory index for multi-memory variants)
+///     bits 16..31  reserved (a memory index for multi-memory variants); `simd`: its `SIMDIROpcode`
 ///     bits 32..63  operand A (usually the destination slot)
 ///
 /// followed by operand words. A word holding two 32-bit operands is written `[x|y]` below
 /// (x in the low half). Slots are indices into the running frame: parameters and locals first,
-/// then the operand stack; every value is one 64-bit slot (a `v128` will take two).
+/// then the operand stack; every value is one 64-bit slot, a `v128` two consecutive ones.
 /// Branch offsets are signed word distances from the branch instruction's header word.
 ///
 /// The numeric instructions without immediates come first, in `NumericOp` order, so the
@@ -185,6 +185,13 @@ enum IROpcode: UInt16, CaseIterable {
     case `throw`
     /// [op|s]: rethrows the exception slot s refers to (traps on null).
     case throwRef
+
+    // MARK: SIMD (IROpcodeSIMD.swift)
+    /// Every SIMD instruction: the header's bits 16..31 hold its `SIMDIROpcode`, which decides
+    /// the operand words. A v128 occupies two consecutive slots; a slot operand names the
+    /// lower one. One opcode, so one case in the interpreter's loop, which calls out of line
+    /// (InterpreterSIMD.swift says why).
+    case simd
 }
 
 extension IROpcode {
@@ -200,6 +207,8 @@ extension IROpcode {
         case twoPairs
         /// A branch table: [count] then count + 1 offsets.
         case table
+        /// Decided by the `SIMDIROpcode` in the header (`SIMDIROpcode.wordCount`).
+        case simd
     }
 
     var layout: Layout {
@@ -212,6 +221,7 @@ extension IROpcode {
              .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
             return .twoPairs
         case .brTable: return .table
+        case .simd: return .simd
         default:
             if rawValue >= IROpcode.i32LoadIndexed.rawValue && rawValue <= IROpcode.store64ImmIndexed.rawValue {
                 return .twoPairs
@@ -227,6 +237,7 @@ extension IROpcode {
         case .pair, .wide: return 2
         case .twoPairs: return 3
         case .table: return 2
+        case .simd: return 1
         }
     }
 

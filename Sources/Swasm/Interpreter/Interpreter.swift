@@ -408,6 +408,12 @@ enum Interpreter {
                 // share the case (one case fewer keeps the loop's code as it was).
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 break loop  // run out of line, after the loop
+            case .simd:
+                // Out of line, with the SIMD instructions that follow (InterpreterSIMD.swift).
+                guard let next = executeSIMD(sp, pc, memBase, memSize, instance) else {
+                    trap = .outOfBoundsMemoryAccess; break loop
+                }
+                pc = next
             case .br:
                 if jump(&pc, highSigned(w0), checks, stacks) { trap = .interrupted; break loop }
             case .brIfNez:

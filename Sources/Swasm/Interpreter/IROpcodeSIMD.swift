@@ -1,0 +1,88 @@
+/// The SIMD instructions of the IR: `IROpcode.simd` with a `SIMDIROpcode` in the header's bits
+/// 16..31 (`[simd op|d]` below stands for that header with destination or operand `d`).
+///
+/// A few Wasm ops have a `SIMDIROpcode` of their own, and so a case of their own in
+/// `Interpreter.executeSIMD`: `v128.load`, `v128.store` and the common lane arithmetic. Such an
+/// opcode (the range `v128Load...v128Xor`) is named after its `SIMDOp` case, and that name is
+/// the only link between the two: adding a direct op is adding the case here and in the
+/// handler. Every other op is `.lanes` (or `.memory`) with its `SIMDOp.index` in the
+/// instruction, decoded by `executeLanes` (or `executeMemory`).
+enum SIMDIROpcode: UInt16, CaseIterable {
+    /// [simd op|d][s]: copies a v128.
+    case copy128 = 1
+    /// [simd op|d][low64][high64]
+    case v128Const
+    /// [simd op|d][a|b][cond]: d = cond != 0 ? a : b, on v128 values.
+    case select128
+    /// [simd op|d][global] and [simd op|s][global].
+    case globalGet128, globalSet128
+    /// `v128.load` [simd op|d][addr|offset32] and `v128.store` [simd op|addr][value|offset32].
+    case v128Load, v128Store
+    /// The common lane operations, binary: [simd op|d][a|b].
+    case i8x16Add, i16x8Add, i32x4Add, i32x4Sub, i32x4Mul, i64x2Add
+    case f32x4Add, f32x4Sub, f32x4Mul, f32x4Div, f64x2Add, f64x2Sub, f64x2Mul, f64x2Div
+    case v128And, v128Or, v128Xor
+    /// Every other SIMD op without memory access: [simd op|d][a|b][c|op16 lane8], `op16` the
+    /// `SIMDOp.index`, a/b/c its operand slots in stack order (a v128 or scalar each).
+    case lanes
+    /// The other SIMD memory ops: [simd op|d][addr|v][offset32|op16 lane8] (stores: d unused).
+    case memory
+    /// [simd op|d][a|b][lanes low64][lanes high64]
+    case i8x16Shuffle
+
+    /// Words of the instruction, header included.
+    var wordCount: Int {
+        switch self {
+        case .v128Const, .select128, .lanes, .memory: return 3
+        case .i8x16Shuffle: return 4
+        default: return 2
+        }
+    }
+
+    /// The IR opcodes with a Wasm op of the same name.
+    static let directRange = SIMDIROpcode.v128Load.rawValue...SIMDIROpcode.v128Xor.rawValue
+
+    /// `SIMDOp.index` → the op's own IR opcode, or nil.
+    private static let directByIndex: [SIMDIROpcode?] = {
+        var table = [SIMDIROpcode?](repeating: nil, count: SIMDOp.count)
+        let byName = Dictionary(uniqueKeysWithValues: SIMDOp.allCases.map { ("\($0)", $0) })
+        for raw in directRange {
+            if let ir = SIMDIROpcode(rawValue: raw), let op = byName["\(ir)"] { table[op.index] = ir }
+        }
+        return table
+    }()
+
+    /// IR opcode → its `SIMDOp`.
+    private static let simdOpByDirect: [SIMDOp?] = {
+        var table = [SIMDOp?](repeating: nil, count: directRange.count)
+        for op in SIMDOp.allCases {
+            if let ir = directByIndex[op.index] { table[Int(ir.rawValue - directRange.lowerBound)] = op }
+        }
+        return table
+    }()
+
+    /// The op's own IR opcode, when it has one.
+    static func direct(_ op: SIMDOp) -> SIMDIROpcode? { directByIndex[op.index] }
+
+    /// For a direct opcode, the Wasm op it executes.
+    var directOp: SIMDOp? {
+        guard SIMDIROpcode.directRange.contains(rawValue) else { return nil }
+        return SIMDIROpcode.simdOpByDirect[Int(rawValue - SIMDIROpcode.directRange.lowerBound)]
+    }
+
+    /// The name the disassembler shows: the Wasm op's for a direct opcode.
+    var name: String { directOp?.name ?? "\(self)" }
+
+    /// The opcode in the header word of a `.simd` instruction, if valid. (`init(rawValue:)`
+    /// stays a call in the release build; the cases are numbered from 1 without gaps, so the
+    /// case index is the raw value - 1.)
+    @inline(__always)
+    init?(header w0: UInt64) {
+        let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
+        guard index < SIMDIROpcode.i8x16Shuffle.rawValue else { return nil }
+        self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
+    }
+
+    /// The last operand word of `.lanes` and `.memory`: the op and its lane immediate.
+    static func selector(_ op: SIMDOp, lane: UInt8 = 0) -> Int { op.index | Int(lane) << 16 }
+}
