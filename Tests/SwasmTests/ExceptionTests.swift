@@ -160,4 +160,32 @@ final class ExceptionTests: XCTestCase {
         XCTAssertEqual(try module.code.function(0).handlers != nil, true)
         XCTAssertNil(try module.code.function(1).handlers)
     }
+
+    func testExceptionsCaughtByReferenceAreReclaimed() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module
+              (tag $t (param i32))
+              (global $kept (mut exnref) (ref.null exn))
+              (func $catchRef (param i32) (result exnref) (local exnref)
+                (block $h (result i32 exnref)
+                  (try_table (catch_ref $t $h) (throw $t (local.get 0)))
+                  (unreachable))
+                (local.set 1) (drop) (local.get 1))
+              (func (export "loop") (param $n i32)
+                (global.set $kept (call $catchRef (i32.const 7)))
+                (loop $l
+                  (drop (call $catchRef (local.get $n)))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+              (func (export "rethrowKept") (result i32)
+                (block $h (result i32)
+                  (try_table (catch $t $h) (throw_ref (global.get $kept)))
+                  (i32.const -1))))
+            """))
+        let instance = try Linker().instantiate(store: store, module: module)
+        _ = try XCTUnwrap(instance.function("loop")).call([.i32(100_000)])
+        XCTAssertLessThanOrEqual(store.exceptions.count, 8192, "dropped references are reclaimed")
+        XCTAssertEqual(try XCTUnwrap(instance.function("rethrowKept")).call([]), [.i32(7)],
+                       "the reference kept in a global survives")
+    }
 }

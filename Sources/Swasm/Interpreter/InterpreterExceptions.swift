@@ -123,7 +123,7 @@ extension Interpreter {
                     for (i, word) in payload.enumerated() { sp[Int(handler.payloadSlot) + i] = word }
                 }
                 if handler.exceptionSlot >= 0 {
-                    sp[Int(handler.exceptionSlot)] = store.exceptionReference(exception)
+                    sp[Int(handler.exceptionSlot)] = store.exceptionReference(exception, liveSlots: sp + fn.frameSlots)
                 }
                 let target = fn.codeStart + Int(handler.target)
                 if record == fp { return target }

@@ -17,8 +17,12 @@ public final class Store {
     /// Every function of the store; a function reference holds its index here
     /// (`FunctionAddress`), encoded in a slot as index + 1.
     var functions: [FunctionInstance] = []
-    /// Exceptions an `exnref` refers to, by reference - 1 (see `exceptionReference`).
-    var exceptions: [ExceptionInstance] = []
+    /// Exceptions an `exnref` refers to, by reference - 1 (see `exceptionReference`); nil
+    /// entries were reclaimed and are listed in `freeExceptionEntries`.
+    var exceptions: [ExceptionInstance?] = []
+    var freeExceptionEntries: [Int] = []
+    /// Registering past this many entries first reclaims those no slot refers to.
+    var exceptionCollectionThreshold = 4096
     /// Every instance created in the store, including those whose instantiation trapped.
     var instances: [InstanceState] = []
     /// The interpreter's stacks, allocated on the first call into Wasm.

@@ -100,12 +100,25 @@ public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable
 }
 
 extension Store {
-    /// The `exnref` slot of `exception`, registering it on first use. An exception a handler
-    /// took a reference to stays alive as long as the store (slots are untraced words).
-    func exceptionReference(_ exception: ExceptionInstance) -> UInt64 {
+    /// The `exnref` slot of `exception`, registering it on first use. `liveSlots` is the end
+    /// of the value stack's live part (the running frame's last slot + 1): before the table
+    /// grows past its threshold, entries no live slot, global, table element or live
+    /// exception's value refers to are reclaimed, so a program that catches exceptions by
+    /// reference in a loop runs in bounded memory.
+    func exceptionReference(_ exception: ExceptionInstance, liveSlots: UnsafeMutablePointer<UInt64>) -> UInt64 {
         if exception.reference == 0 {
-            exceptions.append(exception)
-            exception.reference = UInt64(exceptions.count)
+            if freeExceptionEntries.isEmpty && exceptions.count >= exceptionCollectionThreshold {
+                reclaimExceptions(liveSlots: liveSlots)
+                let live = exceptions.count - freeExceptionEntries.count
+                exceptionCollectionThreshold = Swift.max(4096, 2 * live)
+            }
+            if let index = freeExceptionEntries.popLast() {
+                exceptions[index] = exception
+                exception.reference = UInt64(index + 1)
+            } else {
+                exceptions.append(exception)
+                exception.reference = UInt64(exceptions.count)
+            }
         }
         return exception.reference
     }
@@ -114,6 +127,42 @@ extension Store {
     func exception(reference: UInt64) -> ExceptionInstance? {
         guard reference > 0, reference <= UInt64(exceptions.count) else { return nil }
         return exceptions[Int(reference - 1)]
+    }
+
+    /// Frees the entries nothing can refer to. Slots are untyped, so every word that could be
+    /// a reference counts as one (conservative: an integer may keep an entry alive, a live
+    /// reference is never lost).
+    private func reclaimExceptions(liveSlots: UnsafeMutablePointer<UInt64>) {
+        var marked = [Bool](repeating: false, count: exceptions.count)
+        var pending: [Int] = []
+        let count = UInt64(exceptions.count)
+        func visit(_ word: UInt64) {
+            guard word > 0, word <= count else { return }
+            let index = Int(word - 1)
+            if !marked[index], exceptions[index] != nil {
+                marked[index] = true
+                pending.append(index)
+            }
+        }
+        var slot = execution.slots
+        while slot < liveSlots {
+            visit(slot.pointee)
+            slot += 1
+        }
+        for instance in instances {
+            for global in instance.globals { visit(global.value) }
+            for table in instance.tables { table.elements.forEach(visit) }
+        }
+        while let index = pending.popLast() {
+            exceptions[index]?.payload.forEach(visit)
+        }
+        for index in exceptions.indices where !marked[index] {
+            guard let exception = exceptions[index] else { continue }
+            // An exception still in flight registers again if a handler asks.
+            exception.reference = 0
+            exceptions[index] = nil
+            freeExceptionEntries.append(index)
+        }
     }
 }
 
