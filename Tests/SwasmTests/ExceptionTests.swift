@@ -188,4 +188,27 @@ final class ExceptionTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(instance.function("rethrowKept")).call([]), [.i32(7)],
                        "the reference kept in a global survives")
     }
+
+    func testVectorValuesTravelWithTheException() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module
+              (tag $v (param i32 v128 i64))
+              (func $sum (param i32 v128 i64) (result i64)
+                (i64.add (i64.add (i64.extend_i32_u (local.get 0)) (local.get 2))
+                         (i64.add (i64x2.extract_lane 0 (local.get 1)) (i64x2.extract_lane 1 (local.get 1)))))
+              (func (export "tryTable") (result i64)
+                (block $h (result i32 v128 i64)
+                  (try_table (catch $v $h) (throw $v (i32.const 1) (v128.const i64x2 5 6) (i64.const 7)))
+                  (unreachable))
+                (call $sum))
+              (func (export "legacy") (result i64)
+                (try (result i64)
+                  (do (throw $v (i32.const 2) (v128.const i64x2 10 20) (i64.const 30)))
+                  (catch $v (call $sum)))))
+            """, options: .wasm3))
+        let instance = try Linker().instantiate(store: store, module: module)
+        XCTAssertEqual(try XCTUnwrap(instance.function("tryTable")).call([]), [.i64(19)])
+        XCTAssertEqual(try XCTUnwrap(instance.function("legacy")).call([]), [.i64(62)])
+    }
 }

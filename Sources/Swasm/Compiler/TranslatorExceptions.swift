@@ -87,20 +87,22 @@ extension Translator {
         let saved = operands
         let base = Array(operands[..<Swift.min(label.height, operands.count)])
         for clause in label.catches {
-            var values = 0
+            var values: [ValueType] = []
             if clause.kind == .catch || clause.kind == .catchRef {
-                values = context.tagType(clause.tag)?.params.count ?? 0
+                values = context.tagType(clause.tag)?.params ?? []
             }
             let withReference = clause.kind == .catchRef || clause.kind == .catchAllRef
+            operands = base
+            for type in values { pushValue(type) }
+            let exceptionSlot = home(operands.count)
+            if withReference { pushValue(.exnref) }
             handlers.append(ExceptionHandler(
                 start: Int32(truncatingIfNeeded: label.tryStart), end: Int32(truncatingIfNeeded: bodyEnd),
                 kind: clause.kind == .catch || clause.kind == .catchRef ? .tag : .all,
                 tag: clause.tag, target: Int32(truncatingIfNeeded: code.count),
                 payloadSlot: Int32(truncatingIfNeeded: home(label.height)),
-                exceptionSlot: withReference ? Int32(truncatingIfNeeded: home(label.height + values)) : -1,
+                exceptionSlot: withReference ? Int32(truncatingIfNeeded: exceptionSlot) : -1,
                 owner: Int32(truncatingIfNeeded: index)))
-            operands = base
-            for _ in 0..<(values + (withReference ? 1 : 0)) { push(.stack) }
             // The clause's label counts from outside the try_table, one below `index`.
             emitBranch(toLabel: index - 1 - Int(clause.label))
         }
@@ -129,9 +131,8 @@ extension Translator {
         producer = nil
         if label.enteredReachable {
             operands.removeSubrange(Swift.min(label.height, operands.count)...)
-            push(.stack)  // the hidden exception slot
-            let values = tag.flatMap { context.tagType($0)?.params.count } ?? 0
-            for _ in 0..<values { push(.stack) }
+            pushValue(.exnref)  // the hidden exception slot
+            for type in tag.flatMap({ context.tagType($0)?.params }) ?? [] { pushValue(type) }
             handlers.append(ExceptionHandler(
                 start: Int32(truncatingIfNeeded: label.tryStart), end: Int32(truncatingIfNeeded: label.tryEnd),
                 kind: tag == nil ? .all : .tag, tag: tag ?? 0, target: Int32(truncatingIfNeeded: code.count),
@@ -140,6 +141,18 @@ extension Translator {
             label.handlerIndex = handlers.count - 1
         }
         labels[index] = label
+    }
+
+    /// Pushes a value of `type` in its home slot(s). Landing code's values are not on the
+    /// validator's stack, so their widths come from their types, not from the validator.
+    private mutating func pushValue(_ type: ValueType) {
+        let depth = operands.count
+        var operand = Operand.stack
+        operand.width = UInt8(type.slotCount)
+        operands.append(operand)
+        let top = home(depth) + Int(operand.width)
+        if depth + 1 < homes.count { homes[depth + 1] = top } else { homes.append(top) }
+        if top - localSlots > maxHeight { maxHeight = top - localSlots }
     }
 
     /// `delegate l`: ends the `try`; its body's exceptions go to the handlers of label l.
