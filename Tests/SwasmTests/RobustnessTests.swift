@@ -4,7 +4,8 @@ import XCTest
 @testable import Swasm
 
 /// Feeds mutated modules (bit flips, byte substitutions, truncations, insertions, deletions,
-/// duplicated chunks) through decode, validation and instantiation. Every input must be
+/// duplicated chunks) through decode, validation and instantiation, then calls their exported
+/// functions. Every input must be
 /// accepted or rejected with a `SwasmError`; a crash or a hang fails the whole test run.
 final class RobustnessTests: XCTestCase {
     typealias Random = TestRandom
@@ -40,21 +41,35 @@ final class RobustnessTests: XCTestCase {
         return seeds
     }
 
-    /// Every module the Wasm 2.0 spec scripts define outright (not those of assertions),
-    /// encoded to binary: small modules that between them use every instruction and section.
+    /// Every module the spec scripts define outright (not those of assertions), encoded to
+    /// binary: small modules that between them use every instruction and section. The Wasm 2.0
+    /// scripts (SIMD included), then the Wasm 3.0 suite's modules this engine loads, which add
+    /// tail calls, exception handling and the newer SIMD forms; duplicates are dropped.
     static func specSuiteSeeds() -> [[UInt8]] {
-        let suite = sharedDirectory.appendingPathComponent("spec-testsuite-wasm2.0")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: suite.path)) ?? []
+        var seen = Set<[UInt8]>()
         var seeds: [[UInt8]] = []
-        for name in names.sorted() where name.hasSuffix(".wast") && !name.hasPrefix("simd_") {
-            guard let text = try? String(contentsOf: suite.appendingPathComponent(name), encoding: .utf8),
-                  let directives = try? WAST.parse(text) else { continue }
-            for directive in directives {
-                if case .module(let module) = directive.kind, let bytes = try? module.encode() {
+        let engine = Engine()
+        func collect(_ directory: String, options: WATOptions, onlyLoadable: Bool) {
+            let suite = sharedDirectory.appendingPathComponent(directory)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: suite.path)) ?? []
+            for name in names.sorted() where name.hasSuffix(".wast") {
+                guard let text = try? String(contentsOf: suite.appendingPathComponent(name), encoding: .utf8),
+                      let directives = try? WAST.parse(text) else { continue }
+                for directive in directives {
+                    let module: WastModule
+                    switch directive.kind {
+                    case .module(let m), .moduleDefinition(let m): module = m
+                    default: continue
+                    }
+                    guard let bytes = try? module.encode(options: options), !seen.contains(bytes) else { continue }
+                    if onlyLoadable && (try? Module(engine: engine, bytes: bytes)) == nil { continue }
+                    seen.insert(bytes)
                     seeds.append(bytes)
                 }
             }
         }
+        collect("spec-testsuite-wasm2.0", options: .wasm2, onlyLoadable: false)
+        collect("spec-testsuite", options: .wasm3, onlyLoadable: true)
         return seeds
     }
 
@@ -166,6 +181,38 @@ final class RobustnessTests: XCTestCase {
         return linker
     }
 
+    /// Calls every exported function with zero arguments of its parameter types, each under
+    /// its own fuel, so mutated bodies run through the interpreter and not only the validator.
+    func callExports(of module: Module, instance: Instance, store: Store, counts: inout [String: Int]) {
+        for export in module.exports {
+            guard case .function(let type) = export.type, let function = instance.function(export.name) else { continue }
+            let arguments: [Value] = type.params.map { param in
+                switch param {
+                case .i32: return .i32(0)
+                case .i64: return .i64(0)
+                case .f32: return .f32(0)
+                case .f64: return .f64(0)
+                case .v128: return .v128(0, 0)
+                case .ref(let r): return .ref(.null(r.heapType))
+                }
+            }
+            do {
+                try store.setFuel(100_000)
+                _ = try function.call(arguments)
+                counts["call returned", default: 0] += 1
+            } catch let error as SwasmError {
+                if case .trap = error {
+                    counts["call trapped", default: 0] += 1
+                } else {
+                    counts["call failed", default: 0] += 1
+                }
+            } catch {
+                // A non-nullable reference parameter has no zero value: the call is refused.
+                counts["call refused", default: 0] += 1
+            }
+        }
+    }
+
     func testMutatedModulesNeverCrash() throws {
         let seeds = try Self.seeds()
         let bodies = seeds.map(Self.bodyRanges)
@@ -177,7 +224,11 @@ final class RobustnessTests: XCTestCase {
         let engine = Engine(configuration: configuration)
         var rng = Random(state: 0x5357_4153_4D21)
         var counts: [String: Int] = [:]
-        let iterations = 10_000
+        // SWASM_ROBUSTNESS_ITERATIONS (and SWASM_ROBUSTNESS_SEED) run longer or other
+        // sequences locally; CI keeps the default.
+        let environment = ProcessInfo.processInfo.environment
+        let iterations = environment["SWASM_ROBUSTNESS_ITERATIONS"].flatMap(Int.init) ?? 30_000
+        if let seed = environment["SWASM_ROBUSTNESS_SEED"].flatMap(UInt64.init) { rng = Random(state: seed) }
         for _ in 0..<iterations {
             let pick = rng.below(seeds.count)
             let bytes = mutate(seeds[pick], bodies: bodies[pick], &rng)
@@ -185,8 +236,9 @@ final class RobustnessTests: XCTestCase {
                 let module = try Module(engine: engine, bytes: bytes)
                 let store = Store(engine: engine)
                 try store.setFuel(1_000_000)
-                _ = try linker(for: module, store: store).instantiate(store: store, module: module)
+                let instance = try linker(for: module, store: store).instantiate(store: store, module: module)
                 counts["instantiated", default: 0] += 1
+                callExports(of: module, instance: instance, store: store, counts: &counts)
             } catch let error as SwasmError {
                 switch error {
                 case .malformed: counts["malformed", default: 0] += 1
@@ -202,7 +254,10 @@ final class RobustnessTests: XCTestCase {
         }
         print("robustness: \(iterations) mutated modules from \(seeds.count) seeds:",
               counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        XCTAssertEqual(counts.values.reduce(0, +), iterations)
+        let outcomes = ["instantiated", "malformed", "invalid", "unlinkable", "trap", "unsupported", "other"]
+        XCTAssertEqual(outcomes.map { counts[$0] ?? 0 }.reduce(0, +), iterations)
+        // Instantiated modules' exports must actually run.
+        XCTAssertGreaterThan((counts["call returned"] ?? 0) + (counts["call trapped"] ?? 0), 100)
         // Mutations must not all be rejected at the magic number: the decoder is exercised.
         XCTAssertGreaterThan((counts["invalid"] ?? 0) + (counts["instantiated"] ?? 0) + (counts["trap"] ?? 0), 100)
     }
