@@ -163,9 +163,9 @@ extension Translator {
 
         // MARK: Memory
         case .load(let op, let memarg):
-            try translateLoad(op, offset: memoryOffset(memarg))
+            if memarg.memory != 0 { try translateLoad(op, otherMemory: memarg) } else { try translateLoad(op, offset: memoryOffset(memarg)) }
         case .store(let op, let memarg):
-            try translateStore(op, offset: memoryOffset(memarg))
+            if memarg.memory != 0 { try translateStore(op, otherMemory: memarg) } else { try translateStore(op, offset: memoryOffset(memarg)) }
         case .memorySize(let memory):
             let start = emit(.memorySize, pushResult())
             emitPair(Int(memory), 0)

@@ -119,9 +119,6 @@ private struct StructureValidator {
         }
         for table in module.tables { try validateTable(table, at: sectionOffset(4)) }
         for memory in module.memories { try validateMemory(memory, at: sectionOffset(5)) }
-        if memories.count > 1 {
-            throw invalid("multiple memories", at: sectionOffset(5))
-        }
         for tag in module.tags { try checkTagType(tag, at: sectionOffset(13)) }
         for global in module.globals {
             try checkSupported(global.type.valueType)

@@ -1,0 +1,53 @@
+// Loads and stores on memories other than memory 0 (multiple memories). The loop keeps only
+// memory 0's base and size in locals; these look their memory up in the instance each time,
+// out of line, so the loop's memory-0 cases stay as they were.
+
+extension Interpreter {
+    /// `[loadMemory|d][address|offset32][wasmOpcode|memory]`
+    @inline(never)
+    static func loadOtherMemory(_ sp: UnsafeMutablePointer<UInt64>, _ pc: UnsafePointer<UInt64>,
+                                _ instance: InstanceState) -> TrapReason? {
+        let d = high(pc[0]), w = pc[1], w2 = pc[2]
+        let memory = instance.memories[high(w2)]
+        guard let op = LoadOp(rawValue: UInt8(truncatingIfNeeded: low(w2))),
+              let ea = effectiveAddress(sp.u32(low(w)), highU32(w), UInt64(op.byteWidth), UInt64(memory.byteCount)) else {
+            return .outOfBoundsMemoryAccess
+        }
+        let base = UnsafeRawPointer(memory.base)
+        switch op {
+        case .i32Load, .f32Load: sp.set(d, base.loadUnaligned(fromByteOffset: ea, as: UInt32.self))
+        case .i64Load, .f64Load: sp.set(d, base.loadUnaligned(fromByteOffset: ea, as: UInt64.self))
+        case .i32Load8S: sp.set(d, UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int8.self))))
+        case .i32Load8U: sp.set(d, UInt32(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self)))
+        case .i32Load16S: sp.set(d, UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int16.self))))
+        case .i32Load16U: sp.set(d, UInt32(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self)))
+        case .i64Load8S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int8.self))))
+        case .i64Load8U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self)))
+        case .i64Load16S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int16.self))))
+        case .i64Load16U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self)))
+        case .i64Load32S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int32.self))))
+        case .i64Load32U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt32.self)))
+        }
+        return nil
+    }
+
+    /// `[storeMemory|address][value|offset32][wasmOpcode|memory]`
+    @inline(never)
+    static func storeOtherMemory(_ sp: UnsafeMutablePointer<UInt64>, _ pc: UnsafePointer<UInt64>,
+                                 _ instance: InstanceState) -> TrapReason? {
+        let address = high(pc[0]), w = pc[1], w2 = pc[2]
+        let memory = instance.memories[high(w2)]
+        guard let op = StoreOp(rawValue: UInt8(truncatingIfNeeded: low(w2))),
+              let ea = effectiveAddress(sp.u32(address), highU32(w), UInt64(op.byteWidth), UInt64(memory.byteCount)) else {
+            return .outOfBoundsMemoryAccess
+        }
+        let value = sp[low(w)]
+        switch op.byteWidth {
+        case 1: memory.base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: ea, as: UInt8.self)
+        case 2: memory.base.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: ea, as: UInt16.self)
+        case 4: memory.base.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: ea, as: UInt32.self)
+        default: memory.base.storeBytes(of: value, toByteOffset: ea, as: UInt64.self)
+        }
+        return nil
+    }
+}
