@@ -515,7 +515,13 @@ final class ModuleEncoder {
             memorySection.count += 1
             Limits(min: pages, max: pages, is64: is64, pageSizeLog2: pageSizeLog2).encode(into: &memorySection.body)
             dataSection.count += 1
-            dataSection.body.byte(0x00)
+            // Memory 0's segment keeps the short form; another memory's names its index.
+            if field.index == 0 {
+                dataSection.body.byte(0x00)
+            } else {
+                dataSection.body.byte(0x02)
+                dataSection.body.u32(field.index)
+            }
             dataSection.body.byte(is64 ? 0x42 : 0x41)
             dataSection.body.byte(0x00)
             dataSection.body.byte(0x0B)
