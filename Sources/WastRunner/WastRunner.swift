@@ -67,6 +67,8 @@ public final class WastRunner {
     ) {
         var configuration = configuration
         configuration.compilation = .eager
+        // Wasm 2.0 scripts expect a second memory to be invalid.
+        if dialect.resolved(path: path) == .wasm2 { configuration.multipleMemories = false }
         self.path = path
         self.engine = Engine(configuration: configuration)
         self.store = Store(engine: engine)

@@ -27,9 +27,16 @@ final class ModuleValidatorTests: XCTestCase {
                       "memory size must be at most 65536 pages (4GiB)")
         Check.invalid(F.module(F.section(5, F.vec([[0x01, 0x02, 0x01]]))),
                       "size minimum must not be greater than maximum")
-        Check.invalid(F.module(F.section(5, F.vec([[0x00, 0x00], [0x00, 0x00]]))), "multiple memories")
-        Check.invalid(F.module(F.section(2, F.vec([F.name("a") + F.name("m") + [0x02, 0x00, 0x00]])),
-                               F.section(5, F.vec([[0x00, 0x00]]))), "multiple memories")
+        // Two memories are valid in Wasm 3.0 and invalid when multiple memories are off.
+        for twoMemories in [F.module(F.section(5, F.vec([[0x00, 0x00], [0x00, 0x00]]))),
+                            F.module(F.section(2, F.vec([F.name("a") + F.name("m") + [0x02, 0x00, 0x00]])),
+                                     F.section(5, F.vec([[0x00, 0x00]])))] {
+            let sections = try ModuleDecoder.decode(twoMemories)
+            XCTAssertNoThrow(try ModuleValidator.validate(sections))
+            XCTAssertThrowsError(try ModuleValidator.validate(sections, multipleMemories: false)) { error in
+                XCTAssertTrue("\(error)".contains("multiple memories"), "\(error)")
+            }
+        }
         Check.unsupported(F.module(F.section(5, F.vec([[0x04, 0x01]]))))
         Check.unsupported(F.module(F.section(5, F.vec([[0x03, 0x01, 0x02]]))))
     }

@@ -29,7 +29,7 @@ final class CodeCache: @unchecked Sendable {
 
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
-        context = FunctionValidationContext(module: sections, features: [.tailCall, .multiMemory])
+        context = FunctionValidationContext(module: sections, features: configuration.multipleMemories ? [.tailCall, .multiMemory] : [.tailCall])
         emitCheckpoints = configuration.consumeFuel
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))

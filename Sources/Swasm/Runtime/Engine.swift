@@ -40,6 +40,9 @@ public struct EngineConfiguration: Sendable {
     /// fuel is on too, sharing fuel's checkpoints). Wasmtime stops guests by epochs
     /// (`Config::epoch_interruption`); a flag per store serves the same purpose here.
     public var interruptible: Bool = false
+    /// Accept modules with several memories (Wasm 3.0). Off, a second memory is invalid and a
+    /// memory argument's memory-index flag malformed, as in Wasm 2.0.
+    public var multipleMemories: Bool = true
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
 }

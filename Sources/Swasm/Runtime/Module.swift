@@ -81,7 +81,7 @@ public final class Module: @unchecked Sendable {
 
     /// Creates a module from decoded sections (the decoder's output), validating its structure.
     init(engine: Engine, sections: ModuleSections) throws {
-        try ModuleValidator.validate(sections)
+        try ModuleValidator.validate(sections, multipleMemories: engine.configuration.multipleMemories)
         self.engine = engine
         self.sections = sections
         self.typeIDs = sections.types.map { engine.typeID(for: $0) }

@@ -12,9 +12,13 @@ public enum ModuleValidator {
     public static let maxMemoryPages: UInt64 = 65_536
 
     /// Validates the module structure. Throws `SwasmError.invalid` or `.unsupported`.
-    public static func validate(_ module: ModuleSections) throws {
+    /// `multipleMemories: false` refuses a second memory as Wasm 2.0 did ("multiple memories").
+    public static func validate(_ module: ModuleSections, multipleMemories: Bool = true) throws {
         var validator = StructureValidator(module)
         try validator.run()
+        if !multipleMemories, validator.memories.count > 1 {
+            throw validator.invalid("multiple memories", at: validator.sectionOffset(5))
+        }
     }
 
     /// The function indices a body may take a reference to with `ref.func` (C.refs in the
