@@ -8,7 +8,7 @@ extension Translator {
         let offset = try otherMemoryOffset(memarg)
         let address = try pop()
         let addressSlot = slot(of: address, depth: operands.count)
-        emit(.loadMemory, pushResult())
+        emitSIMD(.loadMemory, pushResult())
         emitPair(addressSlot, Int(offset))
         emitPair(Int(op.rawValue), Int(memarg.memory))
     }
@@ -17,7 +17,7 @@ extension Translator {
     mutating func translateStore(_ op: StoreOp, otherMemory memarg: MemArg) throws {
         let offset = try otherMemoryOffset(memarg)
         let (address, value) = try popSlots2()
-        emit(.storeMemory, address)
+        emitSIMD(.storeMemory, address)
         emitPair(value, Int(offset))
         emitPair(Int(op.rawValue), Int(memarg.memory))
     }

@@ -118,10 +118,6 @@ enum IROpcode: UInt16, CaseIterable {
     case memoryInit
     /// [op|data]
     case dataDrop
-    /// Loads and stores on a memory other than memory 0, executed out of line
-    /// (InterpreterMultiMemory.swift): [op|d][addr|offset32][wasmOpcode|memory] and
-    /// [op|addr][value|offset32][wasmOpcode|memory].
-    case loadMemory, storeMemory
 
     // MARK: Tables and references
     /// [op|d][index|table]
@@ -219,7 +215,7 @@ extension IROpcode {
         switch self {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop, .throwRef: return .none
         case .const: return .wide
-        case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .loadMemory, .storeMemory, .tableGrow, .tableFill,
+        case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,
              .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:

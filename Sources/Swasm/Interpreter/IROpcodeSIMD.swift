@@ -29,11 +29,16 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     case memory
     /// [simd op|d][a|b][lanes low64][lanes high64]
     case i8x16Shuffle
+    /// Scalar loads and stores on a memory other than memory 0 (multiple memories), which
+    /// share SIMD's out-of-line case so that the loop's code stays as it was
+    /// (InterpreterMultiMemory.swift): [simd op|d][addr|offset32][wasmOpcode|memory] and
+    /// [simd op|addr][value|offset32][wasmOpcode|memory].
+    case loadMemory, storeMemory
 
     /// Words of the instruction, header included.
     var wordCount: Int {
         switch self {
-        case .v128Const, .select128, .lanes, .memory: return 3
+        case .v128Const, .select128, .lanes, .memory, .loadMemory, .storeMemory: return 3
         case .i8x16Shuffle: return 4
         default: return 2
         }
@@ -79,7 +84,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.i8x16Shuffle.rawValue else { return nil }
+        guard index < SIMDIROpcode.storeMemory.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 

@@ -674,12 +674,6 @@ enum Interpreter {
             case .dataDrop:
                 dataDrop(instance.takeUnretainedValue(), a)
                 pc += 1
-            case .loadMemory:
-                if let reason = loadOtherMemory(sp, pc, instance.takeUnretainedValue()) { trap = reason; break loop }
-                pc += 3
-            case .storeMemory:
-                if let reason = storeOtherMemory(sp, pc, instance.takeUnretainedValue()) { trap = reason; break loop }
-                pc += 3
 
             // MARK: tables and references
             case .tableGet:

@@ -1,6 +1,7 @@
 // Loads and stores on memories other than memory 0 (multiple memories). The loop keeps only
 // memory 0's base and size in locals; these look their memory up in the instance each time,
-// out of line, so the loop's memory-0 cases stay as they were.
+// out of line, reached through the `.simd` case (they trap only out of bounds, as SIMD's
+// memory ops do), so the loop's own code stays exactly as it was.
 
 extension Interpreter {
     /// `[loadMemory|d][address|offset32][wasmOpcode|memory]`

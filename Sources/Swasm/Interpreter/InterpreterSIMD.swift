@@ -67,6 +67,10 @@ extension Interpreter {
             guard let ea = effectiveAddress(sp.u32(low(w)), highU32(w), 16, memSize) else { return nil }
             sp.set(a, memBase.loadUnaligned(fromByteOffset: ea, as: V128.self))
             return pc + 2
+        case .loadMemory:
+            return loadOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
+        case .storeMemory:
+            return storeOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
         case .v128Store:
             let w = pc[1]
             guard let ea = effectiveAddress(sp.u32(a), highU32(w), 16, memSize) else { return nil }
