@@ -229,7 +229,9 @@ public struct InstructionReader {
             alignLog2 = flags & ~0x40
             memory = try input.readU32()
         }
-        guard alignLog2 < 32 else {
+        // Wasm 3.0 decodes any exponent below 64 (bit 6 is the memory flag) and leaves its size
+        // to validation; Wasm 2.0 called one of 32 or more malformed.
+        guard alignLog2 < (features.contains(.multiMemory) ? 64 : 32) else {
             throw SwasmError.malformed("malformed memop flags", offset: start)
         }
         let offset = try input.readU64()
