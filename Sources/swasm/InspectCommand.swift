@@ -46,8 +46,8 @@ struct InspectCommand {
         if module.exports.isEmpty && !s.exports.isEmpty {
             for exp in s.exports { print("  \(exp.name): \(exp.kind) \(exp.index)") }
         }
-        let features = featuresUsed(s)
-        print("features: \(features.isEmpty ? "none beyond Wasm 1.0" : features.joined(separator: ", "))")
+        let features = module.featuresUsed
+        print("features: \(features.isEmpty ? "none beyond Wasm 1.0" : features.description)")
     }
 
     private func describeImport(_ descriptor: Import.Descriptor, types: [FuncType]) -> String {
@@ -80,145 +80,6 @@ struct InspectCommand {
         if let max = limits.max { s += " \(max)" }
         if limits.shared { s += " shared" }
         return s
-    }
-}
-
-/// Wasm 2.0 (and later) proposals the module uses, from its types, imports, segments and
-/// the instructions of its function bodies.
-func featuresUsed(_ s: ModuleSections) -> [String] {
-    var features: Set<String> = []
-    func note(_ type: ValueType) {
-        switch type {
-        case .v128: features.insert("simd")
-        case .ref(let r):
-            if r != .funcref { features.insert("reference-types") }
-            if !r.nullable { features.insert("function-references") }
-            switch r.heapType {
-            case .func, .extern: break
-            case .exn, .noexn: features.insert("exception-handling")
-            default: features.insert("gc")
-            }
-        default: break
-        }
-    }
-    for type in s.types {
-        if type.results.count > 1 { features.insert("multi-value") }
-        type.params.forEach(note)
-        type.results.forEach(note)
-    }
-    var tableCount = s.tables.count
-    var memoryCount = s.memories.count
-    for imp in s.imports {
-        switch imp.descriptor {
-        case .table(let t):
-            tableCount += 1
-            note(.ref(t.elementType))
-        case .memory(let m):
-            memoryCount += 1
-            if m.limits.is64 { features.insert("memory64") }
-            if m.limits.shared { features.insert("threads") }
-        case .global(let g):
-            if g.mutable { features.insert("mutable-globals") }
-            note(g.valueType)
-        case .tag: features.insert("exception-handling")
-        case .function: break
-        }
-    }
-    for t in s.tables { note(.ref(t.elementType)) }
-    for m in s.memories {
-        if m.limits.is64 { features.insert("memory64") }
-        if m.limits.shared { features.insert("threads") }
-    }
-    if tableCount > 1 { features.insert("reference-types") }
-    if memoryCount > 1 { features.insert("multi-memory") }
-    for g in s.globals {
-        note(g.type.valueType)
-        for instruction in g.initializer.instructions {
-            switch instruction {
-            case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul: features.insert("extended-const")
-            default: break
-            }
-        }
-    }
-    for exp in s.exports where exp.kind == .global {
-        let importedGlobals = s.imports.filter { if case .global = $0.descriptor { return true }; return false }
-        let index = Int(exp.index)
-        if index >= importedGlobals.count {
-            let defined = index - importedGlobals.count
-            if defined < s.globals.count, s.globals[defined].type.mutable { features.insert("mutable-globals") }
-        }
-    }
-    if s.dataCount != nil { features.insert("bulk-memory") }
-    for d in s.data {
-        if case .passive = d.mode { features.insert("bulk-memory") }
-    }
-    for e in s.elements {
-        switch e.mode {
-        case .passive, .declarative: features.insert("bulk-memory")
-        case .active(let table, _): if table != 0 { features.insert("reference-types") }
-        }
-        if e.type != .funcref { features.insert("reference-types") }
-        if case .expressions = e.items { features.insert("bulk-memory") }
-    }
-    for body in s.code {
-        for run in body.localRuns { note(run.type) }
-        // A set of its own: `note` updates `features`, which must not be borrowed meanwhile.
-        var found: Set<String> = []
-        scanInstructions(body, in: s, into: &found, note: note)
-        features.formUnion(found)
-    }
-    return features.sorted()
-}
-
-private func scanInstructions(
-    _ body: FunctionBody, in s: ModuleSections, into features: inout Set<String>, note: (ValueType) -> Void
-) {
-    var reader = InstructionReader(bytes: s.bytes, range: body.code, features: [.tailCall, .multiMemory])
-    while !reader.isAtEnd {
-        let instruction: Instruction
-        do {
-            instruction = try reader.read()
-        } catch SwasmError.unsupported(let what) {
-            // The reader stops at the first opcode of a proposal it does not decode.
-            features.insert(what.contains("SIMD") ? "simd" : "unsupported: \(what)")
-            return
-        } catch {
-            return
-        }
-        switch instruction {
-        case .numeric(let op):
-            switch op.rawValue {
-            case NumericOp.i32Extend8S.rawValue...NumericOp.i64Extend32S.rawValue:
-                features.insert("sign-extension")
-            case NumericOp.i32TruncSatF32S.rawValue...NumericOp.i64TruncSatF64U.rawValue:
-                features.insert("nontrapping-float-to-int")
-            default: break
-            }
-        case .block(let type), .loop(let type), .if(let type):
-            if case .typeIndex(let index) = type, Int(index) < s.types.count {
-                let t = s.types[Int(index)]
-                if !t.params.isEmpty || t.results.count > 1 { features.insert("multi-value") }
-            }
-            if case .value(let v) = type { note(v) }
-        case .memoryFill, .memoryCopy, .memoryInit, .dataDrop, .tableCopy, .tableInit, .elemDrop:
-            features.insert("bulk-memory")
-        case .refNull, .refIsNull, .refFunc, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .typedSelect:
-            features.insert("reference-types")
-        case .callIndirect(_, let table):
-            if table != 0 { features.insert("reference-types") }
-        case .returnCall, .returnCallIndirect:
-            features.insert("tail-call")
-        case .throw, .throwRef, .tryTable:
-            features.insert("exception-handling")
-        case .try, .catch, .catchAll, .delegate, .rethrow:
-            features.insert("exception-handling (legacy)")
-        case .simd(let simd):
-            features.insert(simd.op.isRelaxed ? "relaxed-simd" : "simd")
-        case .load(_, let arg), .store(_, let arg):
-            if arg.memory != 0 { features.insert("multi-memory") }
-        default:
-            break
-        }
     }
 }
 

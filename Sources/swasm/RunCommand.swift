@@ -54,7 +54,7 @@ struct RunCommand {
             OptionSpec("--max-call-depth", value: "N",
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000)."),
             OptionSpec("-W", value: "KEY=VALUE",
-                       help: "Limit as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N."),
+                       help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N; FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
         ],
         optionsEndAtFirstPositional: true
     )

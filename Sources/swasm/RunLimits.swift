@@ -10,6 +10,8 @@ struct RunLimits {
     var maxMemorySize: Int?
     var maxTableElements: Int?
     var maxCallDepth: Int?
+    /// The proposals a module may use (`-W simd=n` and the like).
+    var features: WasmFeatures = .all
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
@@ -17,16 +19,27 @@ struct RunLimits {
         if fuel != nil { configuration.consumeFuel = true }
         if timeout != nil { configuration.interruptible = true }
         if let maxCallDepth { configuration.maxCallDepth = maxCallDepth }
+        configuration.features = features
     }
 
     var storeLimits: StoreLimits {
         StoreLimits(memorySize: maxMemorySize, tableElements: maxTableElements)
     }
 
-    /// Applies one `-W KEY=VALUE` option (wasmtime's names).
+    /// Applies one `-W KEY=VALUE` option (wasmtime's names): a limit, or a feature
+    /// switch `-W FEATURE[=y|n]`.
     mutating func applyWasmOption(_ text: String) throws {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         let key = String(parts[0])
+        if let feature = WasmFeatures(name: key) {
+            let value = parts.count == 2 ? String(parts[1]) : "y"
+            switch value {
+            case "y", "yes", "true": features.insert(feature)
+            case "n", "no", "false": features.remove(feature)
+            default: throw CLIFailure.error("invalid -W \(text): expected \(key)=y or \(key)=n")
+            }
+            return
+        }
         guard parts.count == 2 else {
             throw CLIFailure.error("malformed -W \(text): expected KEY=VALUE")
         }
@@ -39,7 +52,7 @@ struct RunLimits {
         case "max-call-depth": maxCallDepth = try Self.parseCallDepth(value, option: "-W max-call-depth")
         default:
             throw CLIFailure.error(
-                "unsupported -W option '\(key)' (supported: fuel, timeout, max-memory-size, max-table-elements, max-call-depth)")
+                "unsupported -W option '\(key)' (supported: fuel, timeout, max-memory-size, max-table-elements, max-call-depth, and FEATURE=y|n for \(WasmFeatures.all.names.joined(separator: ", ")))")
         }
     }
 

@@ -30,8 +30,15 @@ final class CLICppExceptionTests: XCTestCase {
         XCTAssertEqual(outcome.stdout, Self.expectedOutput)
         let inspect = try swasm.run(["inspect", Self.example(name)])
         XCTAssertEqual(inspect.status, 0, inspect.stderr)
-        XCTAssertTrue(inspect.stdout.contains("exception-handling,"), inspect.stdout)
-        XCTAssertEqual(inspect.stdout.contains("exception-handling (legacy)"), legacy, inspect.stdout)
+        let line = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("features: ") } ?? ""
+        let features = line.dropFirst("features: ".count).components(separatedBy: ", ")
+        XCTAssertTrue(features.contains("exceptions"), inspect.stdout)
+        XCTAssertEqual(features.contains("legacy-exceptions"), legacy, inspect.stdout)
+        // With exceptions switched off, the program is refused before it runs.
+        let refused = try swasm.run(["run", "-W", "exceptions=n", Self.example(name)])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("exceptions"), refused.stderr)
+        XCTAssertEqual(refused.stdout, "")
     }
 
     func testExnrefBuildThrowsAndCatches() throws {

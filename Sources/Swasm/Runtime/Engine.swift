@@ -40,9 +40,17 @@ public struct EngineConfiguration: Sendable {
     /// fuel is on too, sharing fuel's checkpoints). Wasmtime stops guests by epochs
     /// (`Config::epoch_interruption`); a flag per store serves the same purpose here.
     public var interruptible: Bool = false
-    /// Accept modules with several memories (Wasm 3.0). Off, a second memory is invalid and a
-    /// memory argument's memory-index flag malformed, as in Wasm 2.0.
-    public var multipleMemories: Bool = true
+    /// The proposals modules may use; ``WasmFeatures/all`` by default. A module that uses
+    /// one outside the set is refused as invalid when it is created (which then reads every
+    /// function body once, even with lazy compilation). Without ``WasmFeatures/multiMemory``,
+    /// a memory argument's memory-index flag is also malformed, as in Wasm 2.0.
+    public var features: WasmFeatures = .all
+    /// Accept modules with several memories (Wasm 3.0): `features` contains
+    /// ``WasmFeatures/multiMemory``.
+    public var multipleMemories: Bool {
+        get { features.contains(.multiMemory) }
+        set { if newValue { features.insert(.multiMemory) } else { features.remove(.multiMemory) } }
+    }
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
 }

@@ -82,6 +82,7 @@ public final class Module: @unchecked Sendable {
     /// Creates a module from decoded sections (the decoder's output), validating its structure.
     init(engine: Engine, sections: ModuleSections) throws {
         try ModuleValidator.validate(sections, multipleMemories: engine.configuration.multipleMemories)
+        try Self.checkFeatures(of: sections, allowed: engine.configuration.features)
         self.engine = engine
         self.sections = sections
         self.typeIDs = sections.types.map { engine.typeID(for: $0) }
@@ -94,6 +95,21 @@ public final class Module: @unchecked Sendable {
         self.code = CodeCache(sections: sections, configuration: engine.configuration)
         if engine.configuration.compilation == .eager {
             try code.compileAll(threads: engine.configuration.compilationThreads)
+        }
+    }
+
+    /// The proposals this module uses (see ``WasmFeatures``); reads every function body.
+    public var featuresUsed: WasmFeatures { sections.featuresUsed() }
+
+    /// Refuses a module that uses a feature outside `allowed`; free when every feature is.
+    private static func checkFeatures(of sections: ModuleSections, allowed: WasmFeatures) throws {
+        // Multiple memories have their own, earlier checks (decoder and module validator).
+        let refused = WasmFeatures.all.subtracting(allowed).subtracting(.multiMemory)
+        if refused.isEmpty { return }
+        let used = sections.featuresUsed().intersection(refused)
+        if !used.isEmpty {
+            throw SwasmError.invalid("the module uses a disabled feature: \(used)",
+                                     function: nil, offset: nil)
         }
     }
 
