@@ -486,7 +486,8 @@ enum Interpreter {
                 let returnPC: UnsafePointer<UInt64>
                 let indirect = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self) == .callIndirect
                 if !indirect {
-                    address = instance._withUnsafeGuaranteedRef { $0.functions[low(pc[1])].address.rawValue }
+                    let index = low(pc[1])
+                    address = instance._withUnsafeGuaranteedRef { $0.functions[index].address.rawValue }
                     returnPC = pc + 2
                 } else {
                     let w = pc[1]
@@ -560,11 +561,13 @@ enum Interpreter {
                 sp[a] = sp.u64(low(pc[2])) != 0 ? sp[low(w)] : sp[high(w)]
                 pc += 3
             case .globalGet:
-                sp[a] = instance._withUnsafeGuaranteedRef { $0.globals[low(pc[1])].value }
+                let index = low(pc[1])
+                sp[a] = instance._withUnsafeGuaranteedRef { $0.globals[index].value }
                 pc += 2
             case .globalSet:
                 let value = sp[a]
-                instance._withUnsafeGuaranteedRef { $0.globals[low(pc[1])].value = value }
+                let index = low(pc[1])
+                instance._withUnsafeGuaranteedRef { $0.globals[index].value = value }
                 pc += 2
 
             // MARK: memory
@@ -633,7 +636,8 @@ enum Interpreter {
                 guard let ea = effectiveAddress(sp.u32(a), highU32(w), 2, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(UInt16(truncatingIfNeeded: sp[low(w)]), at: ea); pc += 2
             case .memorySize:
-                let memory = instance._withUnsafeGuaranteedRef { $0.memories[low(pc[1])] }
+                let index = low(pc[1])
+                let memory = instance._withUnsafeGuaranteedRef { $0.memories[index] }
                 sp.set(a, UInt32(truncatingIfNeeded: memory.byteCount / wasmPageSize)); pc += 2
             case .memoryGrow:
                 let w = pc[1]
@@ -690,11 +694,13 @@ enum Interpreter {
                 }
                 pc += 2
             case .tableSize:
-                let count = instance._withUnsafeGuaranteedRef { $0.tables[low(pc[1])].elements.count }
+                let index = low(pc[1])
+                let count = instance._withUnsafeGuaranteedRef { $0.tables[index].elements.count }
                 sp.set(a, UInt32(truncatingIfNeeded: count)); pc += 2
             case .tableGrow:
                 let w = pc[1]
-                let table = instance._withUnsafeGuaranteedRef { $0.tables[low(pc[2])] }
+                let index = low(pc[2])
+                let table = instance._withUnsafeGuaranteedRef { $0.tables[index] }
                 sp.set(a, UInt32(truncatingIfNeeded: table.grow(by: UInt64(sp.u32(high(w))), fill: sp[low(w)])))
                 pc += 3
             case .tableFill:
@@ -870,7 +876,8 @@ enum Interpreter {
                 memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
 
             case .refFunc:
-                sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[low(pc[1])].address) }
+                let index = low(pc[1])
+                sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[index].address) }
                 pc += 2
             }
         }
