@@ -15,14 +15,16 @@ public enum WastDialect: String, Sendable, CaseIterable {
 
     /// The edition a script at `path` most likely follows: Wasm 2.0 when a directory on the
     /// path names that edition (contains `wasm2`, as `spec-testsuite-wasm2.0` does, or `2.0`),
-    /// else Wasm 3.0, the current standard.
+    /// or is the threads proposal's (`proposals/threads`, written before Wasm 3.0: a memory
+    /// limit past 32 bits is malformed there, a second memory invalid), else Wasm 3.0, the
+    /// current standard.
     public static func detect(path: String) -> WastDialect {
-        let directories = path.split(separator: "/").dropLast()
-        for directory in directories {
-            let name = directory.lowercased()
+        let directories = path.split(separator: "/").dropLast().map { $0.lowercased() }
+        for (i, name) in directories.enumerated() {
             if name.contains("wasm2") || name.contains("wasm-2") || name.contains("2.0") {
                 return .wasm2
             }
+            if name == "threads", i > 0, directories[i - 1] == "proposals" { return .wasm2 }
         }
         return .wasm3
     }

@@ -67,8 +67,11 @@ public final class WastRunner {
     ) {
         var configuration = configuration
         configuration.compilation = .eager
-        // Wasm 2.0 scripts expect a second memory to be invalid.
-        if dialect.resolved(path: path) == .wasm2 { configuration.multipleMemories = false }
+        // Wasm 2.0 scripts expect a second memory to be invalid and limits to be 32-bit.
+        if dialect.resolved(path: path) == .wasm2 {
+            configuration.multipleMemories = false
+            configuration.memory64 = false
+        }
         self.path = path
         self.engine = Engine(configuration: configuration)
         self.store = Store(engine: engine)

@@ -4,8 +4,8 @@ import XCTest
 
 /// One test per SIMD script: the Wasm 2.0 suite's `simd_*` (counted in SpecSuiteTotals with
 /// the other 2.0 scripts) and the Wasm 3.0 suite's `simd_*` and relaxed SIMD scripts, run in
-/// the 3.0 dialect. The 3.0 suite's simd_memory-multi.wast has no test: it needs multiple
-/// memories, which the engine does not implement yet.
+/// the 3.0 dialect. The 3.0 suite's simd_memory-multi.wast (SIMD accesses to several
+/// memories) is tested in Spec3Memory64Tests.
 final class SpecSIMDScriptTests: XCTestCase {
     /// The Wasm 2.0 scripts with a method here (SpecSuiteTotals checks none is missing).
     static let scriptNames: Set<String> = [

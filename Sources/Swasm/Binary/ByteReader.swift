@@ -24,6 +24,11 @@ struct ByteReader {
     /// inside a section or a body.
     var endMessage: String = "unexpected end"
 
+    /// Whether limits are read as Wasm 3.0 reads them (memory64): every bound a u64 whose
+    /// range validation checks, and the 64-bit address-type flag allowed. Otherwise as in Wasm
+    /// 2.0: 32-bit bounds, a larger one "integer too large".
+    var limits64 = true
+
     init(bytes: [UInt8]) {
         self.bytes = bytes
         self.offset = 0

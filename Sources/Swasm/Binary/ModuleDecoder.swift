@@ -17,8 +17,10 @@ public enum ModuleDecoder {
 
     /// Decodes a binary module. Throws `SwasmError.malformed` (or `.invalid` /
     /// `.unsupported` as described above).
-    public static func decode(_ bytes: [UInt8]) throws -> ModuleSections {
+    /// `memory64: false` reads limits as Wasm 2.0 did (u32 bounds, no 64-bit address type).
+    public static func decode(_ bytes: [UInt8], memory64: Bool = true) throws -> ModuleSections {
         var decoder = SectionDecoder(bytes: bytes)
+        decoder.memory64 = memory64
         return try decoder.decodeModule()
     }
 
@@ -63,6 +65,7 @@ private struct SectionDecoder {
     var module = ModuleSections()
     var lastRank = 0
     var sawDataSection = false
+    var memory64 = true
 
     init(bytes: [UInt8]) {
         reader = ByteReader(bytes: bytes)
@@ -114,6 +117,7 @@ private struct SectionDecoder {
             lastRank = rank
         }
         var section = ByteReader(bytes: reader.bytes, range: range)
+        section.limits64 = memory64
         var name = ModuleDecoder.sectionName(id)
         switch id {
         case 0: name = try readCustomSection(&section)

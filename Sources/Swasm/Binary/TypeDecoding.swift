@@ -103,7 +103,7 @@ extension ByteReader {
         }
     }
 
-    /// Limits, with the memory64/threads flag bits when `allowShared`/`allow64` permit them.
+    /// Limits, with the memory64/threads flag bits (the 64-bit one when `limits64`).
     /// In Wasm 2.0 the flag is a 1-bit LEB128 value, so a continuation bit is "integer
     /// representation too long" and any other unknown bit "integer too large".
     mutating func readLimits(isMemory: Bool) throws -> Limits {
@@ -120,10 +120,11 @@ extension ByteReader {
         case 0x07 where isMemory: (hasMax, shared, is64) = (true, true, true)
         default: throw malformed("integer too large", at: start)
         }
-        if is64 {
+        if is64 && !limits64 { throw malformed("integer too large", at: start) }
+        if is64 || limits64 {
             let min = try readU64()
             let max = hasMax ? try readU64() : nil
-            return Limits(min: min, max: max, is64: true, shared: shared)
+            return Limits(min: min, max: max, is64: is64, shared: shared)
         }
         let min = UInt64(try readU32())
         let max = hasMax ? UInt64(try readU32()) : nil

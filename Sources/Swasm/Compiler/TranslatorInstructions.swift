@@ -31,6 +31,7 @@ extension Translator {
         }
 
         instructionCount += 1
+        if try translateAddress64(instruction) { return }
         switch instruction {
         case .simd(let simd):
             try translateSIMD(simd)

@@ -34,12 +34,28 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     /// (InterpreterMultiMemory.swift): [simd op|d][addr|offset32][wasmOpcode|memory] and
     /// [simd op|addr][value|offset32][wasmOpcode|memory].
     case loadMemory, storeMemory
+    /// 64-bit memories and tables (memory64, table64; InterpreterMemory64.swift), out of line
+    /// here too. `memoryAccess` is any load or store on a 64-bit memory, and a SIMD one on a
+    /// memory other than 0: [simd op|d][addr|value][memory|selector][offset64].
+    case memoryAccess
+    /// [simd op|d][memory] and [simd op|d][delta|memory]: page counts as i64.
+    case memorySize64, memoryGrow64
+    /// [simd op|d][value|n][memory] and [simd op|d][s|n][data|memory].
+    case memoryFill64, memoryInit64
+    /// [simd op|d][s|n][destination|source][flags]: bits 0, 1, 2 mark d, s, n as i64.
+    case memoryCopy64
+    /// [simd op|d][s]: the i64 in s as a u32, saturating, so that the 32-bit table
+    /// instructions see an out-of-range index as out of bounds.
+    case narrowIndex
+    /// [simd op|d][value|delta][table]: `table.grow` on a 64-bit table.
+    case tableGrow64
 
     /// Words of the instruction, header included.
     var wordCount: Int {
         switch self {
         case .v128Const, .select128, .lanes, .memory, .loadMemory, .storeMemory: return 3
-        case .i8x16Shuffle: return 4
+        case .memoryFill64, .memoryInit64, .tableGrow64: return 3
+        case .i8x16Shuffle, .memoryAccess, .memoryCopy64: return 4
         default: return 2
         }
     }
@@ -84,7 +100,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.storeMemory.rawValue else { return nil }
+        guard index < SIMDIROpcode.tableGrow64.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 

@@ -14,21 +14,7 @@ extension Interpreter {
               let ea = effectiveAddress(sp.u32(low(w)), highU32(w), UInt64(op.byteWidth), UInt64(memory.byteCount)) else {
             return .outOfBoundsMemoryAccess
         }
-        let base = UnsafeRawPointer(memory.base)
-        switch op {
-        case .i32Load, .f32Load: sp.set(d, base.loadUnaligned(fromByteOffset: ea, as: UInt32.self))
-        case .i64Load, .f64Load: sp.set(d, base.loadUnaligned(fromByteOffset: ea, as: UInt64.self))
-        case .i32Load8S: sp.set(d, UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int8.self))))
-        case .i32Load8U: sp.set(d, UInt32(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self)))
-        case .i32Load16S: sp.set(d, UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int16.self))))
-        case .i32Load16U: sp.set(d, UInt32(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self)))
-        case .i64Load8S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int8.self))))
-        case .i64Load8U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self)))
-        case .i64Load16S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int16.self))))
-        case .i64Load16U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self)))
-        case .i64Load32S: sp.set(d, UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int32.self))))
-        case .i64Load32U: sp.set(d, UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt32.self)))
-        }
+        sp.set(d, loadScalar(op, memory.base, ea))
         return nil
     }
 
@@ -42,13 +28,39 @@ extension Interpreter {
               let ea = effectiveAddress(sp.u32(address), highU32(w), UInt64(op.byteWidth), UInt64(memory.byteCount)) else {
             return .outOfBoundsMemoryAccess
         }
-        let value = sp[low(w)]
-        switch op.byteWidth {
-        case 1: memory.base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: ea, as: UInt8.self)
-        case 2: memory.base.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: ea, as: UInt16.self)
-        case 4: memory.base.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: ea, as: UInt32.self)
-        default: memory.base.storeBytes(of: value, toByteOffset: ea, as: UInt64.self)
-        }
+        storeScalar(op, sp[low(w)], memory.base, ea)
         return nil
+    }
+
+    /// The value `op` loads from the checked address `ea` of the memory at `base`, extended to
+    /// its slot.
+    @inline(__always)
+    static func loadScalar(_ op: LoadOp, _ base: UnsafeMutableRawPointer, _ ea: Int) -> UInt64 {
+        let base = UnsafeRawPointer(base)
+        switch op {
+        case .i32Load, .f32Load: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt32.self))
+        case .i64Load, .f64Load: return base.loadUnaligned(fromByteOffset: ea, as: UInt64.self)
+        case .i32Load8S: return UInt64(UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int8.self))))
+        case .i32Load8U: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self))
+        case .i32Load16S: return UInt64(UInt32(bitPattern: Int32(base.loadUnaligned(fromByteOffset: ea, as: Int16.self))))
+        case .i32Load16U: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self))
+        case .i64Load8S: return UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int8.self)))
+        case .i64Load8U: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt8.self))
+        case .i64Load16S: return UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int16.self)))
+        case .i64Load16U: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt16.self))
+        case .i64Load32S: return UInt64(bitPattern: Int64(base.loadUnaligned(fromByteOffset: ea, as: Int32.self)))
+        case .i64Load32U: return UInt64(base.loadUnaligned(fromByteOffset: ea, as: UInt32.self))
+        }
+    }
+
+    /// Stores the low `op.byteWidth` bytes of `value` at the checked address `ea`.
+    @inline(__always)
+    static func storeScalar(_ op: StoreOp, _ value: UInt64, _ base: UnsafeMutableRawPointer, _ ea: Int) {
+        switch op.byteWidth {
+        case 1: base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: ea, as: UInt8.self)
+        case 2: base.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: ea, as: UInt16.self)
+        case 4: base.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: ea, as: UInt32.self)
+        default: base.storeBytes(of: value, toByteOffset: ea, as: UInt64.self)
+        }
     }
 }

@@ -107,6 +107,14 @@ extension Interpreter {
         case .i8x16Shuffle:
             executeShuffle(sp, pc)
             return pc + 4
+        case .memoryAccess: return accessMemory(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
+        case .memorySize64: memorySize64(sp, pc, instance.takeUnretainedValue()); return pc + 2
+        case .memoryGrow64: memoryGrow64(sp, pc, instance.takeUnretainedValue()); return pc + 2
+        case .memoryFill64: return memoryFill64(sp, pc, instance.takeUnretainedValue()) ? pc + 3 : nil
+        case .memoryCopy64: return memoryCopy64(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
+        case .memoryInit64: return memoryInit64(sp, pc, instance.takeUnretainedValue()) ? pc + 3 : nil
+        case .narrowIndex: narrowIndex(sp, pc); return pc + 2
+        case .tableGrow64: tableGrow64(sp, pc, instance.takeUnretainedValue()); return pc + 3
         }
     }
 
@@ -348,15 +356,26 @@ extension Interpreter {
                                   _ memSize: UInt64) -> Bool {
         let d = high(pc[0])
         let w = pc[1], w2 = pc[2]
-        let vector = high(w)
         let selector = high(w2)
-        let lane = selector &>> 16
-        let op = SIMDOp.byIndex(selector & 0xFFFF)
-        let width = UInt64(1) << op.info.accessLog2
+        let width = UInt64(1) << SIMDOp.byIndex(selector & 0xFFFF).info.accessLog2
         guard let ea = effectiveAddress(sp.u32(low(w)), UInt32(truncatingIfNeeded: w2), width, memSize) else {
             return false
         }
+        accessSIMDMemory(sp, d, vector: high(w), selector: selector, memBase, ea)
+        return true
+    }
+
+    /// The SIMD memory op `selector` ([op16 lane8]) at the checked address `ea` of the memory
+    /// at `memBase`: result (loads) in `d`, vector operand (lanes, stores) in `vector`. Shared
+    /// by memory 0's `.memory` and the other memories' `.memoryAccess`.
+    @inline(__always)
+    static func accessSIMDMemory(_ sp: Slots, _ d: Int, vector: Int, selector: Int,
+                                 _ memBase: UnsafeMutableRawPointer, _ ea: Int) {
+        let lane = selector &>> 16
+        let op = SIMDOp.byIndex(selector & 0xFFFF)
         switch op {
+        case .v128Load: sp.set(d, memBase.loadUnaligned(fromByteOffset: ea, as: V128.self))
+        case .v128Store: memBase.storeBytes(of: sp.v128(vector), toByteOffset: ea, as: V128.self)
         case .v128Load8x8S: sp.set(d, SIMDOps.v128Load8x8S(memBase.load(at: ea, as: UInt64.self)))
         case .v128Load8x8U: sp.set(d, SIMDOps.v128Load8x8U(memBase.load(at: ea, as: UInt64.self)))
         case .v128Load16x4S: sp.set(d, SIMDOps.v128Load16x4S(memBase.load(at: ea, as: UInt64.self)))
@@ -380,7 +399,6 @@ extension Interpreter {
         default:
             break
         }
-        return true
     }
 
     /// `i8x16.shuffle` [simd op|d][a|b][lanes low][lanes high].

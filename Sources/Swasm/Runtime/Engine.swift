@@ -43,13 +43,22 @@ public struct EngineConfiguration: Sendable {
     /// The proposals modules may use; ``WasmFeatures/all`` by default. A module that uses
     /// one outside the set is refused as invalid when it is created (which then reads every
     /// function body once, even with lazy compilation). Without ``WasmFeatures/multiMemory``,
-    /// a memory argument's memory-index flag is also malformed, as in Wasm 2.0.
+    /// a memory argument's memory-index flag is also malformed, as in Wasm 2.0; without
+    /// ``WasmFeatures/memory64``, limits are decoded as in Wasm 2.0 (32-bit bounds, the
+    /// 64-bit address-type flag malformed) where Wasm 3.0 reads u64 bounds and leaves their
+    /// range to validation.
     public var features: WasmFeatures = .all
     /// Accept modules with several memories (Wasm 3.0): `features` contains
     /// ``WasmFeatures/multiMemory``.
     public var multipleMemories: Bool {
         get { features.contains(.multiMemory) }
         set { if newValue { features.insert(.multiMemory) } else { features.remove(.multiMemory) } }
+    }
+    /// Accept 64-bit memories and tables (Wasm 3.0): `features` contains
+    /// ``WasmFeatures/memory64``.
+    public var memory64: Bool {
+        get { features.contains(.memory64) }
+        set { if newValue { features.insert(.memory64) } else { features.remove(.memory64) } }
     }
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}

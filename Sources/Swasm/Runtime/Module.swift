@@ -69,7 +69,7 @@ public final class Module: @unchecked Sendable {
     /// now when the engine compiles eagerly, otherwise on first call.
     /// Throws `SwasmError.malformed` or `.invalid`.
     public convenience init(engine: Engine, bytes: [UInt8]) throws {
-        let sections = try ModuleDecoder.decode(bytes)
+        let sections = try ModuleDecoder.decode(bytes, memory64: engine.configuration.memory64)
         try self.init(engine: engine, sections: sections)
     }
 

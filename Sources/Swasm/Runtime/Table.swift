@@ -54,8 +54,11 @@ public struct Table {
 
 extension TableInstance {
     /// The largest size the table's index type allows (spec limit), capped by the engine.
+    /// A 64-bit table stays below 2^32 - 1 elements: its i64 operands are narrowed to u32,
+    /// saturating (TranslatorMemory64.swift), and a saturated index or sum must stay out of
+    /// bounds. Such a table would need 32 GiB of host memory anyway.
     static func elementLimit(for type: TableType, configuration: EngineConfiguration) -> UInt64 {
-        let architectural: UInt64 = type.limits.is64 ? UInt64(Int.max) : UInt64(UInt32.max)
+        let architectural: UInt64 = type.limits.is64 ? UInt64(UInt32.max) - 1 : UInt64(UInt32.max)
         return Swift.min(architectural, UInt64(Swift.max(configuration.maxTableElements, 0)))
     }
 

@@ -5,11 +5,14 @@
 /// Errors are `SwasmError.invalid(message, function: nil, offset:)` with the spec reference
 /// interpreter's message, followed by the index where one is involved ("unknown global 2"),
 /// so that a prefix match against the spec tests' texts succeeds. Types this build cannot
-/// run yet (memory64, shared memories, typed function references and GC heap types) are
+/// run yet (shared memories, typed function references and GC heap types) are
 /// reported as `.unsupported`.
 public enum ModuleValidator {
     /// The largest memory of Wasm 2.0, in 64 KiB pages (4 GiB).
     public static let maxMemoryPages: UInt64 = 65_536
+    /// The page bound of a 64-bit memory (memory64): 2^48 pages of 64 KiB span the 64-bit
+    /// address space.
+    public static let maxMemory64Pages: UInt64 = 1 << 48
 
     /// Validates the module structure. Throws `SwasmError.invalid` or `.unsupported`.
     /// `multipleMemories: false` refuses a second memory as Wasm 2.0 did ("multiple memories").
@@ -182,15 +185,24 @@ private struct StructureValidator {
     }
 
     func validateTable(_ table: TableType, at offset: Int?) throws {
-        if table.limits.is64 { throw SwasmError.unsupported("64-bit tables (memory64)") }
         try checkSupported(table.elementType)
+        if table.limits.is64 {
+            // Every u64 is a valid table64 size; instantiation applies the engine's limit.
+            try validateLimits(table.limits, bound: UInt64.max,
+                               boundMessage: "table size must be at most 2^64-1", at: offset)
+            return
+        }
         try validateLimits(table.limits, bound: UInt64(UInt32.max),
                            boundMessage: "table size must be at most 2^32-1", at: offset)
     }
 
     func validateMemory(_ memory: MemoryType, at offset: Int?) throws {
-        if memory.limits.is64 { throw SwasmError.unsupported("64-bit memories (memory64)") }
         if memory.limits.shared { throw SwasmError.unsupported("shared memories (threads)") }
+        if memory.limits.is64 {
+            try validateLimits(memory.limits, bound: ModuleValidator.maxMemory64Pages,
+                               boundMessage: "memory size must be at most 2^48 pages (2^64 bytes)", at: offset)
+            return
+        }
         try validateLimits(memory.limits, bound: ModuleValidator.maxMemoryPages,
                            boundMessage: "memory size must be at most 65536 pages (4GiB)", at: offset)
     }
@@ -259,7 +271,7 @@ private struct StructureValidator {
             guard Int(tableIndex) < tables.count else {
                 throw invalid("unknown table \(tableIndex)", at: offset.offset)
             }
-            try checkConstExpr(offset, produces: .i32)
+            try checkConstExpr(offset, produces: tables[Int(tableIndex)].limits.is64 ? .i64 : .i32)
             guard tables[Int(tableIndex)].elementType == segment.type else {
                 throw invalid("type mismatch: element segment of type \(segment.type) in table of "
                               + "type \(tables[Int(tableIndex)].elementType)", at: offset.offset)
@@ -280,7 +292,7 @@ private struct StructureValidator {
         guard Int(memoryIndex) < memories.count else {
             throw invalid("unknown memory \(memoryIndex)", at: offset.offset)
         }
-        try checkConstExpr(offset, produces: .i32)
+        try checkConstExpr(offset, produces: memories[Int(memoryIndex)].limits.is64 ? .i64 : .i32)
     }
 
     // MARK: Constant expressions
