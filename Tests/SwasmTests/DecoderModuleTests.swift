@@ -110,7 +110,16 @@ final class DecoderModuleTests: XCTestCase {
         }
         Check.malformed(F.module(F.section(5, [0x01, 0x81, 0x00, 0x00, 0x00])), "integer representation too long")
         Check.malformed(F.module(F.section(4, [0x01, 0x7F, 0x00, 0x00])), "malformed reference type")
-        Check.malformed(F.module(F.section(5, [0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00])),
+        // Wasm 3.0 reads bounds as u64 (memory64); Wasm 2.0 as u32.
+        let sixBytes = F.module(F.section(5, [0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00]))
+        XCTAssertEqual(try ModuleDecoder.decode(sixBytes).memories.first?.limits.min, 2)
+        XCTAssertThrowsError(try ModuleDecoder.decode(sixBytes, memory64: false)) { error in
+            XCTAssertEqual("\(error)".contains("integer representation too long"), true, "\(error)")
+        }
+        XCTAssertThrowsError(try ModuleDecoder.decode(F.module(F.section(5, [0x01, 0x04, 0x00])), memory64: false)) { error in
+            XCTAssertEqual("\(error)".contains("integer too large"), true, "\(error)")
+        }
+        Check.malformed(F.module(F.section(5, [0x01, 0x00] + [UInt8](repeating: 0x82, count: 10) + [0x00])),
                         "integer representation too long")
     }
 

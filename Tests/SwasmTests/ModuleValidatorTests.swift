@@ -37,7 +37,14 @@ final class ModuleValidatorTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("multiple memories"), "\(error)")
             }
         }
-        Check.unsupported(F.module(F.section(5, F.vec([[0x04, 0x01]]))))
+        // memory64: 2^48 pages at most, and a 32-bit memory's bound read as a u64.
+        let wide = try Check.decodeAndValidate(F.module(F.section(5, F.vec([[0x04, 0x01]]))))
+        XCTAssertEqual(wide.memories.first?.limits, Limits(min: 1, is64: true))
+        _ = try Check.decodeAndValidate(F.module(F.section(5, F.vec([[0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]]))))
+        Check.invalid(F.module(F.section(5, F.vec([[0x04, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]]))),
+                      "memory size must be at most 2^48 pages")
+        Check.invalid(F.module(F.section(5, F.vec([[0x00, 0x80, 0x80, 0x80, 0x80, 0x10]]))),
+                      "memory size must be at most 65536 pages (4GiB)")
         Check.unsupported(F.module(F.section(5, F.vec([[0x03, 0x01, 0x02]]))))
     }
 
