@@ -86,4 +86,39 @@ final class Memory64Tests: XCTestCase {
             (assert_return (invoke "size") (i64.const 5))
             """, passed: 14)
     }
+
+    func testSIMDAccessesToA64BitMemoryAndToMemory1() {
+        assertAllPass("""
+            (module
+              (memory 1)
+              (memory $wide i64 1)
+              (memory $one 1)
+              (data (memory $wide) (i64.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10")
+              (data (memory $one) (i32.const 32) "\\aa\\bb\\cc\\dd")
+              (func (export "wideLane") (param i64) (result i32)
+                (i8x16.extract_lane_u 15 (v128.load $wide (local.get 0))))
+              (func (export "wideSplat") (param i64) (result i32)
+                (i32x4.extract_lane 3 (v128.load32_splat $wide offset=4 (local.get 0))))
+              (func (export "wideStoreLane") (param i64)
+                (v128.store16_lane $wide 1 (local.get 0) (v128.const i16x8 0 0x1234 0 0 0 0 0 0)))
+              (func (export "wideLoad16") (param i64) (result i32) (i32.load16_u $wide (local.get 0)))
+              (func (export "oneLoadLane") (param i32) (result i64)
+                (i64x2.extract_lane 1 (v128.load32_lane $one 2 (local.get 0) (v128.const i64x2 0 0))))
+              (func (export "oneStore") (param i32)
+                (v128.store $one (local.get 0) (v128.const i32x4 7 8 9 10)))
+              (func (export "oneLoad") (param i32) (result i32) (i32.load $one offset=12 (local.get 0)))
+              (func (export "zeroLoad") (param i32) (result i32) (i32.load (local.get 0))))
+            (assert_return (invoke "wideLane" (i64.const 16)) (i32.const 0x10))
+            (assert_return (invoke "wideSplat" (i64.const 16)) (i32.const 0x08070605))
+            (assert_trap (invoke "wideLane" (i64.const 0xfff1)) "out of bounds memory access")
+            (assert_trap (invoke "wideLane" (i64.const 0x1_0000_0000)) "out of bounds memory access")
+            (assert_return (invoke "wideStoreLane" (i64.const 100)))
+            (assert_return (invoke "wideLoad16" (i64.const 100)) (i32.const 0x1234))
+            (assert_return (invoke "oneLoadLane" (i32.const 32)) (i64.const 0xddccbbaa))
+            (assert_return (invoke "oneStore" (i32.const 64)))
+            (assert_return (invoke "oneLoad" (i32.const 64)) (i32.const 10))
+            (assert_trap (invoke "oneStore" (i32.const 65521)) "out of bounds memory access")
+            (assert_return (invoke "zeroLoad" (i32.const 64)) (i32.const 0))
+            """, passed: 11)
+    }
 }
