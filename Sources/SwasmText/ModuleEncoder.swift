@@ -716,19 +716,28 @@ final class ModuleEncoder {
     ) throws -> UInt32 {
         var items = ByteWriter()
         var count: UInt32 = 0
-        let usesExpressions = c.peek.kind == .lparen
-        if usesExpressions {
+        let isFuncref = refType.nullable && refType.heap == .funcType
+        // Function indices make a `(ref func)` segment; a table of another type (`(ref null $t)`)
+        // gets them as `ref.func` expressions of its own type.
+        let usesExpressions = c.peek.kind == .lparen || !isFuncref
+        if c.peek.kind == .lparen {
             while c.peek.kind == .lparen {
                 try parseElemExpression(into: &items)
                 count += 1
             }
         } else {
             while c.isIndex(c.peek) {
-                items.u32(try resolve(funcs))
+                let index = try resolve(funcs)
+                if usesExpressions {
+                    items.byte(0xD2)
+                    items.u32(index)
+                    items.byte(0x0B)
+                } else {
+                    items.u32(index)
+                }
                 count += 1
             }
         }
-        let isFuncref = refType.nullable && refType.heap == .funcType
         var flags: UInt8 = usesExpressions ? 4 : 0
         if activeTable != 0 || (usesExpressions && !isFuncref) { flags |= 2 }
         w.u32(UInt32(flags))

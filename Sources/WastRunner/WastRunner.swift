@@ -71,6 +71,7 @@ public final class WastRunner {
         if dialect.resolved(path: path) == .wasm2 {
             configuration.multipleMemories = false
             configuration.memory64 = false
+            configuration.functionReferences = false
         }
         self.path = path
         self.engine = Engine(configuration: configuration)

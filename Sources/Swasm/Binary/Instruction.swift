@@ -169,6 +169,16 @@ public enum Instruction: Hashable, Sendable {
     case refIsNull
     /// Function index.
     case refFunc(UInt32)
+    /// `call_ref x`: calls the function reference on the stack, of type `x`.
+    case callRef(UInt32)
+    /// `return_call_ref x`: the tail-call form of `call_ref`.
+    case returnCallRef(UInt32)
+    /// `ref.as_non_null`: traps on null, otherwise passes the reference on as non-nullable.
+    case refAsNonNull
+    /// `br_on_null l`: branches on null (dropping it), otherwise passes the reference on.
+    case brOnNull(UInt32)
+    /// `br_on_non_null l`: branches with a non-null reference, otherwise drops the null.
+    case brOnNonNull(UInt32)
 
     // MARK: Parametric
     /// `drop`.
@@ -576,6 +586,11 @@ extension Instruction {
         case .refNull: return "ref.null"
         case .refIsNull: return "ref.is_null"
         case .refFunc: return "ref.func"
+        case .callRef: return "call_ref"
+        case .returnCallRef: return "return_call_ref"
+        case .refAsNonNull: return "ref.as_non_null"
+        case .brOnNull: return "br_on_null"
+        case .brOnNonNull: return "br_on_non_null"
         case .drop: return "drop"
         case .select, .typedSelect: return "select"
         case .localGet: return "local.get"

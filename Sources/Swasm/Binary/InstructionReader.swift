@@ -29,6 +29,8 @@ public struct InstructionReader {
         public static let tailCall = Features(rawValue: 1 << 0)
         /// Memory indices in `memarg` (flag bit 6) and in `memory.size/grow/fill/copy/init`.
         public static let multiMemory = Features(rawValue: 1 << 1)
+        /// `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on_non_null`.
+        public static let functionReferences = Features(rawValue: 1 << 2)
     }
 
     private var input: ByteReader
@@ -119,7 +121,7 @@ public struct InstructionReader {
             let type = try readBlockType()
             return .tryTable(type, try readCatchClauses())
         case 0x14, 0x15, 0xD4, 0xD5, 0xD6:
-            throw unsupported("typed function references", opcode)
+            return try readFunctionReferenceInstruction(opcode)
         case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
         case 0xFD: return .simd(try readSIMDAfterPrefix())
         case 0xFE: throw unsupported("threads", opcode)
@@ -128,6 +130,19 @@ public struct InstructionReader {
     }
 
     // MARK: Immediates
+
+    private mutating func readFunctionReferenceInstruction(_ opcode: UInt8) throws -> Instruction {
+        guard features.contains(.functionReferences) else { throw illegalOpcode(opcode) }
+        switch opcode {
+        case 0x14: return .callRef(try input.readU32())
+        case 0x15:
+            guard features.contains(.tailCall) else { throw unsupported("tail calls", opcode) }
+            return .returnCallRef(try input.readU32())
+        case 0xD4: return .refAsNonNull
+        case 0xD5: return .brOnNull(try input.readU32())
+        default: return .brOnNonNull(try input.readU32())
+        }
+    }
 
     private mutating func readBlockType() throws -> BlockType {
         let start = input.offset
@@ -192,30 +207,12 @@ public struct InstructionReader {
         return count == 1 ? first : nil
     }
 
-    /// A value type of Wasm 2.0; the GC/typed-reference forms are unsupported.
     private mutating func readSupportedValueType() throws -> ValueType {
-        let start = input.offset
-        let type = try input.readValueType()
-        if case .ref(let ref) = type, ref != .funcref, ref != .externref, ref != .exnref {
-            throw SwasmError.unsupported("reference type \(ref) at offset \(start)")
-        }
-        return type
+        try input.readValueType()
     }
 
     private mutating func readRefNullType() throws -> HeapType {
-        let start = input.offset
-        let byte = try input.readU8()
-        switch byte {
-        case 0x70: return .func
-        case 0x6F: return .extern
-        case 0x69: return .exn
-        case 0x74: return .noexn
-        default:
-            if byte & 0xC0 == 0x40 && ByteReader.abstractHeapType(byte) == nil {
-                throw SwasmError.malformed("malformed reference type", offset: start)
-            }
-            throw SwasmError.unsupported("heap types beyond func and extern at offset \(start)")
-        }
+        try input.readHeapType()
     }
 
     /// `memarg`: alignment flags then offset. Without multi-memory the flags are a plain

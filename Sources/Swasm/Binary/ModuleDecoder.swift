@@ -121,10 +121,13 @@ private struct SectionDecoder {
         var name = ModuleDecoder.sectionName(id)
         switch id {
         case 0: name = try readCustomSection(&section)
-        case 1: module.types = try section.readVector(minElementSize: 3) { try $0.readFuncType() }
+        case 1: (module.types, module.typeDefinitions) = try section.readTypeSection()
         case 2: module.imports = try section.readVector(minElementSize: 4) { try $0.readImport() }
         case 3: module.functions = try section.readVector { try $0.readU32() }
-        case 4: module.tables = try section.readVector(minElementSize: 3) { try $0.readTableType() }
+        case 4:
+            let definitions = try section.readVector(minElementSize: 3) { try $0.readTableDefinition() }
+            module.tables = definitions.map(\.type)
+            module.tableInitializers = definitions.map(\.initializer)
         case 5: module.memories = try section.readVector(minElementSize: 2) { try $0.readMemoryType() }
         case 6: module.globals = try section.readVector(minElementSize: 3) { try $0.readGlobal() }
         case 7: module.exports = try section.readVector(minElementSize: 3) { try $0.readExport() }
@@ -240,7 +243,9 @@ extension ByteReader {
         } else {
             mode = flags & 2 != 0 ? .declarative : .passive
         }
-        var type = RefType.funcref
+        // Function indices are never null: Wasm 3.0 types those forms `(ref func)`, which still
+        // matches the `funcref` of Wasm 2.0 wherever a segment is used.
+        var type = usesExpressions ? RefType.funcref : RefType(nullable: false, heapType: .func)
         if hasTypeField {
             if usesExpressions {
                 type = try readRefType()

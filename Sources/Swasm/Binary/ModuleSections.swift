@@ -221,12 +221,18 @@ public struct ModuleSections: Sendable {
     public var sectionLayout: [(id: UInt8, name: String, range: Range<Int>)] = []
     /// The type section: function signatures, by type index.
     public var types: [FuncType] = []
+    /// Recursion groups, supertypes and finality of `types`, parallel to it (see
+    /// `typeDefinition(_:)`).
+    public var typeDefinitions: [TypeDefinitionInfo] = []
     /// The import section.
     public var imports: [Import] = []
     /// Type index of each function defined in this module (not imported).
     public var functions: [UInt32] = []
     /// Tables defined by the module (not imported).
     public var tables: [TableType] = []
+    /// Initialiser expressions of the defined tables, parallel to `tables` (see
+    /// `tableInitializer(_:)`).
+    public var tableInitializers: [ConstExpr?] = []
     /// Memories defined by the module (not imported).
     public var memories: [MemoryType] = []
     /// Globals defined by the module (not imported).

@@ -83,8 +83,8 @@ extension ByteReader {
         }
     }
 
-    /// `0x60 vec(valtype) vec(valtype)`. The GC type forms (rec groups, sub types, struct and
-    /// array types) are recognised and reported as unsupported.
+    /// `0x60 vec(valtype) vec(valtype)`. GC's struct and array types are recognised and
+    /// reported as unsupported (recursion groups and sub types: TypeSectionDecoding.swift).
     mutating func readFuncType() throws -> FuncType {
         let start = offset
         let form = try readU8()
@@ -93,7 +93,7 @@ extension ByteReader {
             let params = try readVector { try $0.readValueType() }
             let results = try readVector { try $0.readValueType() }
             return FuncType(params: params, results: results)
-        case 0x4E, 0x50, 0x4F, 0x5F, 0x5E:
+        case 0x5F, 0x5E:
             throw SwasmError.unsupported(
                 "GC type definitions (form 0x\(String(form, radix: 16))) at offset \(start)")
         default:
@@ -132,10 +132,6 @@ extension ByteReader {
     }
 
     mutating func readTableType() throws -> TableType {
-        let start = offset
-        if try peekU8() == 0x40 {
-            throw SwasmError.unsupported("table initializer expressions at offset \(start)")
-        }
         let element = try readRefType()
         let limits = try readLimits(isMemory: false)
         return TableType(elementType: element, limits: limits)

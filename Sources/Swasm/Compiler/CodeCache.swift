@@ -29,7 +29,10 @@ final class CodeCache: @unchecked Sendable {
 
     init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
         self.sections = sections
-        context = FunctionValidationContext(module: sections, features: configuration.multipleMemories ? [.tailCall, .multiMemory] : [.tailCall])
+        var features: InstructionReader.Features = [.tailCall]
+        if configuration.multipleMemories { features.insert(.multiMemory) }
+        if configuration.functionReferences { features.insert(.functionReferences) }
+        context = FunctionValidationContext(module: sections, features: features)
         emitCheckpoints = configuration.consumeFuel
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))

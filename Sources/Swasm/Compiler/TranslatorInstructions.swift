@@ -73,6 +73,8 @@ extension Translator {
             try translateReturnCall(index)
         case .returnCallIndirect(let typeIndex, let table):
             try translateReturnCallIndirect(typeIndex: typeIndex, table: table)
+        case .callRef, .returnCallRef, .refAsNonNull, .brOnNull, .brOnNonNull:
+            try translateFunctionReference(instruction)
 
         // MARK: Exceptions (TranslatorExceptions.swift)
         case .throw(let tag):

@@ -175,7 +175,9 @@ enum IROpcode: UInt16, CaseIterable {
 
     // MARK: Tail calls and exceptions (InterpreterTailCalls.swift, InterpreterExceptions.swift)
     /// [op|base][definedIndex]: the callee replaces the running frame; the arguments at
-    /// `base` move down to slot 0.
+    /// `base` move down to slot 0. With a `FunctionReferenceOp` in the header's bits 16..31
+    /// it is one of the typed function reference instructions instead, which share this
+    /// out-of-line case (InterpreterFunctionReferences.swift).
     case returnCall
     /// [op|base][functionIndex]: a tail call through the instance's imports.
     case returnCallImport

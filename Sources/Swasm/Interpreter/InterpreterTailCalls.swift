@@ -32,6 +32,10 @@ extension Interpreter {
                          store: Store) -> ErrorOr<TailCallTarget> {
         let op = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self)
         let base = high(w0)
+        if op == .returnCall, let referenceOp = FunctionReferenceOp(header: w0) {
+            return functionReference(referenceOp, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance,
+                                     stacks: stacks, store: store)
+        }
         if op == .returnCall {
             var callee = stacks.context.code[low(pc[1])]
             if callee == nil {
@@ -59,12 +63,23 @@ extension Interpreter {
                 return .failure(SwasmError.trap(Trap(.undefinedElement)))
             }
         }
+        return tailCall(toAddress: address, checkingType: op == .returnCallIndirect ? low(pc[1]) : nil,
+                        base: base, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store)
+    }
+
+    /// The tail call to the function at store address `address`, after checking that its type
+    /// is the module's type `typeIndex` when one is given (`return_call_indirect`).
+    static func tailCall(toAddress address: Int, checkingType typeIndex: Int?, base: Int,
+                         sp: UnsafeMutablePointer<UInt64>, fn: UnsafePointer<UInt64>,
+                         fp: UnsafeMutablePointer<CallFrame>, instance: Unmanaged<InstanceState>,
+                         stacks: ExecutionState, store: Store) -> ErrorOr<TailCallTarget> {
+        let state = instance.takeUnretainedValue()
         var resolved = stacks.resolvedFunction(address)
         if resolved.typeID < 0 {
             if let error = stacks.resolve(address: address, store: store) { return .failure(error) }
             resolved = stacks.resolvedFunction(address)
         }
-        if op == .returnCallIndirect && resolved.typeID != stacks.context.typeIDs[low(pc[1])] {
+        if let typeIndex, resolved.typeID != stacks.context.typeIDs[typeIndex] {
             return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
         }
         if let target = resolved.code, let calleeInstance = resolved.instance {

@@ -60,6 +60,14 @@ public struct EngineConfiguration: Sendable {
         get { features.contains(.memory64) }
         set { if newValue { features.insert(.memory64) } else { features.remove(.memory64) } }
     }
+    /// Accept typed function references (Wasm 3.0): `features` contains
+    /// ``WasmFeatures/functionReferences``. Off, `call_ref`, `br_on_null` and the other
+    /// instructions are illegal opcodes and constant expressions see only imported globals,
+    /// as in Wasm 2.0.
+    public var functionReferences: Bool {
+        get { features.contains(.functionReferences) }
+        set { if newValue { features.insert(.functionReferences) } else { features.remove(.functionReferences) } }
+    }
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
 }
@@ -72,8 +80,8 @@ public struct EngineConfiguration: Sendable {
 public final class Engine: @unchecked Sendable {
     /// The settings this engine was created with.
     public let configuration: EngineConfiguration
-    private let typeLock = Lock()
-    private var typeIDs: [FuncType: Int] = [:]
+    /// Canonical type ids of every module (TypeRegistry.swift).
+    let types = TypeRegistry()
 
     /// An engine with `configuration` (the defaults when omitted).
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
@@ -83,12 +91,7 @@ public final class Engine: @unchecked Sendable {
     /// A canonical id for `type`, equal for equal types across every module of this engine,
     /// so `call_indirect` compares one integer instead of two signatures.
     public func typeID(for type: FuncType) -> Int {
-        typeLock.withLock {
-            if let id = typeIDs[type] { return id }
-            let id = typeIDs.count
-            typeIDs[type] = id
-            return id
-        }
+        types.id(of: type)
     }
 }
 

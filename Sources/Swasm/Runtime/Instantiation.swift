@@ -50,11 +50,21 @@ enum Instantiation {
             state.functions.append(function)
         }
 
+        // Runtime objects carry closed types (TypeRegistry.swift): other modules import them.
+        let closed = module.closed
+        // The scratch entry after the function index space, through which `call_ref` calls
+        // (InterpreterFunctionReferences.swift); any function holds its place until then.
+        if let placeholder = state.functions.last { state.functions.append(placeholder) }
+
         for typeIndex in sections.tags {
-            state.tags.append(TagInstance(type: try IndexSpaces.funcType(typeIndex, in: sections)))
+            let tag = TagInstance(type: closed(try IndexSpaces.funcType(typeIndex, in: sections)))
+            if Int(typeIndex) < module.typeIDs.count { tag.typeID = module.typeIDs[Int(typeIndex)] }
+            state.tags.append(tag)
         }
-        for type in sections.tables {
-            state.tables.append(try store.allocateTable(type, fill: RefEncoding.null))
+        for (i, type) in sections.tables.enumerated() {
+            // An initialiser sees the imported globals and every function.
+            let fill = try sections.tableInitializer(i).map { try evaluate($0, in: state).low } ?? RefEncoding.null
+            state.tables.append(try store.allocateTable(closed(type), fill: fill))
         }
         for type in sections.memories {
             state.memories.append(try store.allocateMemory(type))
@@ -63,7 +73,7 @@ enum Instantiation {
         // Initialisers see the imported globals and (extended-const) the globals before them.
         for definition in sections.globals {
             let (low, high) = try evaluate(definition.initializer, in: state)
-            let global = GlobalInstance(type: definition.type, value: low)
+            let global = GlobalInstance(type: closed(definition.type), value: low)
             global.high = high
             state.globals.append(global)
         }
@@ -153,13 +163,29 @@ enum Instantiation {
             throw SwasmError.unlinkable("import \(name) is not a function of this store")
         }
         let actual = value.type
-        guard matches(actual, info.type) else {
+        if case .function(let f) = value, info.typeID >= 0 {
+            // Function types match by their engine-wide ids (equivalence and declared supertypes).
+            let actualID = store.function(at: f.address)?.typeID ?? -1
+            guard store.engine.types.isSubtype(actualID, info.typeID) else {
+                throw SwasmError.unlinkable(
+                    "incompatible import type for \(name): expected \(describe(info.type)), got \(describe(actual))")
+            }
+            return
+        }
+        if case .tag(let t) = value, info.typeID >= 0, t.object.typeID >= 0, t.object.typeID != info.typeID {
+            // Tag types are equal exactly when their ids are.
+            throw SwasmError.unlinkable(
+                "incompatible import type for \(name): expected \(describe(info.type)), got \(describe(actual))")
+        }
+        guard matches(actual, info.type, types: store.engine.types) else {
             throw SwasmError.unlinkable(
                 "incompatible import type for \(name): expected \(describe(info.type)), got \(describe(actual))")
         }
     }
 
-    static func matches(_ actual: ExternType, _ expected: ExternType) -> Bool {
+    /// Matching of closed types: a table's element type and a mutable global's type are
+    /// invariant, an immutable global's covariant.
+    static func matches(_ actual: ExternType, _ expected: ExternType, types: TypeRegistry) -> Bool {
         switch (actual, expected) {
         case (.function(let a), .function(let e)):
             return a == e
@@ -168,7 +194,9 @@ enum Instantiation {
         case (.memory(let a), .memory(let e)):
             return matches(a.limits, e.limits)
         case (.global(let a), .global(let e)):
-            return a.mutable == e.mutable && a.valueType == e.valueType
+            guard a.mutable == e.mutable else { return false }
+            if a.mutable { return a.valueType == e.valueType }
+            return HeapSubtyping.isSubtype(a.valueType, e.valueType) { types.isSubtype(Int($0), Int($1)) }
         case (.tag(let a), .tag(let e)):
             return a == e
         default:

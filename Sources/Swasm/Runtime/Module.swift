@@ -15,6 +15,8 @@ public struct ImportInfo: Sendable {
     public var name: String
     /// The type the imported value must have.
     public var type: ExternType
+    /// For a function, the engine-wide id of its type (which a function's type must match).
+    var typeID = -1
 }
 
 /// One export of a module, with its type resolved.
@@ -81,14 +83,28 @@ public final class Module: @unchecked Sendable {
 
     /// Creates a module from decoded sections (the decoder's output), validating its structure.
     init(engine: Engine, sections: ModuleSections) throws {
-        try ModuleValidator.validate(sections, multipleMemories: engine.configuration.multipleMemories)
+        try ModuleValidator.validate(sections, multipleMemories: engine.configuration.multipleMemories,
+                                     functionReferences: engine.configuration.functionReferences)
         try Self.checkFeatures(of: sections, allowed: engine.configuration.features)
         self.engine = engine
         self.sections = sections
-        self.typeIDs = sections.types.map { engine.typeID(for: $0) }
+        let typeIDs = engine.types.ids(of: sections)
+        self.typeIDs = typeIDs
         let spaces = try IndexSpaces(sections)
-        self.imports = try sections.imports.map { try ImportInfo(module: $0.module, name: $0.name, type: spaces.type(of: $0.descriptor, in: sections)) }
-        self.exports = try sections.exports.map { try ExportInfo(name: $0.name, type: spaces.type(of: $0)) }
+        // Import and export types are closed (type indices replaced by engine-wide ids), so
+        // that linking compares them across modules.
+        let closed = TypeCloser(typeIDs: typeIDs)
+        self.imports = try sections.imports.map { entry in
+            var info = ImportInfo(module: entry.module, name: entry.name, type: closed(try spaces.type(of: entry.descriptor, in: sections)))
+            switch entry.descriptor {
+            case .function(let typeIndex), .tag(let typeIndex):
+                if Int(typeIndex) < typeIDs.count { info.typeID = typeIDs[Int(typeIndex)] }
+            default:
+                break
+            }
+            return info
+        }
+        self.exports = try sections.exports.map { try ExportInfo(name: $0.name, type: closed(spaces.type(of: $0))) }
         var exportIndex: [WasmName: Int] = [:]
         for (i, export) in sections.exports.enumerated() { exportIndex[WasmName(export.name)] = i }
         self.exportIndex = exportIndex

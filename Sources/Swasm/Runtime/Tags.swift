@@ -6,6 +6,8 @@
 final class TagInstance {
     /// The tag's type: the parameters are the exception's values, the results are empty.
     let type: FuncType
+    /// The engine-wide id of the type (-1 for tags made by the host), for import matching.
+    var typeID = -1
     init(type: FuncType) { self.type = type }
 }
 

@@ -58,6 +58,8 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
     case uninitializedElement
     /// A null reference was used where a function was needed.
     case nullReference
+    /// `call_ref` or `return_call_ref` of a null reference.
+    case nullFunctionReference
     /// Calls nested deeper than the engine allows (`EngineConfiguration.maxCallDepth`),
     /// counting host → Wasm → host recursion too.
     case callStackExhausted
@@ -87,6 +89,7 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
         case .undefinedElement: return "undefined element"
         case .uninitializedElement: return "uninitialized element"
         case .nullReference: return "null reference"
+        case .nullFunctionReference: return "null function reference"
         case .callStackExhausted: return "call stack exhausted"
         case .outOfBoundsDataSegmentAccess: return "out of bounds memory access"
         case .fuelExhausted: return "fuel exhausted"

@@ -29,6 +29,8 @@ public final class FunctionValidationContext: Sendable {
     public let tagTypeIndices: [UInt32]
     /// Proposals accepted beyond Wasm 2.0 (also used for the reader).
     public let features: InstructionReader.Features
+    /// Type equivalence and declared supertypes (Subtyping.swift).
+    let typeHierarchy: TypeHierarchy
 
     /// The context of `module`'s function bodies, accepting the proposals in `features`.
     public init(module: ModuleSections, features: InstructionReader.Features = []) {
@@ -43,6 +45,7 @@ public final class FunctionValidationContext: Sendable {
         declaredFunctionReferences = ModuleValidator.declaredFunctionReferences(module)
         tagTypeIndices = module.tagTypeIndices
         self.features = features
+        typeHierarchy = TypeHierarchy(module: module)
     }
 
     /// The type of function `index` in the function index space, or nil when the index or

@@ -66,6 +66,9 @@ public struct FunctionValidator {
         public var unreachable: Bool
         /// Module offset of the instruction that opened the frame.
         public var offset: Int
+        /// How many non-defaultable locals were set before the frame began (they stay set
+        /// after its end; those set inside are unset again).
+        public var initHeight: Int = 0
     }
 
     /// The module-wide facts the body is checked against.
@@ -100,6 +103,13 @@ public struct FunctionValidator {
     var frameUnreachable = false
     /// Offset of the instruction being validated, for error messages.
     var offset = 0
+
+    /// Whether the function has non-defaultable locals, whose reads need a prior write.
+    var tracksLocalInit = false
+    /// Per local, whether it holds a value (only kept when `tracksLocalInit`).
+    var localInitialized: [Bool] = []
+    /// The non-defaultable locals set so far, in order; frames record how many came before.
+    var initializedLocals: [Int] = []
 
     /// Above this many locals (parameters included) a function is rejected as unsupported;
     /// the decoder's own cap is lower, this guards hand-built `ModuleSections`.
@@ -139,6 +149,7 @@ public struct FunctionValidator {
         localOperandTypes.removeAll(keepingCapacity: true)
         localOperandTypes.reserveCapacity(localTypes.count)
         for t in localTypes { localOperandTypes.append(OperandType(t)) }
+        startLocalInitTracking(parameterCount: type.params.count)
         if operands.isEmpty { operands = Array(repeating: .unknown, count: 64) }
         operandCount = 0
         frames.removeAll(keepingCapacity: true)
@@ -236,7 +247,7 @@ public struct FunctionValidator {
     @inline(__always)
     mutating func pop(_ expected: OperandType) throws {
         let actual = try pop()
-        if actual != expected && !actual.isUnknown { throw typeMismatch() }
+        if actual != expected && !actual.isUnknown { try checkSubtype(actual, expected) }
     }
 
     mutating func pop(_ types: ValueTypeList) throws {
@@ -274,7 +285,8 @@ public struct FunctionValidator {
                 throw typeMismatch()
             }
             let actual = operands[i]
-            if !actual.isUnknown, actual != OperandType(types[count - 1 - k]) { throw typeMismatch() }
+            let expected = OperandType(types[count - 1 - k])
+            if !actual.isUnknown, actual != expected { try checkSubtype(actual, expected) }
         }
     }
 
@@ -282,7 +294,8 @@ public struct FunctionValidator {
 
     mutating func pushFrame(_ kind: FrameKind, _ blockType: BlockType, parameters: ValueTypeList) {
         frames.append(ControlFrame(kind: kind, blockType: blockType, height: operandCount,
-                                   slotHeight: operandSlotCount, unreachable: false, offset: offset))
+                                   slotHeight: operandSlotCount, unreachable: false, offset: offset,
+                                   initHeight: initializedLocals.count))
         frameHeight = operandCount
         frameUnreachable = false
         push(parameters)
@@ -297,6 +310,7 @@ public struct FunctionValidator {
         try pop(context.results(of: frame.blockType))
         guard operandCount == frame.height else { throw typeMismatch() }
         frames.removeLast()
+        if tracksLocalInit { unsetLocals(above: frame.initHeight) }
         if let outer = frames.last {
             frameHeight = outer.height
             frameUnreachable = outer.unreachable

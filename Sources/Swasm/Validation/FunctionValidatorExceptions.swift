@@ -23,8 +23,11 @@ extension FunctionValidator {
                 if clause.kind == .catch || clause.kind == .catchRef {
                     carried = try tagType(clause.tag).params
                 }
-                if clause.kind == .catchRef || clause.kind == .catchAllRef { carried.append(.exnref) }
-                guard labelTypes(of: try label(clause.label)) == ValueTypeList(carried) else {
+                // The caught exception's reference is never null.
+                if clause.kind == .catchRef || clause.kind == .catchAllRef {
+                    carried.append(.ref(RefType(nullable: false, heapType: .exn)))
+                }
+                guard context.isSubtype(carried, labelTypes(of: try label(clause.label))) else {
                     throw typeMismatch()
                 }
             }

@@ -25,12 +25,16 @@ extension FunctionValidator {
         case .f64Const: push(.f64)
 
         case .localGet(let index):
-            push(try local(index))
+            let type = try local(index)
+            if tracksLocalInit { try checkInitialized(index) }
+            push(type)
         case .localSet(let index):
             try pop(try local(index))
+            if tracksLocalInit { setInitialized(index) }
         case .localTee(let index):
             let type = try local(index)
             try pop(type)
+            if tracksLocalInit { setInitialized(index) }
             push(type)
         case .globalGet(let index):
             push(OperandType(try global(index).valueType))
@@ -71,7 +75,7 @@ extension FunctionValidator {
         case .end:
             let frame = try popFrame()
             let results = context.results(of: frame.blockType)
-            if frame.kind == .if, context.parameters(of: frame.blockType) != results {
+            if frame.kind == .if, !context.isSubtype(context.parameters(of: frame.blockType), results) {
                 // Without `else` the parameters fall through as the results.
                 throw typeMismatch()
             }
@@ -128,17 +132,18 @@ extension FunctionValidator {
             push(type.results)
         case .returnCall(let index):
             let type = try calleeType(index)
-            guard type.results == functionType.results else { throw typeMismatch() }
+            guard context.isSubtype(type.results, functionType.results) else { throw typeMismatch() }
             try pop(type.params)
             setUnreachable()
         case .returnCallIndirect(let typeIndex, let table):
             let type = try indirectCalleeType(typeIndex, table: table)
-            guard type.results == functionType.results else { throw typeMismatch() }
+            guard context.isSubtype(type.results, functionType.results) else { throw typeMismatch() }
             try pop(type.params)
             setUnreachable()
 
         case .typedSelect(let type):
             guard let type else { throw invalid("invalid result arity") }
+            try checkKnown(type)
             let operand = OperandType(type)
             try pop(OperandType.i32)
             try pop(operand)
@@ -147,6 +152,7 @@ extension FunctionValidator {
             push(operand)
 
         case .refNull(let heapType):
+            try checkKnown(.ref(RefType(nullable: true, heapType: heapType)))
             push(OperandType(.ref(RefType(nullable: true, heapType: heapType))))
         case .refIsNull:
             let operand = try pop()
@@ -159,7 +165,9 @@ extension FunctionValidator {
             guard context.declaredFunctionReferences.contains(index) else {
                 throw invalid("undeclared function reference")
             }
-            push(OperandType.funcref)
+            // Typed: the function's own type, never null.
+            let typeIndex = context.functionTypeIndices[Int(index)]
+            push(OperandType(.ref(RefType(nullable: false, heapType: .concrete(typeIndex)))))
 
         case .tableGet(let index):
             let table = try self.table(index)
@@ -186,7 +194,7 @@ extension FunctionValidator {
         case .tableCopy(let destinationIndex, let sourceIndex):
             let destination = try table(destinationIndex)
             let source = try table(sourceIndex)
-            guard source.elementType == destination.elementType else { throw typeMismatch() }
+            guard context.isSubtype(.ref(source.elementType), .ref(destination.elementType)) else { throw typeMismatch() }
             let destinationAddress = addressType(destination.limits)
             let sourceAddress = addressType(source.limits)
             try pop(destinationAddress == .i64 && sourceAddress == .i64 ? .i64 : .i32)
@@ -195,7 +203,7 @@ extension FunctionValidator {
         case .tableInit(let element, let tableIndex):
             let table = try self.table(tableIndex)
             let elementType = try self.elementType(element)
-            guard elementType == table.elementType else { throw typeMismatch() }
+            guard context.isSubtype(.ref(elementType), .ref(table.elementType)) else { throw typeMismatch() }
             try pop(.i32)
             try pop(.i32)
             try pop(addressType(table.limits))
@@ -231,6 +239,8 @@ extension FunctionValidator {
             try validate(simd, offset: offset)
         case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
             try validateException(instruction, brTableTargets: brTableTargets)
+        case .callRef, .returnCallRef, .refAsNonNull, .brOnNull, .brOnNonNull:
+            try validateFunctionReference(instruction)
         case .numeric, .i32Const, .i64Const, .f32Const, .f64Const, .localGet, .localSet, .localTee,
              .globalGet, .globalSet, .load, .store, .block, .loop, .if, .else, .end, .br, .brIf,
              .return, .unreachable, .nop, .call, .drop, .select:
@@ -328,6 +338,7 @@ extension FunctionValidator {
             guard let type = context.type(at: index) else { throw invalid("unknown type \(index)") }
             return ValueTypeList(type.params)
         }
+        if case .value(.ref(let ref)) = blockType, case .concrete = ref.heapType { try checkKnown(.ref(ref)) }
         return ValueTypeList()
     }
 
@@ -345,7 +356,7 @@ extension FunctionValidator {
     private mutating func indirectCalleeType(_ typeIndex: UInt32, table tableIndex: UInt32) throws -> FuncType {
         let table = try self.table(tableIndex)
         guard let type = context.type(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
-        guard table.elementType == .funcref else { throw typeMismatch() }
+        guard context.isSubtype(.ref(table.elementType), .funcref) else { throw typeMismatch() }
         try pop(addressType(table.limits))
         return type
     }

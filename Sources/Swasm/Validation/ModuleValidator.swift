@@ -15,9 +15,11 @@ public enum ModuleValidator {
     public static let maxMemory64Pages: UInt64 = 1 << 48
 
     /// Validates the module structure. Throws `SwasmError.invalid` or `.unsupported`.
-    /// `multipleMemories: false` refuses a second memory as Wasm 2.0 did ("multiple memories").
-    public static func validate(_ module: ModuleSections, multipleMemories: Bool = true) throws {
-        var validator = StructureValidator(module)
+    /// `multipleMemories: false` refuses a second memory as Wasm 2.0 did ("multiple memories");
+    /// `functionReferences: false` lets constant expressions read only imported globals.
+    public static func validate(_ module: ModuleSections, multipleMemories: Bool = true,
+                                functionReferences: Bool = true) throws {
+        var validator = StructureValidator(module, definedGlobalsInConstants: functionReferences)
         try validator.run()
         if !multipleMemories, validator.memories.count > 1 {
             throw validator.invalid("multiple memories", at: validator.sectionOffset(5))
@@ -34,6 +36,7 @@ public enum ModuleValidator {
             for case .refFunc(let index) in expr.instructions { refs.insert(index) }
         }
         for global in module.globals { scan(global.initializer) }
+        for case let initializer? in module.tableInitializers { scan(initializer) }
         for export in module.exports where export.kind == .function { refs.insert(export.index) }
         for segment in module.elements {
             if case .active(_, let offset) = segment.mode { scan(offset) }
@@ -93,17 +96,27 @@ private struct StructureValidator {
     let functionTypes: [UInt32]
     let tables: [TableType]
     let memories: [MemoryType]
-    /// Constant expressions see only imported globals in Wasm 2.0.
+    /// Imported globals, then defined ones: a constant expression sees the imported globals
+    /// and (Wasm 3.0) the defined globals before it.
     let importedGlobals: [GlobalType]
+    let allGlobals: [GlobalType]
+    /// Type equivalence and supertypes, for subtyping.
+    let hierarchy: TypeHierarchy
 
-    init(_ module: ModuleSections) {
+    /// Wasm 3.0: constant expressions may read defined globals (those before a global's own).
+    let definedGlobalsInConstants: Bool
+
+    init(_ module: ModuleSections, definedGlobalsInConstants: Bool) {
         self.module = module
+        self.definedGlobalsInConstants = definedGlobalsInConstants
         functionTypes = module.functionTypeIndices
         tables = module.allTables
         memories = module.allMemories
         var imported: [GlobalType] = []
         for case .global(let g) in module.imports.lazy.map(\.descriptor) { imported.append(g) }
         importedGlobals = imported
+        allGlobals = module.allGlobalTypes
+        hierarchy = TypeHierarchy(module: module)
     }
 
     func invalid(_ message: String, at offset: Int? = nil) -> SwasmError {
@@ -116,20 +129,21 @@ private struct StructureValidator {
     }
 
     mutating func run() throws {
-        for type in module.types {
-            for t in type.params { try checkSupported(t) }
-            for t in type.results { try checkSupported(t) }
-        }
+        try validateTypeDefinitions()
         try validateImports()
         for typeIndex in module.functions {
             try checkTypeIndex(typeIndex, at: sectionOffset(3))
         }
-        for table in module.tables { try validateTable(table, at: sectionOffset(4)) }
+        for (i, table) in module.tables.enumerated() {
+            try validateTable(table, at: sectionOffset(4))
+            try validateTableInitializer(table, module.tableInitializer(i))
+        }
         for memory in module.memories { try validateMemory(memory, at: sectionOffset(5)) }
         for tag in module.tags { try checkTagType(tag, at: sectionOffset(13)) }
-        for global in module.globals {
+        for (i, global) in module.globals.enumerated() {
             try checkSupported(global.type.valueType)
-            try checkConstExpr(global.initializer, produces: global.type.valueType)
+            try checkConstExpr(global.initializer, produces: global.type.valueType,
+                               globalCount: importedGlobals.count + i)
         }
         try validateExports()
         try validateStart()
@@ -142,24 +156,56 @@ private struct StructureValidator {
 
     // MARK: Types
 
-    /// Rejects the reference types beyond Wasm 2.0's nullable `funcref`/`externref`.
+    /// Checks that a value type's concrete heap type names a type of the module.
     func checkSupported(_ type: ValueType) throws {
         if case .ref(let ref) = type { try checkSupported(ref) }
     }
 
     func checkSupported(_ ref: RefType) throws {
-        guard ref.nullable else {
-            throw SwasmError.unsupported("non-nullable reference types (typed function references)")
-        }
         try checkSupported(ref.heapType)
     }
 
     func checkSupported(_ heapType: HeapType) throws {
-        switch heapType {
-        case .func, .extern, .exn, .noexn: return
-        case .concrete: throw SwasmError.unsupported("typed function references")
-        default: throw SwasmError.unsupported("heap type \(heapType) (garbage collection)")
+        if case .concrete(let index) = heapType, Int(index) >= module.types.count {
+            throw invalid("unknown type \(index)")
         }
+    }
+
+    func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool { hierarchy.isSubtype(a, b) }
+    /// The type section (https://webassembly.github.io/spec/core/valid/types.html#recursive-types):
+    /// references reach no further than the type's own recursion group, and a declared
+    /// supertype is an earlier, non-final type that the definition matches.
+    func validateTypeDefinitions() throws {
+        let offset = sectionOffset(1)
+        for (i, type) in module.types.enumerated() {
+            let definition = module.typeDefinition(i)
+            let limit = Swift.min(definition.recGroup.upperBound, module.types.count)
+            for t in type.params + type.results {
+                if case .ref(let ref) = t, case .concrete(let index) = ref.heapType, Int(index) >= limit {
+                    throw invalid("unknown type \(index)", at: offset)
+                }
+            }
+            guard !definition.supertypes.isEmpty else { continue }
+            guard definition.supertypes.count == 1 else { throw invalid("sub type \(i) has multiple supertypes", at: offset) }
+            let superIndex = Int(definition.supertypes[0])
+            guard superIndex < module.types.count else { throw invalid("unknown type \(superIndex)", at: offset) }
+            let supertype = module.types[superIndex]
+            guard superIndex < i, !module.typeDefinition(superIndex).isFinal,
+                  hierarchy.isSubtype(supertype.params, type.params),
+                  hierarchy.isSubtype(type.results, supertype.results) else {
+                throw invalid("sub type \(i) does not match super type \(superIndex)", at: offset)
+            }
+        }
+    }
+
+    /// A table without initialiser starts out null, which its element type must allow; an
+    /// initialiser must produce an element.
+    func validateTableInitializer(_ table: TableType, _ initializer: ConstExpr?) throws {
+        guard let initializer else {
+            if !table.elementType.nullable { throw invalid("type mismatch: table of non-nullable type without initializer", at: sectionOffset(4)) }
+            return
+        }
+        try checkConstExpr(initializer, produces: .ref(table.elementType), globalCount: importedGlobals.count)
     }
 
     /// A tag's type: a function type without results.
@@ -272,15 +318,21 @@ private struct StructureValidator {
                 throw invalid("unknown table \(tableIndex)", at: offset.offset)
             }
             try checkConstExpr(offset, produces: tables[Int(tableIndex)].limits.is64 ? .i64 : .i32)
-            guard tables[Int(tableIndex)].elementType == segment.type else {
+            guard isSubtype(.ref(segment.type), .ref(tables[Int(tableIndex)].elementType)) else {
                 throw invalid("type mismatch: element segment of type \(segment.type) in table of "
                               + "type \(tables[Int(tableIndex)].elementType)", at: offset.offset)
             }
         }
         switch segment.items {
         case .functions(let indices):
-            for index in indices where Int(index) >= functionTypes.count {
-                throw invalid("unknown function \(index)", at: sectionOffset(9))
+            for index in indices {
+                guard Int(index) < functionTypes.count else {
+                    throw invalid("unknown function \(index)", at: sectionOffset(9))
+                }
+                let reference = RefType(nullable: false, heapType: .concrete(functionTypes[Int(index)]))
+                guard isSubtype(.ref(reference), elementType) else {
+                    throw invalid("type mismatch", at: sectionOffset(9))
+                }
             }
         case .expressions(let exprs):
             for expr in exprs { try checkConstExpr(expr, produces: elementType) }
@@ -298,7 +350,8 @@ private struct StructureValidator {
     // MARK: Constant expressions
 
     /// Type-checks a constant expression: it must leave exactly one value of type `expected`.
-    func checkConstExpr(_ expr: ConstExpr, produces expected: ValueType) throws {
+    func checkConstExpr(_ expr: ConstExpr, produces expected: ValueType, globalCount: Int? = nil) throws {
+        let visibleGlobals = definedGlobalsInConstants ? (globalCount ?? allGlobals.count) : importedGlobals.count
         var stack: [ValueType] = []
         func pop(_ type: ValueType) throws {
             guard let top = stack.popLast(), top == type else {
@@ -319,12 +372,12 @@ private struct StructureValidator {
                 guard Int(index) < functionTypes.count else {
                     throw invalid("unknown function \(index)", at: expr.offset)
                 }
-                stack.append(.funcref)
+                stack.append(.ref(RefType(nullable: false, heapType: .concrete(functionTypes[Int(index)]))))
             case .globalGet(let index):
-                guard Int(index) < importedGlobals.count else {
+                guard Int(index) < visibleGlobals, Int(index) < allGlobals.count else {
                     throw invalid("unknown global \(index)", at: expr.offset)
                 }
-                let global = importedGlobals[Int(index)]
+                let global = allGlobals[Int(index)]
                 guard !global.mutable else {
                     throw invalid("constant expression required", at: expr.offset)
                 }
@@ -335,7 +388,7 @@ private struct StructureValidator {
                 try pop(.i64); try pop(.i64); stack.append(.i64)
             }
         }
-        guard stack.count == 1, stack[0] == expected else {
+        guard stack.count == 1, isSubtype(stack[0], expected) else {
             throw invalid("type mismatch", at: expr.offset)
         }
     }

@@ -107,6 +107,8 @@ private struct FeatureScan {
             switch r.heapType {
             case .func, .extern: break
             case .exn, .noexn: found.insert(.exceptions)
+            // Every concrete type is a function type until GC's struct and array types arrive.
+            case .concrete, .nofunc: found.insert(.functionReferences)
             default: found.insert(.gc)
             }
         default: break
@@ -120,7 +122,11 @@ private struct FeatureScan {
 
     mutating func run() {
         let s = module
-        for type in s.types {
+        for (i, type) in s.types.enumerated() {
+            let definition = s.typeDefinition(i)
+            if !definition.isFinal || !definition.supertypes.isEmpty || definition.recGroup.count != 1 {
+                found.insert(.gc)
+            }
             if type.results.count > 1 { found.insert(.multiValue) }
             type.params.forEach { note($0) }
             type.results.forEach { note($0) }
@@ -145,9 +151,13 @@ private struct FeatureScan {
             case .function: break
             }
         }
-        for t in s.tables {
+        for (i, t) in s.tables.enumerated() {
             note(.ref(t.elementType))
             note(t.limits)
+            if let initializer = s.tableInitializer(i) {
+                found.insert(.functionReferences)
+                noteConstant(initializer)
+            }
         }
         for m in s.memories { note(m.limits) }
         if !s.tags.isEmpty { found.insert(.exceptions) }
@@ -179,8 +189,11 @@ private struct FeatureScan {
                 if table != 0 { found.insert(.referenceTypes) }
                 noteConstant(offset)
             }
-            if e.type != .funcref { found.insert(.referenceTypes) }
-            note(.ref(e.type))
+            // Function indices are typed `(ref func)` since Wasm 3.0 without using anything new.
+            if case .expressions = e.items {
+                if e.type != .funcref { found.insert(.referenceTypes) }
+                note(.ref(e.type))
+            }
             if case .expressions = e.items { found.insert(.bulkMemory) }
         }
         for body in s.code {
@@ -199,7 +212,8 @@ private struct FeatureScan {
     }
 
     mutating func scanBody(_ body: FunctionBody) {
-        var reader = InstructionReader(bytes: module.bytes, range: body.code, features: [.tailCall, .multiMemory])
+        var reader = InstructionReader(bytes: module.bytes, range: body.code,
+                                       features: [.tailCall, .multiMemory, .functionReferences])
         while !reader.isAtEnd {
             guard let instruction = try? reader.read() else { return }
             note(instruction)
@@ -240,6 +254,10 @@ private struct FeatureScan {
             if table != 0 { found.insert(.referenceTypes) }
         case .returnCall, .returnCallIndirect:
             found.insert(.tailCall)
+        case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull:
+            found.insert(.functionReferences)
+        case .returnCallRef:
+            found.insert([.tailCall, .functionReferences])
         case .throw, .throwRef:
             found.insert(.exceptions)
         case .catch, .catchAll, .delegate, .rethrow:

@@ -1,0 +1,79 @@
+// The typed function reference instructions in the IR. They are rare, so none has a case of
+// its own in the interpreter loop (each case there costs every program instructions): they
+// are `returnCall` instructions with a `FunctionReferenceOp` in the header's bits 16..31, which
+// the loop leaves for `tailCall` to run out of line.
+//
+//   refAsNonNull     [returnCall·op|s][0]: traps when the reference in slot s is null.
+//   prepareCallRef   [returnCall·op|calleeSlot][typeIndex|0], always followed by
+//                    [callImport|base][scratch|0]: puts the callee of `call_ref` (trapping on
+//                    null) into the instance's scratch function entry, which the `callImport`
+//                    after it calls like any import: the loop's own call path, frames and all.
+//   returnCallRef    [returnCall·op|base][typeIndex|calleeSlot]: `return_call_ref`.
+
+/// Which typed function reference instruction a `returnCall` header carries.
+enum FunctionReferenceOp: UInt16 {
+    case refAsNonNull = 1, prepareCallRef, returnCallRef
+
+    /// The op in a `returnCall` header word, or nil for a plain `return_call`.
+    init?(header: UInt64) {
+        self.init(rawValue: UInt16(truncatingIfNeeded: header >> 16))
+    }
+
+    /// The header word of this op with operand `a`.
+    func header(_ a: Int) -> UInt64 {
+        UInt64(IROpcode.returnCall.rawValue) | UInt64(rawValue) << 16 | UInt64(UInt32(truncatingIfNeeded: a)) << 32
+    }
+}
+
+extension Interpreter {
+    /// Runs the function reference instruction at `pc` (see above). Errors: traps (without
+    /// backtrace; the loop adds it) and translation errors.
+    @inline(never)
+    static func functionReference(_ op: FunctionReferenceOp, pc: UnsafePointer<UInt64>,
+                                  sp: UnsafeMutablePointer<UInt64>, fn: UnsafePointer<UInt64>,
+                                  fp: UnsafeMutablePointer<CallFrame>, instance: Unmanaged<InstanceState>,
+                                  stacks: ExecutionState, store: Store) -> ErrorOr<TailCallTarget> {
+        let a = high(pc.pointee)
+        switch op {
+        case .refAsNonNull:
+            guard sp[a] != RefEncoding.null else { return .failure(SwasmError.trap(Trap(.nullReference))) }
+            return .success(TailCallTarget(pc: pc + 2, function: fn, instance: instance))
+        case .prepareCallRef:
+            let reference = sp[a]
+            guard reference != RefEncoding.null else {
+                return .failure(SwasmError.trap(Trap(.nullFunctionReference)))
+            }
+            let state = instance.takeUnretainedValue()
+            let next = pc + 2
+            let scratch = low(next[1])
+            guard let function = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))),
+                  scratch < state.functions.count else {
+                return .failure(SwasmError.trap(Trap(.undefinedElement)))
+            }
+            state.functions[scratch] = function
+            return .success(TailCallTarget(pc: next, function: fn, instance: instance))
+        case .returnCallRef:
+            let reference = sp[high(pc[1])]
+            guard reference != RefEncoding.null else {
+                return .failure(SwasmError.trap(Trap(.nullFunctionReference)))
+            }
+            // Validation proved the reference's type matches: no type check.
+            return tailCall(toAddress: Int(truncatingIfNeeded: reference &- 1), checkingType: nil, base: a,
+                            sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store)
+        }
+    }
+}
+
+extension CompiledFunction {
+    /// The disassembly of a function reference instruction (header `w0`, operand word `w1`).
+    static func describeFunctionReference(_ w0: UInt64, _ w1: UInt64) -> (String, Int) {
+        let a = Int(w0 >> 32)
+        let low = Int(UInt32(truncatingIfNeeded: w1)), high = Int(w1 >> 32)
+        switch FunctionReferenceOp(header: w0) {
+        case .refAsNonNull: return ("refAsNonNull s\(a)", 2)
+        case .prepareCallRef: return ("prepareCallRef type \(low) callee s\(a)", 2)
+        case .returnCallRef: return ("returnCallRef type \(low) callee s\(high) base s\(a)", 2)
+        case nil: return ("returnCall", 2)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+/// Type equivalence and subtyping of reference types
+/// (https://webassembly.github.io/spec/core/valid/matching.html and
+/// https://webassembly.github.io/spec/core/valid/conventions.html#rolling-and-unrolling).
+///
+/// Two type definitions are equivalent when their recursion groups are structurally equal once
+/// every reference into the group is made relative to it and every reference out of it is
+/// replaced by the referenced type's own class. `TypeCanonicalizer` computes that class for
+/// each type index, in one pass over the groups (a group may only refer to earlier ones); the
+/// validator uses module-local classes, the engine interns the same keys across modules.
+
+/// One type definition in canonical form: a key of the interning tables.
+struct CanonicalSubType: Hashable {
+    var isFinal: Bool
+    /// The supertype's canonical reference (see `TypeCanonicalizer.relativeBit`).
+    var supertype: UInt32?
+    /// The function type with every concrete heap type replaced by its canonical reference.
+    var type: FuncType
+}
+
+enum TypeCanonicalizer {
+    /// Marks a canonical reference into the definition's own recursion group (the low bits are
+    /// the position in the group); without it the reference is an already-assigned class id.
+    static let relativeBit: UInt32 = 1 << 31
+    /// Stands for an index validation rejects (a forward reference); never equal to a class.
+    static let invalidReference: UInt32 = .max
+
+    /// The class of every type of `module`: equal classes ⇔ equivalent types. `intern` returns
+    /// the class of a group's first type for its canonical key; the group's other types take the
+    /// following classes, in order.
+    static func classes(of module: ModuleSections, intern: ([CanonicalSubType]) -> Int) -> [Int] {
+        let count = module.types.count
+        var classes = [Int](repeating: -1, count: count)
+        var start = 0
+        while start < count {
+            let declared = module.typeDefinition(start).recGroup
+            let group = start..<Swift.max(start + 1, Swift.min(declared.upperBound, count))
+            func reference(_ index: UInt32) -> UInt32 {
+                let i = Int(index)
+                if group.contains(i) { return relativeBit | UInt32(i - group.lowerBound) }
+                if i < group.lowerBound, classes[i] >= 0, classes[i] < Int(relativeBit) { return UInt32(classes[i]) }
+                return invalidReference
+            }
+            func canonical(_ type: ValueType) -> ValueType {
+                guard case .ref(var ref) = type, case .concrete(let index) = ref.heapType else { return type }
+                ref.heapType = .concrete(reference(index))
+                return .ref(ref)
+            }
+            var key: [CanonicalSubType] = []
+            key.reserveCapacity(group.count)
+            for i in group {
+                let definition = module.typeDefinition(i)
+                let type = module.types[i]
+                key.append(CanonicalSubType(
+                    isFinal: definition.isFinal, supertype: definition.supertypes.first.map(reference),
+                    type: FuncType(params: type.params.map(canonical), results: type.results.map(canonical))))
+            }
+            let first = intern(key)
+            for i in group { classes[i] = first + (i - group.lowerBound) }
+            start = group.upperBound
+        }
+        return classes
+    }
+
+    /// Module-local classes: the index of the first type of each equivalence class.
+    static func localClasses(of module: ModuleSections) -> [Int] {
+        var table: [[CanonicalSubType]: Int] = [:]
+        var next = 0
+        var firstIndexOfClass: [Int] = []
+        let classes = classes(of: module) { key in
+            if let first = table[key] { return first }
+            let first = next
+            table[key] = first
+            next += key.count
+            return first
+        }
+        // Class ids are dense here, so map each to the first type index that has it.
+        firstIndexOfClass = [Int](repeating: -1, count: next)
+        for (i, c) in classes.enumerated() where c >= 0 && c < next && firstIndexOfClass[c] < 0 {
+            firstIndexOfClass[c] = i
+        }
+        return classes.map { c in c >= 0 && c < next && firstIndexOfClass[c] >= 0 ? firstIndexOfClass[c] : c }
+    }
+}
+
+/// The abstract heap-type lattice, shared by the validator (over its compact operand types) and
+/// the runtime (over closed types). `concreteSubtype` decides between two concrete types.
+enum HeapSubtyping {
+    /// Whether `a` ≤ `b`. Every concrete type is a function type until GC's struct and array
+    /// types arrive.
+    static func isSubtype(_ a: HeapType, _ b: HeapType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+        if a == b { return true }
+        switch (a, b) {
+        case (.concrete(let x), .concrete(let y)): return concreteSubtype(x, y)
+        case (.concrete, .func), (.nofunc, .func), (.nofunc, .concrete): return true
+        case (.noextern, .extern), (.noexn, .exn): return true
+        case (.eq, .any), (.i31, .any), (.struct, .any), (.array, .any), (.none, .any): return true
+        case (.i31, .eq), (.struct, .eq), (.array, .eq), (.none, .eq): return true
+        case (.none, .i31), (.none, .struct), (.none, .array): return true
+        default: return false
+        }
+    }
+
+    /// Whether reference type `a` ≤ `b`.
+    static func isSubtype(_ a: RefType, _ b: RefType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+        if a.nullable && !b.nullable { return false }
+        return isSubtype(a.heapType, b.heapType, concreteSubtype: concreteSubtype)
+    }
+
+    /// Whether value type `a` ≤ `b`.
+    static func isSubtype(_ a: ValueType, _ b: ValueType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+        if a == b { return true }
+        guard case .ref(let x) = a, case .ref(let y) = b else { return false }
+        return isSubtype(x, y, concreteSubtype: concreteSubtype)
+    }
+
+    /// The top of `heapType`'s hierarchy: `func`, `extern`, `any` or `exn`.
+    static func top(_ heapType: HeapType) -> HeapType {
+        switch heapType {
+        case .func, .nofunc, .concrete: return .func
+        case .extern, .noextern: return .extern
+        case .exn, .noexn: return .exn
+        default: return .any
+        }
+    }
+}
+
+/// A module's types as a hierarchy: equivalence classes and declared supertypes.
+struct TypeHierarchy: Sendable {
+    /// Equivalence class of each type (the first equivalent type's index).
+    let classes: [Int]
+    /// The declared supertype of each type, or -1.
+    let supertypes: [Int]
+
+    init(module: ModuleSections) {
+        classes = TypeCanonicalizer.localClasses(of: module)
+        supertypes = module.types.indices.map { i in
+            module.typeDefinition(i).supertypes.first.map { Int($0) < module.types.count ? Int($0) : -1 } ?? -1
+        }
+    }
+
+    /// Whether type `a` is `b` (up to equivalence) or, through declared supertypes, below it.
+    func isConcreteSubtype(_ a: UInt32, _ b: UInt32) -> Bool {
+        guard Int(a) < classes.count, Int(b) < classes.count else { return false }
+        let target = classes[Int(b)]
+        var current = Int(a)
+        var steps = 0
+        // Bounded: validation rejects cycles, but this also runs on the types being validated.
+        while current >= 0, current < classes.count, steps <= classes.count {
+            if classes[current] == target { return true }
+            current = supertypes[current]
+            steps += 1
+        }
+        return false
+    }
+
+    /// Whether value type `a` matches `b`.
+    func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool {
+        HeapSubtyping.isSubtype(a, b) { isConcreteSubtype($0, $1) }
+    }
+
+    /// Whether every type of `a` matches the one at the same position of `b`.
+    func isSubtype<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool
+    where A.Element == ValueType, B.Element == ValueType {
+        a.count == b.count && zip(a, b).allSatisfy { isSubtype($0, $1) }
+    }
+}
+
+extension FunctionValidationContext {
+    /// Whether value type `a` matches `b` in this module.
+    func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool { typeHierarchy.isSubtype(a, b) }
+
+    /// Whether every type of `a` matches the one at the same position of `b`.
+    func isSubtype<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool
+    where A.Element == ValueType, B.Element == ValueType {
+        typeHierarchy.isSubtype(a, b)
+    }
+
+    /// Whether the concrete heap types in `type` name existing types.
+    func isKnown(_ type: ValueType) -> Bool {
+        guard case .ref(let ref) = type, case .concrete(let index) = ref.heapType else { return true }
+        return Int(index) < types.count
+    }
+}
+
+extension FunctionValidator {
+    /// The out-of-line half of `pop(_:)` and `checkTop`: operands whose compact forms differ may
+    /// still match through subtyping or type equivalence.
+    @inline(never)
+    func checkSubtype(_ actual: OperandType, _ expected: OperandType) throws {
+        guard let a = actual.valueType, let b = expected.valueType, context.isSubtype(a, b) else {
+            throw typeMismatch()
+        }
+    }
+
+    /// Whether a value type's concrete heap type names an existing type, or "unknown type".
+    func checkKnown(_ type: ValueType) throws {
+        guard context.isKnown(type) else {
+            if case .ref(let ref) = type, case .concrete(let index) = ref.heapType {
+                throw invalid("unknown type \(index)")
+            }
+            throw invalid("unknown type")
+        }
+    }
+}
+
+extension ValueType {
+    /// Whether a local of this type starts out with a value (zero or null): every type but
+    /// non-nullable references.
+    public var isDefaultable: Bool {
+        if case .ref(let ref) = self { return ref.nullable }
+        return true
+    }
+}
