@@ -65,7 +65,14 @@ final class DecoderModuleTests: XCTestCase {
         XCTAssertEqual(m.types[3].results, [.ref(RefType(nullable: false, heapType: .func))])
         Check.malformed(F.module(F.types([[0x61, 0x00, 0x00]])), "malformed function type")
         Check.malformed(F.module(F.types([[0x60, 0x01, 0x40, 0x00]])), "malformed value type")
-        XCTAssertThrowsError(try ModuleDecoder.decode(F.module(F.types([[0x4E, 0x00]])))) { error in
+        // A recursion group of two function types, the second an open subtype of the first.
+        let grouped = try ModuleDecoder.decode(F.module(F.types([[0x4E, 0x02, 0x50, 0x00, 0x60, 0x00, 0x00,
+                                                                   0x4F, 0x01, 0x00, 0x60, 0x00, 0x00]])))
+        XCTAssertEqual(grouped.types.count, 2)
+        XCTAssertEqual(grouped.typeDefinitions, [TypeDefinitionInfo(isFinal: false, supertypes: [], recGroup: 0..<2),
+                                                 TypeDefinitionInfo(isFinal: true, supertypes: [0], recGroup: 0..<2)])
+        // Struct types (GC) are recognised but not supported.
+        XCTAssertThrowsError(try ModuleDecoder.decode(F.module(F.types([[0x4E, 0x01, 0x5F, 0x00]])))) { error in
             guard case SwasmError.unsupported = error else { return XCTFail("\(error)") }
         }
     }
@@ -212,7 +219,9 @@ final class DecoderModuleTests: XCTestCase {
         }
         XCTAssertEqual(m.elements.map(mode), ["active 0", "passive", "active 1", "declarative",
                                               "active 0", "passive", "active 1", "declarative"])
-        XCTAssertEqual(m.elements.map(\.type), [.funcref, .funcref, .funcref, .funcref,
+        // Function indices are `(ref func)` in Wasm 3.0.
+        let funcIndices = RefType(nullable: false, heapType: .func)
+        XCTAssertEqual(m.elements.map(\.type), [funcIndices, funcIndices, funcIndices, funcIndices,
                                                 .funcref, .externref, .funcref, .funcref])
         XCTAssertEqual(m.elements[0].items, .functions([0, 0]))
         XCTAssertEqual(m.elements[4].count, 2)

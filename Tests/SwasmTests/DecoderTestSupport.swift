@@ -63,7 +63,7 @@ enum DecoderCheck {
 
     /// Decodes (must succeed) and validates; the validation must fail with a message
     /// starting with `prefix`.
-    static func invalid(_ bytes: [UInt8], _ prefix: String,
+    static func invalid(_ bytes: [UInt8], _ prefix: String, functionReferences: Bool = true,
                        file: StaticString = #filePath, line: UInt = #line) {
         let module: ModuleSections
         do {
@@ -71,7 +71,8 @@ enum DecoderCheck {
         } catch {
             return XCTFail("decoding failed: \(error)", file: file, line: line)
         }
-        XCTAssertThrowsError(try ModuleValidator.validate(module), file: file, line: line) { error in
+        XCTAssertThrowsError(try ModuleValidator.validate(module, functionReferences: functionReferences),
+                             file: file, line: line) { error in
             guard case SwasmError.invalid(let m, _, _) = error else {
                 return XCTFail("expected invalid, got \(error)", file: file, line: line)
             }

@@ -222,9 +222,18 @@ final class InstructionReaderTests: XCTestCase {
         assertMalformed([0xfc, 0x12], "illegal opcode")
         assertMalformed([0xfd, 0x94, 0x02], "illegal opcode fd 276")  // past relaxed SIMD
         assertUnsupported([0xfe, 0x00])
-        assertUnsupported([0x14, 0x00])
+        assertMalformed([0x14, 0x00], "illegal opcode")  // call_ref without function references
         assertUnsupported([0x12, 0x00])
-        assertUnsupported([0xd0, 0x6e])
+        assertUnsupported([0xd3])  // ref.eq (GC)
+    }
+
+    func testFunctionReferencesWhenEnabled() throws {
+        let (instructions, _, _) = try readAll([0x14, 0x02, 0xd4, 0xd5, 0x01, 0xd6, 0x00, 0xd0, 0x6e, 0xd0, 0x03],
+                                               features: .functionReferences)
+        XCTAssertEqual(instructions, [.callRef(2), .refAsNonNull, .brOnNull(1), .brOnNonNull(0),
+                                      .refNull(.any), .refNull(.concrete(3))])
+        let (tail, _, _) = try readAll([0x15, 0x04], features: [.tailCall, .functionReferences])
+        XCTAssertEqual(tail, [.returnCallRef(4)])
     }
 
     func testTailCallsWhenEnabled() throws {

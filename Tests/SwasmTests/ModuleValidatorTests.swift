@@ -53,9 +53,17 @@ final class ModuleValidatorTests: XCTestCase {
         _ = try Check.decodeAndValidate(F.module(F.section(4, F.vec([[0x70, 0x00, 0x00], [0x6F, 0x01, 0x00, 0x00]]))))
         Check.invalid(F.module(F.section(4, F.vec([[0x70, 0x01, 0x02, 0x01]]))),
                       "size minimum must not be greater than maximum")
-        // Typed references and GC heap types are not supported yet.
-        Check.unsupported(F.module(F.section(4, F.vec([[0x64, 0x70, 0x00, 0x00]]))))
-        Check.unsupported(F.module(F.section(4, F.vec([[0x6E, 0x00, 0x00]]))))
+        // A non-nullable element type needs an initialiser (0x40 0x00 form) to fill the table.
+        Check.invalid(F.module(F.section(4, F.vec([[0x64, 0x70, 0x00, 0x00]]))), "type mismatch")
+        Check.invalid(F.module(F.section(4, F.vec([[0x40, 0x00, 0x64, 0x70, 0x00, 0x00, 0xD0, 0x70, 0x0B]]))),
+                      "type mismatch")
+        _ = try Check.decodeAndValidate(F.module(voidType, F.functions([0]),
+                                                 F.section(4, F.vec([[0x40, 0x00, 0x64, 0x70, 0x00, 0x00, 0xD2, 0x00, 0x0B]])),
+                                                 F.section(7, F.vec([F.name("f") + [0x00, 0x00]])),
+                                                 F.code([F.emptyBody])))
+        // GC heap types are types like any other; a concrete one must name a type.
+        _ = try Check.decodeAndValidate(F.module(F.section(4, F.vec([[0x6E, 0x00, 0x00]]))))
+        Check.invalid(F.module(F.section(4, F.vec([[0x63, 0x05, 0x00, 0x00]]))), "unknown type 5")
     }
 
     func testExports() throws {
@@ -97,10 +105,14 @@ final class ModuleValidatorTests: XCTestCase {
         Check.invalid(F.module(global(0x7F, [0x41, 0x00, 0x42, 0x00, 0x6A])), "type mismatch")
         Check.invalid(F.module(global(0x6F, [0xD0, 0x70])), "type mismatch")
         Check.invalid(F.module(importGlobal(0x7E, mutable: false), global(0x7F, [0x23, 0x00])), "type mismatch")
-        // Only imported, immutable globals are constant in Wasm 2.0.
+        // Only imported, immutable globals are constant in Wasm 2.0; Wasm 3.0 adds the defined
+        // globals before the one being initialised.
         Check.invalid(F.module(global(0x7F, [0x23, 0x00])), "unknown global 0")
-        Check.invalid(F.module(F.section(6, F.vec([[0x7F, 0x00, 0x41, 0x00, 0x0B], [0x7F, 0x00, 0x23, 0x00, 0x0B]]))),
-                      "unknown global 0")
+        let secondReadsFirst = F.module(F.section(6, F.vec([[0x7F, 0x00, 0x41, 0x00, 0x0B], [0x7F, 0x00, 0x23, 0x00, 0x0B]])))
+        Check.invalid(secondReadsFirst, "unknown global 0", functionReferences: false)
+        _ = try Check.decodeAndValidate(secondReadsFirst)
+        let firstReadsSecond = F.module(F.section(6, F.vec([[0x7F, 0x00, 0x23, 0x01, 0x0B], [0x7F, 0x00, 0x41, 0x00, 0x0B]])))
+        Check.invalid(firstReadsSecond, "unknown global 1")
         Check.invalid(F.module(importGlobal(0x7F, mutable: true), global(0x7F, [0x23, 0x00])),
                       "constant expression required")
         Check.invalid(F.module(global(0x70, [0xD2, 0x00])), "unknown function 0")
@@ -123,9 +135,11 @@ final class ModuleValidatorTests: XCTestCase {
         // An expression of the wrong reference type.
         Check.invalid(F.module(F.section(9, F.vec([[0x05, 0x70, 0x01, 0xD0, 0x6F, 0x0B]]))), "type mismatch")
         Check.invalid(F.module(F.section(9, F.vec([[0x05, 0x70, 0x01, 0xD2, 0x00, 0x0B]]))), "unknown function 0")
-        // Offsets may read imported immutable globals only.
-        Check.invalid(F.module(voidType, funcs, table, global(0x7F, [0x41, 0x00]),
-                               F.section(9, F.vec([[0x00, 0x23, 0x00, 0x0B, 0x01, 0x00]])), code), "unknown global 0")
+        // Offsets may read imported immutable globals only in Wasm 2.0, defined ones too in 3.0.
+        let readsDefined = F.module(voidType, funcs, table, global(0x7F, [0x41, 0x00]),
+                                    F.section(9, F.vec([[0x00, 0x23, 0x00, 0x0B, 0x01, 0x00]])), code)
+        Check.invalid(readsDefined, "unknown global 0", functionReferences: false)
+        _ = try Check.decodeAndValidate(readsDefined)
         _ = try Check.decodeAndValidate(F.module(voidType, importGlobal(0x7F, mutable: false), funcs, table,
                                                  F.section(9, F.vec([[0x00, 0x23, 0x00, 0x0B, 0x01, 0x00]])), code))
     }
@@ -139,8 +153,12 @@ final class ModuleValidatorTests: XCTestCase {
         _ = try Check.decodeAndValidate(F.module(F.section(11, F.vec([[0x01, 0x01, 0x61]]))))
     }
 
-    func testUnsupportedLocalTypes() {
-        Check.unsupported(F.module(voidType, F.functions([0]), F.section(10, F.vec([[0x05, 0x01, 0x01, 0x64, 0x70, 0x0B]]))))
+    func testReferenceLocalTypes() throws {
+        // A non-nullable local (module level: fine; reading it before a write is for the body's
+        // validation) and a concrete type that names no type.
+        _ = try Check.decodeAndValidate(F.module(voidType, F.functions([0]), F.section(10, F.vec([[0x05, 0x01, 0x01, 0x64, 0x70, 0x0B]]))))
+        Check.invalid(F.module(voidType, F.functions([0]), F.section(10, F.vec([[0x05, 0x01, 0x01, 0x64, 0x07, 0x0B]]))),
+                      "unknown type 7")
     }
 
     func testDeclaredFunctionReferences() throws {

@@ -212,7 +212,13 @@ public struct InstructionReader {
     }
 
     private mutating func readRefNullType() throws -> HeapType {
-        try input.readHeapType()
+        let start = input.offset
+        let byte = try input.peekU8()
+        // A one-byte negative code that names no heap type (a value type such as i32).
+        if byte & 0xC0 == 0x40 && ByteReader.abstractHeapType(byte) == nil {
+            throw SwasmError.malformed("malformed reference type", offset: start)
+        }
+        return try input.readHeapType()
     }
 
     /// `memarg`: alignment flags then offset. Without multi-memory the flags are a plain

@@ -49,6 +49,23 @@ extension Translator {
         }
     }
 
+    /// `call_indirect` of a type that is not final, whose callees may have a subtype of it:
+    /// checked out of line (the loop's own check compares type ids for equality), then called
+    /// through the scratch entry as `call_ref` is.
+    mutating func translateCallIndirectOfOpenType(typeIndex: UInt32, table: UInt32) throws {
+        guard let type = context.type(at: typeIndex) else {
+            throw SwasmError.invalid("unknown type \(typeIndex)", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        let index = try pop()
+        let indexSlot = slot(of: index, depth: operands.count)
+        let base = try prepareArguments(type)
+        emit(.prepareCallIndirect, indexSlot)
+        emitPair(Int(typeIndex), Int(table))
+        emit(.callImport, base)
+        emitPair(context.functionTypeIndices.count, 0)
+        for _ in type.results { push(.stack) }
+    }
+
     @discardableResult
     private mutating func emit(_ op: FunctionReferenceOp, _ operand: Int) -> Int {
         let start = emit(.returnCall, operand)

@@ -329,6 +329,9 @@ extension Translator {
     }
 
     mutating func translateCallIndirect(typeIndex: UInt32, table: UInt32) throws {
+        if !context.typeHierarchy.isFinal(typeIndex) {
+            return try translateCallIndirectOfOpenType(typeIndex: typeIndex, table: table)
+        }
         guard let type = context.type(at: typeIndex) else {
             throw SwasmError.invalid("unknown type \(typeIndex)", function: validator.functionIndex, offset: reader.instructionOffset)
         }

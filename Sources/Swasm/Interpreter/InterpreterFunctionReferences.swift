@@ -9,10 +9,13 @@
 //                    null) into the instance's scratch function entry, which the `callImport`
 //                    after it calls like any import: the loop's own call path, frames and all.
 //   returnCallRef    [returnCall·op|base][typeIndex|calleeSlot]: `return_call_ref`.
+//   prepareCallIndirect [returnCall·op|indexSlot][typeIndex|table], followed by the same
+//                    `callImport`: `call_indirect` of a non-final type, whose callee may have
+//                    any subtype of it.
 
 /// Which typed function reference instruction a `returnCall` header carries.
 enum FunctionReferenceOp: UInt16 {
-    case refAsNonNull = 1, prepareCallRef, returnCallRef
+    case refAsNonNull = 1, prepareCallRef, returnCallRef, prepareCallIndirect
 
     /// The op in a `returnCall` header word, or nil for a plain `return_call`.
     init?(header: UInt64) {
@@ -38,12 +41,25 @@ extension Interpreter {
         case .refAsNonNull:
             guard sp[a] != RefEncoding.null else { return .failure(SwasmError.trap(Trap(.nullReference))) }
             return .success(TailCallTarget(pc: pc + 2, function: fn, instance: instance))
-        case .prepareCallRef:
-            let reference = sp[a]
+        case .prepareCallRef, .prepareCallIndirect:
+            let state = instance.takeUnretainedValue()
+            var reference = sp[a]
+            if op == .prepareCallIndirect {
+                switch tableGet(state, table: high(pc[1]), index: sp.u32(a)) {
+                case .success(let element): reference = element
+                case .failure: return .failure(SwasmError.trap(Trap(.undefinedElement)))
+                }
+                guard reference != RefEncoding.null else {
+                    return .failure(SwasmError.trap(Trap(.uninitializedElement)))
+                }
+                let actual = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1)))?.typeID ?? -1
+                guard typeMatches(actual, stacks.context.typeIDs[low(pc[1])], store: store) else {
+                    return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
+                }
+            }
             guard reference != RefEncoding.null else {
                 return .failure(SwasmError.trap(Trap(.nullFunctionReference)))
             }
-            let state = instance.takeUnretainedValue()
             let next = pc + 2
             let scratch = low(next[1])
             guard let function = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))),
@@ -62,6 +78,12 @@ extension Interpreter {
                             sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store)
         }
     }
+
+    /// Whether a function of type id `actual` may be called as one of type id `expected`:
+    /// the same type or, through declared supertypes, a subtype.
+    static func typeMatches(_ actual: Int, _ expected: Int, store: Store) -> Bool {
+        actual == expected || (actual >= 0 && store.engine.types.isSubtype(actual, expected))
+    }
 }
 
 extension CompiledFunction {
@@ -73,6 +95,7 @@ extension CompiledFunction {
         case .refAsNonNull: return ("refAsNonNull s\(a)", 2)
         case .prepareCallRef: return ("prepareCallRef type \(low) callee s\(a)", 2)
         case .returnCallRef: return ("returnCallRef type \(low) callee s\(high) base s\(a)", 2)
+        case .prepareCallIndirect: return ("prepareCallIndirect type \(low) table \(high) index s\(a)", 2)
         case nil: return ("returnCall", 2)
         }
     }

@@ -79,7 +79,7 @@ extension Interpreter {
             if let error = stacks.resolve(address: address, store: store) { return .failure(error) }
             resolved = stacks.resolvedFunction(address)
         }
-        if let typeIndex, resolved.typeID != stacks.context.typeIDs[typeIndex] {
+        if let typeIndex, !typeMatches(resolved.typeID, stacks.context.typeIDs[typeIndex], store: store) {
             return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
         }
         if let target = resolved.code, let calleeInstance = resolved.instance {

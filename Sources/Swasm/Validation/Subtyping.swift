@@ -130,12 +130,20 @@ struct TypeHierarchy: Sendable {
     let classes: [Int]
     /// The declared supertype of each type, or -1.
     let supertypes: [Int]
+    /// Whether each type is final (no type anywhere may declare it as supertype).
+    let finalTypes: [Bool]
 
     init(module: ModuleSections) {
         classes = TypeCanonicalizer.localClasses(of: module)
+        finalTypes = module.types.indices.map { module.typeDefinition($0).isFinal }
         supertypes = module.types.indices.map { i in
             module.typeDefinition(i).supertypes.first.map { Int($0) < module.types.count ? Int($0) : -1 } ?? -1
         }
+    }
+
+    /// Whether values of other types (subtypes, perhaps of other modules) may have type `index`.
+    func isFinal(_ index: UInt32) -> Bool {
+        Int(index) < finalTypes.count ? finalTypes[Int(index)] : true
     }
 
     /// Whether type `a` is `b` (up to equivalence) or, through declared supertypes, below it.
