@@ -67,11 +67,17 @@ public final class WastRunner {
     ) {
         var configuration = configuration
         configuration.compilation = .eager
-        // Wasm 2.0 scripts expect a second memory to be invalid and limits to be 32-bit.
-        if dialect.resolved(path: path) == .wasm2 {
+        // Wasm 2.0 scripts expect a second memory to be invalid and limits to be 32-bit; the
+        // threads scripts (Wasm 1.0 with atomics) a second table too, which needs reference types.
+        switch dialect.resolved(path: path) {
+        case .wasm2:
             configuration.multipleMemories = false
             configuration.memory64 = false
             configuration.functionReferences = false
+        case .threads:
+            configuration.features.subtract([.multiMemory, .referenceTypes, .memory64, .functionReferences])
+        case .wasm3, .automatic:
+            break
         }
         self.path = path
         self.engine = Engine(configuration: configuration)

@@ -19,13 +19,15 @@ struct WastCommand {
             Wasm 2.0 and 3.0 scripts expect different errors for a memory or table limit \
             wider than 32 bits (malformed in 2.0, invalid in 3.0). By default a script whose \
             directory names Wasm 2.0 (contains "wasm2" or "2.0", as spec-testsuite-wasm2.0 \
-            does) runs as 2.0 and every other script as 3.0; --spec sets it for all scripts.
+            does) runs as 2.0, one in proposals/threads as the threads proposal (Wasm 1.0 \
+            with atomics: a second memory or table is invalid), and every other script as \
+            3.0; --spec sets it for all scripts.
             """,
         usage: "swasm wast [<options>] FILE...",
         arguments: [("FILE", "The scripts.")],
         options: [
             OptionSpec("--spec", value: "edition",
-                       help: "The spec edition the scripts follow: auto, 2.0 or 3.0 (default: auto, by path)."),
+                       help: "The spec edition the scripts follow: auto, 2.0, 3.0 or threads (default: auto, by path)."),
             OptionSpec("--jobs", "-j", value: "jobs", help: "Scripts run in parallel (default: the number of processors)."),
         ]
     )
@@ -48,7 +50,8 @@ struct WastCommand {
         case "auto": dialect = .automatic
         case "2.0", "2": dialect = .wasm2
         case "3.0", "3": dialect = .wasm3
-        case let spec: throw CLIFailure.error("--spec must be auto, 2.0 or 3.0 (got \"\(spec)\")")
+        case "threads": dialect = .threads
+        case let spec: throw CLIFailure.error("--spec must be auto, 2.0, 3.0 or threads (got \"\(spec)\")")
         }
     }
 

@@ -168,8 +168,9 @@ final class Spec3ScriptFormTests: XCTestCase {
         XCTAssertEqual(WastDialect.detect(path: "/w/shared/spec-testsuite-wasm2.0/memory.wast"), .wasm2)
         XCTAssertEqual(WastDialect.detect(path: "../shared/spec-testsuite-wasm2.0/memory.wast"), .wasm2)
         XCTAssertEqual(WastDialect.detect(path: "/w/shared/spec-testsuite/memory.wast"), .wasm3)
-        // The threads proposal's scripts predate Wasm 3.0's 64-bit limits.
-        XCTAssertEqual(WastDialect.detect(path: "/w/shared/spec-testsuite/proposals/threads/atomic.wast"), .wasm2)
+        // The threads proposal's scripts predate Wasm 3.0's 64-bit limits and multiple tables.
+        XCTAssertEqual(WastDialect.detect(path: "/w/shared/spec-testsuite/proposals/threads/atomic.wast"), .threads)
+        XCTAssertEqual(WastDialect.detect(path: "../shared/spec-testsuite-wasm2.0/proposals/threads/memory.wast"), .threads)
         XCTAssertEqual(WastDialect.detect(path: "/w/shared/spec-testsuite/proposals/wide-arithmetic/x.wast"), .wasm3)
         XCTAssertEqual(WastDialect.detect(path: "wasm2.wast"), .wasm3, "only directories count")
         XCTAssertEqual(WastDialect.wasm2.resolved(path: "/a/spec-testsuite/x.wast"), .wasm2)

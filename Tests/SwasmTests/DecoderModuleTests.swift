@@ -112,8 +112,14 @@ final class DecoderModuleTests: XCTestCase {
         for flags: UInt8 in [0x02, 0x03, 0x08] {
             Check.malformed(F.module(F.section(4, [0x01, 0x70, flags, 0x00, 0x00])), "integer too large")
         }
-        for flags: UInt8 in [0x02, 0x06, 0x08, 0x10] {
+        for flags: UInt8 in [0x08, 0x10] {
             Check.malformed(F.module(F.section(5, [0x01, flags, 0x00, 0x00])), "integer too large")
+        }
+        // A shared memory without a maximum decodes (validation refuses it).
+        for flags: UInt8 in [0x02, 0x06] {
+            let sections = try? ModuleDecoder.decode(F.module(F.section(5, [0x01, flags, 0x00])))
+            XCTAssertEqual(sections?.memories.first?.limits.shared, true)
+            XCTAssertNil(sections?.memories.first?.limits.max)
         }
         Check.malformed(F.module(F.section(5, [0x01, 0x81, 0x00, 0x00, 0x00])), "integer representation too long")
         Check.malformed(F.module(F.section(4, [0x01, 0x7F, 0x00, 0x00])), "malformed reference type")

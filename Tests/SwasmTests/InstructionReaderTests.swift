@@ -221,7 +221,8 @@ final class InstructionReaderTests: XCTestCase {
         assertMalformed([0xff], "illegal opcode")
         assertMalformed([0xfc, 0x12], "illegal opcode")
         assertMalformed([0xfd, 0x94, 0x02], "illegal opcode fd 276")  // past relaxed SIMD
-        assertUnsupported([0xfe, 0x00])
+        assertMalformed([0xfe, 0x04], "illegal opcode fe 4")
+        assertMalformed([0xfe, 0x03, 0x01], "zero byte expected", at: 2)
         assertMalformed([0x14, 0x00], "illegal opcode")  // call_ref without function references
         assertUnsupported([0x12, 0x00])
         assertUnsupported([0xd3])  // ref.eq (GC)

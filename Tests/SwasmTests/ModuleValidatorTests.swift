@@ -45,7 +45,9 @@ final class ModuleValidatorTests: XCTestCase {
                       "memory size must be at most 2^48 pages")
         Check.invalid(F.module(F.section(5, F.vec([[0x00, 0x80, 0x80, 0x80, 0x80, 0x10]]))),
                       "memory size must be at most 65536 pages (4GiB)")
-        Check.unsupported(F.module(F.section(5, F.vec([[0x03, 0x01, 0x02]]))))
+        // Shared memories (threads) need a maximum.
+        _ = try Check.decodeAndValidate(F.module(F.section(5, F.vec([[0x03, 0x01, 0x02]]))))
+        Check.invalid(F.module(F.section(5, F.vec([[0x02, 0x01]]))), "shared memory must have maximum")
     }
 
     func testTableLimits() throws {

@@ -13,7 +13,7 @@
 ///   operand and result types from a handful of opcode ranges instead of a 140-way switch.
 /// - Loads and stores are two cases keyed by `LoadOp`/`StoreOp`, which know their value type,
 ///   access width and natural alignment.
-/// - Instructions of proposals this build does not execute (threads `0xFE`, GC `0xFB`, typed
+/// - Instructions of proposals this build does not execute (GC `0xFB`, typed
 ///   function references) are recognised by the reader and
 ///   reported as `SwasmError.unsupported`; tail calls decode into cases when enabled in
 ///   `InstructionReader.Features`. New proposals add cases here, next to their family.
@@ -252,6 +252,11 @@ public enum Instruction: Hashable, Sendable {
     // MARK: Vector
     /// A 128-bit SIMD instruction (`0xFD` prefix) with its immediates; see InstructionSIMD.swift.
     case simd(SIMDInstruction)
+
+    // MARK: Atomic (threads)
+    /// An atomic memory instruction (`0xFE` prefix); see InstructionAtomics.swift. `atomic.fence`
+    /// has no memarg and carries a zero one.
+    case atomic(AtomicOp, MemArg)
 }
 
 // MARK: - Loads and stores
@@ -620,6 +625,7 @@ extension Instruction {
         case .f64Const: return "f64.const"
         case .numeric(let op): return op.name
         case .simd(let instruction): return instruction.op.name
+        case .atomic(let op, _): return op.name
         }
     }
 }

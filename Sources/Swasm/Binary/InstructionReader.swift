@@ -124,7 +124,7 @@ public struct InstructionReader {
             return try readFunctionReferenceInstruction(opcode)
         case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
         case 0xFD: return .simd(try readSIMDAfterPrefix())
-        case 0xFE: throw unsupported("threads", opcode)
+        case 0xFE: return try readAtomicAfterPrefix()
         default: throw illegalOpcode(opcode)
         }
     }
@@ -279,6 +279,19 @@ public struct InstructionReader {
             throw SwasmError.malformed(
                 "illegal opcode fc \(subOpcode)", offset: instructionOffset)
         }
+    }
+
+    /// The rest of an atomic instruction after its `0xFE` prefix: the sub-opcode, then a
+    /// memarg, or for `atomic.fence` a reserved zero byte (its memarg is then all zeros).
+    private mutating func readAtomicAfterPrefix() throws -> Instruction {
+        let subOpcode = try input.readU32()
+        guard let op = AtomicOp.fromOpcode(subOpcode) else {
+            throw SwasmError.malformed("illegal opcode fe \(subOpcode)", offset: instructionOffset)
+        }
+        guard op == .atomicFence else { return .atomic(op, try readMemArg()) }
+        let start = input.offset
+        guard try input.readU8() == 0 else { throw SwasmError.malformed("zero byte expected", offset: start) }
+        return .atomic(op, MemArg(offset: 0, alignLog2: 0))
     }
 
     // MARK: SIMD

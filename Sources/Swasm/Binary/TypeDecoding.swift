@@ -114,9 +114,12 @@ extension ByteReader {
         switch flags {
         case 0x00: (hasMax, shared, is64) = (false, false, false)
         case 0x01: (hasMax, shared, is64) = (true, false, false)
+        // A shared memory without a maximum decodes; validation refuses it.
+        case 0x02 where isMemory: (hasMax, shared, is64) = (false, true, false)
         case 0x03 where isMemory: (hasMax, shared, is64) = (true, true, false)
         case 0x04: (hasMax, shared, is64) = (false, false, true)
         case 0x05: (hasMax, shared, is64) = (true, false, true)
+        case 0x06 where isMemory: (hasMax, shared, is64) = (false, true, true)
         case 0x07 where isMemory: (hasMax, shared, is64) = (true, true, true)
         default: throw malformed("integer too large", at: start)
         }

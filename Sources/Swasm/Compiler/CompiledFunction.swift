@@ -260,6 +260,10 @@ extension CompiledFunction {
         case .v128Store: return ("v128.store [s\(d) + \(w1 >> 32)], \(s(w1))", length)
         case .i8x16Shuffle: return ("i8x16.shuffle s\(d), \(s(w1)), \(s(w1 >> 32)), \(V128(low: w2, high: w3))", length)
         case .lanes, .memory: return (describeLanes(d, w1, w2), length)
+        case .atomic:
+            let name = AtomicOp(rawValue: UInt8(truncatingIfNeeded: w2 >> 32))?.name ?? "<bad atomic op>"
+            let memory = w3 >> 32 == 0 ? "" : " memory \(w3 >> 32)"
+            return ("\(name) s\(d), [\(s(w1)) + \(UInt32(truncatingIfNeeded: w3))]\(memory), \(s(w1 >> 32)), \(s(w2))", length)
         default: return ("\(ir.name) s\(d), \(s(w1)), \(s(w1 >> 32))", length)
         }
     }

@@ -35,6 +35,8 @@ extension Translator {
         switch instruction {
         case .simd(let simd):
             try translateSIMD(simd)
+        case .atomic(let op, let memarg):
+            try translateAtomic(op, memarg)
         // MARK: Control
         case .unreachable:
             emit(.unreachable, 0)

@@ -57,7 +57,7 @@ enum Execution {
         let error = withExtendedLifetime(instance) {
             Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
         }
-        if let error { throw error }
+        if let error { throw OutOfLineTrap.resolve(error) }
 
         var results: [Value] = []
         results.reserveCapacity(types.count)

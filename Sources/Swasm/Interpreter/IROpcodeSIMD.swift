@@ -49,13 +49,16 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     case narrowIndex
     /// [simd op|d][value|delta][table]: `table.grow` on a 64-bit table.
     case tableGrow64
+    /// Every atomic instruction (threads), also out of line (InterpreterAtomics.swift):
+    /// [simd op|d][address|a][b|atomicOp][offset32|memory].
+    case atomic
 
     /// Words of the instruction, header included.
     var wordCount: Int {
         switch self {
         case .v128Const, .select128, .lanes, .memory, .loadMemory, .storeMemory: return 3
         case .memoryFill64, .memoryInit64, .tableGrow64: return 3
-        case .i8x16Shuffle, .memoryAccess, .memoryCopy64: return 4
+        case .i8x16Shuffle, .memoryAccess, .memoryCopy64, .atomic: return 4
         default: return 2
         }
     }
@@ -100,7 +103,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.tableGrow64.rawValue else { return nil }
+        guard index < SIMDIROpcode.atomic.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 

@@ -71,6 +71,8 @@ extension Interpreter {
             return loadOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
         case .storeMemory:
             return storeOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
+        case .atomic:
+            return executeAtomic(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
         case .v128Store:
             let w = pc[1]
             guard let ea = effectiveAddress(sp.u32(a), highU32(w), 16, memSize) else { return nil }

@@ -156,7 +156,13 @@ enum Instantiation {
     /// matches the import's type (https://webassembly.github.io/spec/core/valid/types.html#import-subtyping).
     static func checkImport(_ info: ImportInfo, _ value: Extern, store: Store) throws {
         let name = "\"\(info.module)\" \"\(info.name)\""
-        guard value.store === store else {
+        // A shared memory is the one object meant for several stores (threads, each with its
+        // own store, share it); it must come from the same engine's stores.
+        var sharedAcrossStores = false
+        if case .memory(let memory) = value, memory.type.limits.shared, memory.store.engine === store.engine {
+            sharedAcrossStores = true
+        }
+        guard value.store === store || sharedAcrossStores else {
             throw SwasmError.unlinkable("import \(name) belongs to a different store")
         }
         if case .function(let f) = value, store.function(at: f.address) == nil {

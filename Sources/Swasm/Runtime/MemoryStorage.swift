@@ -51,8 +51,12 @@ extension MemoryInstance {
         let initialBytes = Int(type.limits.min) * wasmPageSize
         // Reserving the whole 32-bit range per memory is cheap (address space only); larger
         // (64-bit) memories start with a 4 GiB reservation and move when they outgrow it.
-        let reservePages = Swift.min(type.limits.max ?? limit, limit, 65_536)
-        let reservedBytes = Swift.max(Int(reservePages) * wasmPageSize, initialBytes)
+        // A shared memory must never move (other threads use its base): it reserves all it
+        // may ever reach, or is not created.
+        let reservePages = type.limits.shared
+            ? Swift.min(type.limits.max ?? limit, limit) : Swift.min(type.limits.max ?? limit, limit, 65_536)
+        let (reservedProduct, reserveOverflow) = Int(reservePages).multipliedReportingOverflow(by: wasmPageSize)
+        let reservedBytes = reserveOverflow ? Int.max : Swift.max(reservedProduct, initialBytes)
 
         if reservedBytes > 0, let base = reserve(bytes: reservedBytes) {
             if initialBytes > 0, mprotect(base, initialBytes, PROT_READ | PROT_WRITE) != 0 {
@@ -63,6 +67,9 @@ extension MemoryInstance {
             memory.storage = .mapped(reservedBytes: reservedBytes)
             memory.pageLimit = limit
             return memory
+        }
+        if type.limits.shared, reservedBytes > 0 {
+            throw SwasmError.limit("cannot reserve \(reservePages) pages for a shared memory")
         }
         // calloc(0) may return nil; one byte keeps `base` a valid pointer for empty memories.
         guard let base = calloc(Swift.max(initialBytes, 1), 1) else {
@@ -94,6 +101,8 @@ extension MemoryInstance {
     /// memory would exceed its maximum or the host cannot provide the pages (in which case
     /// nothing changes).
     func grow(byPages delta: UInt64) -> Int64 {
+        shared?.lockGrowth()
+        defer { shared?.unlockGrowth() }
         let oldPages = pageCount
         let (newPages, overflow) = oldPages.addingReportingOverflow(delta)
         guard newPages <= (type.limits.max ?? UInt64.max) || overflow else { return -1 }

@@ -83,7 +83,9 @@ public final class Module: @unchecked Sendable {
 
     /// Creates a module from decoded sections (the decoder's output), validating its structure.
     init(engine: Engine, sections: ModuleSections) throws {
+        // Without reference types a second table is invalid, as in Wasm 1.0 ("multiple tables").
         try ModuleValidator.validate(sections, multipleMemories: engine.configuration.multipleMemories,
+                                     multipleTables: engine.configuration.features.contains(.referenceTypes),
                                      functionReferences: engine.configuration.functionReferences)
         try Self.checkFeatures(of: sections, allowed: engine.configuration.features)
         self.engine = engine

@@ -29,10 +29,13 @@ final class MemoryInstance {
     var pageLimit: UInt64 = 65_536
     /// The owning store's record of refused growth (nil for memories made outside a store).
     var limitCounters: LimitCounters?
+    /// A shared memory's waiters and growth lock (SharedMemory.swift); nil when unshared.
+    let shared: SharedMemoryState?
     init(type: MemoryType, base: UnsafeMutableRawPointer, byteCount: Int) {
         self.type = type
         self.base = base
         self.byteCount = byteCount
+        shared = type.limits.shared ? SharedMemoryState() : nil
     }
     deinit { releaseStorage() }
 }

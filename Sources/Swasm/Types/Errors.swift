@@ -75,6 +75,10 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
     case uncaughtException
     /// `throw_ref` of a null reference.
     case nullExceptionReference
+    /// An atomic access at an address that is not a multiple of its width (threads).
+    case unalignedAtomic
+    /// `memory.atomic.wait32`/`wait64` on a memory that is not shared (threads).
+    case expectedSharedMemory
 
     /// The reason in the spec interpreter's words, e.g. "integer divide by zero".
     public var description: String {
@@ -97,6 +101,8 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
         case .host(let m): return m
         case .uncaughtException: return "uncaught exception"
         case .nullExceptionReference: return "null exception reference"
+        case .unalignedAtomic: return "unaligned atomic"
+        case .expectedSharedMemory: return "expected shared memory"
         }
     }
 }

@@ -237,6 +237,8 @@ extension FunctionValidator {
             try checkDataSegment(data)
         case .simd(let simd):
             try validate(simd, offset: offset)
+        case .atomic(let op, let memarg):
+            try validateAtomic(op, memarg)
         case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
             try validateException(instruction, brTableTargets: brTableTargets)
         case .callRef, .returnCallRef, .refAsNonNull, .brOnNull, .brOnNonNull:

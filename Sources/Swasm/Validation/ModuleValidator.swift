@@ -5,7 +5,7 @@
 /// Errors are `SwasmError.invalid(message, function: nil, offset:)` with the spec reference
 /// interpreter's message, followed by the index where one is involved ("unknown global 2"),
 /// so that a prefix match against the spec tests' texts succeeds. Types this build cannot
-/// run yet (shared memories, typed function references and GC heap types) are
+/// run yet (typed function references and GC heap types) are
 /// reported as `.unsupported`.
 public enum ModuleValidator {
     /// The largest memory of Wasm 2.0, in 64 KiB pages (4 GiB).
@@ -16,13 +16,17 @@ public enum ModuleValidator {
 
     /// Validates the module structure. Throws `SwasmError.invalid` or `.unsupported`.
     /// `multipleMemories: false` refuses a second memory as Wasm 2.0 did ("multiple memories");
+    /// `multipleTables: false` a second table, as Wasm 1.0 did ("multiple tables");
     /// `functionReferences: false` lets constant expressions read only imported globals.
     public static func validate(_ module: ModuleSections, multipleMemories: Bool = true,
-                                functionReferences: Bool = true) throws {
+                                multipleTables: Bool = true, functionReferences: Bool = true) throws {
         var validator = StructureValidator(module, definedGlobalsInConstants: functionReferences)
         try validator.run()
         if !multipleMemories, validator.memories.count > 1 {
             throw validator.invalid("multiple memories", at: validator.sectionOffset(5))
+        }
+        if !multipleTables, validator.tables.count > 1 {
+            throw validator.invalid("multiple tables", at: validator.sectionOffset(4))
         }
     }
 
@@ -243,7 +247,9 @@ private struct StructureValidator {
     }
 
     func validateMemory(_ memory: MemoryType, at offset: Int?) throws {
-        if memory.limits.shared { throw SwasmError.unsupported("shared memories (threads)") }
+        if memory.limits.shared, memory.limits.max == nil {
+            throw invalid("shared memory must have maximum", at: offset)
+        }
         if memory.limits.is64 {
             try validateLimits(memory.limits, bound: ModuleValidator.maxMemory64Pages,
                                boundMessage: "memory size must be at most 2^48 pages (2^64 bytes)", at: offset)

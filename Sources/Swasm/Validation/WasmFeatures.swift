@@ -266,6 +266,9 @@ private struct FeatureScan {
             found.insert(simd.op.isRelaxed ? .relaxedSIMD : .simd)
         case .load(_, let arg), .store(_, let arg):
             if arg.memory != 0 { found.insert(.multiMemory) }
+        case .atomic(_, let arg):
+            found.insert(.threads)
+            if arg.memory != 0 { found.insert(.multiMemory) }
         default:
             break
         }
