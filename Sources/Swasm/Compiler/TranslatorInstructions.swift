@@ -391,6 +391,7 @@ extension Translator {
             push(UInt32(truncatingIfNeeded: condition.value) != 0 ? first : second)
             return
         }
+        if translateComparisonSelect(first: first, second: second, condition: condition, depth: depth) { return }
         var firstDepth = depth, secondDepth = depth + 1
         let c: Int
         let wide = first.width == 2
@@ -503,6 +504,7 @@ extension Translator {
                 return
             }
         }
+        if op == .i32Add, translateComparisonAdd(lhs: lhs, rhs: rhs, depth: depth) { return }
         let left = slot(of: lhs, depth: lhsDepth)
         let right = slot(of: rhs, depth: rhsDepth)
         // A shift computed just before an add of its result (x + (y << k), array indexing).

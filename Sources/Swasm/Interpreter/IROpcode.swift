@@ -173,6 +173,14 @@ enum IROpcode: UInt16, CaseIterable {
     /// [op|addr][a|loadAddr][loadOffset32|offset32]. The load is checked before the store.
     case f64AddLoadStore, f64SubLoadStore, f64MulLoadStore, f64DivLoadStore
 
+    // MARK: Consumers of an i32 comparison
+    /// [op|d][x|y][a|b]: d = a < b ? x : y (unsigned, signed) and d = a == b ? x : y. The other
+    /// comparisons swap a and b or x and y, so three opcodes cover every i32 comparison.
+    case selectI32LtU, selectI32LtS, selectI32Eq
+    /// [op|d][x|0][a|b]: d = x + (a < b ? 1 : 0) and d = x + (a <= b ? 1 : 0), unsigned: the
+    /// branch-free `i += (a > b)` of merge loops (greater-than swaps a and b).
+    case addI32LtU, addI32LeU
+
     // MARK: Tail calls and exceptions (InterpreterTailCalls.swift, InterpreterExceptions.swift)
     /// [op|base][definedIndex]: the callee replaces the running frame; the arguments at
     /// `base` move down to slot 0. With a `FunctionReferenceOp` in the header's bits 16..31
@@ -220,7 +228,8 @@ extension IROpcode {
         case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,
-             .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
+             .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore,
+             .selectI32LtU, .selectI32LtS, .selectI32Eq, .addI32LtU, .addI32LeU:
             return .twoPairs
         case .brTable: return .table
         case .simd: return .simd

@@ -875,6 +875,26 @@ enum Interpreter {
                 guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
 
+            // MARK: consumers of an i32 comparison
+            case .selectI32LtU:
+                let w = pc[1], w2 = pc[2]
+                sp[a] = sp.u32(low(w2)) < sp.u32(high(w2)) ? sp[low(w)] : sp[high(w)]
+                pc += 3
+            case .selectI32LtS:
+                let w = pc[1], w2 = pc[2]
+                sp[a] = Int32(bitPattern: sp.u32(low(w2))) < Int32(bitPattern: sp.u32(high(w2))) ? sp[low(w)] : sp[high(w)]
+                pc += 3
+            case .selectI32Eq:
+                let w = pc[1], w2 = pc[2]
+                sp[a] = sp.u32(low(w2)) == sp.u32(high(w2)) ? sp[low(w)] : sp[high(w)]
+                pc += 3
+            case .addI32LtU:
+                let w2 = pc[2]
+                sp.set(a, sp.u32(low(pc[1])) &+ (sp.u32(low(w2)) < sp.u32(high(w2)) ? 1 : 0)); pc += 3
+            case .addI32LeU:
+                let w2 = pc[2]
+                sp.set(a, sp.u32(low(pc[1])) &+ (sp.u32(low(w2)) <= sp.u32(high(w2)) ? 1 : 0)); pc += 3
+
             case .refFunc:
                 let index = low(pc[1])
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[index].address) }
