@@ -81,3 +81,48 @@ final class CompilerComparisonFusionTests: XCTestCase {
         XCTAssertEqual(listings.filter { $0.contains("addI32L") }.count, 2 * 4)
     }
 }
+
+/// A product of three f64 factors is one instruction that multiplies in the inner product's
+/// order first, so the result (rounding included) is the separate instructions' result.
+final class CompilerProductFusionTests: XCTestCase {
+    static let wat = """
+    (module
+      (func (export "leftInner") (param $a f64) (param $b f64) (param $c f64) (result f64)
+        (f64.mul (f64.mul (local.get $a) (local.get $b)) (local.get $c)))
+      (func (export "rightInner") (param $a f64) (param $b f64) (param $c f64) (result f64)
+        (f64.mul (local.get $c) (f64.mul (local.get $a) (local.get $b))))
+      (func (export "constantOuter") (param $a f64) (param $b f64) (result f64)
+        (f64.mul (f64.const 0.1) (f64.mul (local.get $a) (local.get $b))))
+      (func (export "computedOuter") (param $a f64) (param $b f64) (param $c f64) (result f64)
+        (f64.mul (f64.add (local.get $c) (local.get $c)) (f64.mul (local.get $a) (local.get $b))))
+    )
+    """
+
+    func testProductsOfThreeMatchSeparateMultiplications() throws {
+        let engine = Engine()
+        let module = try Module(engine: engine, wat: Self.wat)
+        let instance = try Linker().instantiate(store: Store(engine: engine), module: module)
+        let samples: [Double] = [1.1, -3.7e300, 2.5e-310, 0.1, 7, .infinity, 0, -0.0, 1e308]
+        func call(_ name: String, _ args: [Double]) throws -> UInt64? {
+            let results = try XCTUnwrap(instance.function(name)).call(args.map { .f64($0.bitPattern) })
+            guard results.count == 1, case .f64(let bits) = results[0] else { return nil }
+            return bits
+        }
+        func same(_ x: UInt64?, _ y: Double) -> Bool {
+            guard let x else { return false }
+            return x == y.bitPattern || (Double(bitPattern: x).isNaN && y.isNaN)
+        }
+        for a in samples {
+            for b in samples {
+                for c in samples {
+                    XCTAssertTrue(same(try call("leftInner", [a, b, c]), (a * b) * c))
+                    XCTAssertTrue(same(try call("rightInner", [a, b, c]), c * (a * b)))
+                    XCTAssertTrue(same(try call("computedOuter", [a, b, c]), (c + c) * (a * b)))
+                }
+                XCTAssertTrue(same(try call("constantOuter", [a, b]), 0.1 * (a * b)))
+            }
+        }
+        let listings = try (0..<module.code.count).map { try module.code.function($0).disassemble() }
+        XCTAssertEqual(listings.filter { $0.contains("f64MulMul") }.count, 4)
+    }
+}

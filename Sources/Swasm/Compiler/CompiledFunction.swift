@@ -220,6 +220,8 @@ extension CompiledFunction {
             return ("\(name) [\(s(a)) + \(lo(word(2)))], \(s(lo(word(1)))), \(s(hi(word(1))))", 3)
         case .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
             return ("\(name) [\(s(a)) + \(hi(word(2)))], \(s(lo(word(1)))), [\(s(hi(word(1)))) + \(lo(word(2)))]", 3)
+        case .f64MulMul:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
         case .selectI32LtU, .selectI32LtS, .selectI32Eq:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2)))) ? \(s(hi(word(2))))", 3)
         case .addI32LtU, .addI32LeU:

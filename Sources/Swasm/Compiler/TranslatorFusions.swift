@@ -95,3 +95,35 @@ extension Translator {
         return true
     }
 }
+
+extension Translator {
+    /// `(a * b) * c` or `c * (a * b)` with the inner `f64.mul` just emitted: one instruction
+    /// that multiplies in the inner product's order first (multiplication commutes, so the
+    /// outer operand order does not change the result). Returns false (emitting nothing)
+    /// otherwise.
+    mutating func translateProductOfThree(lhs: Operand, rhs: Operand, depth: Int) -> Bool {
+        guard let last = producer, last.start < code.count,
+              UInt16(truncatingIfNeeded: code[last.start]) == IROpcode.f64Mul.rawValue else { return false }
+        let other: Operand
+        let otherDepth: Int
+        if rhs.kind == .stack, last.depth == depth + 1 {
+            other = lhs
+            otherDepth = depth
+        } else if lhs.kind == .stack, last.depth == depth, rhs.kind == .local {
+            other = rhs
+            otherDepth = depth + 1
+        } else {
+            return false
+        }
+        code.removeSubrange(last.start...)
+        producer = nil
+        // The inner product read locals or home slots above `depth`; the other factor is a
+        // local or sits at `depth` (a constant is materialized there).
+        let c = slot(of: other, depth: otherDepth)
+        let start = emit(.f64MulMul, pushResult())
+        emitPair(last.lhs, Int(truncatingIfNeeded: last.rhs))
+        emitPair(c, 0)
+        producer = Producer(start: start, depth: depth)
+        return true
+    }
+}

@@ -505,6 +505,7 @@ extension Translator {
             }
         }
         if op == .i32Add, translateComparisonAdd(lhs: lhs, rhs: rhs, depth: depth) { return }
+        if op == .f64Mul, translateProductOfThree(lhs: lhs, rhs: rhs, depth: depth) { return }
         let left = slot(of: lhs, depth: lhsDepth)
         let right = slot(of: rhs, depth: rhsDepth)
         // A shift computed just before an add of its result (x + (y << k), array indexing).

@@ -173,6 +173,10 @@ enum IROpcode: UInt16, CaseIterable {
     /// [op|addr][a|loadAddr][loadOffset32|offset32]. The load is checked before the store.
     case f64AddLoadStore, f64SubLoadStore, f64MulLoadStore, f64DivLoadStore
 
+    // MARK: Chained products
+    /// [op|d][a|b][c|0]: d = (a * b) * c, a product of three factors (vector and physics code).
+    case f64MulMul
+
     // MARK: Consumers of an i32 comparison
     /// [op|d][x|y][a|b]: d = a < b ? x : y (unsigned, signed) and d = a == b ? x : y. The other
     /// comparisons swap a and b or x and y, so three opcodes cover every i32 comparison.
@@ -229,7 +233,7 @@ extension IROpcode {
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,
              .f64DivStore, .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore,
-             .selectI32LtU, .selectI32LtS, .selectI32Eq, .addI32LtU, .addI32LeU:
+             .selectI32LtU, .selectI32LtS, .selectI32Eq, .addI32LtU, .addI32LeU, .f64MulMul:
             return .twoPairs
         case .brTable: return .table
         case .simd: return .simd

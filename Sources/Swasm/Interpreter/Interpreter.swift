@@ -875,6 +875,10 @@ enum Interpreter {
                 guard let ea = effectiveAddress(sp.u32(a), highU32(pc[2]), 8, memSize) else { trap = .outOfBoundsMemoryAccess; break loop }
                 memBase.store(unsafeBitCast(r, to: UInt64.self), at: ea); pc += 3
 
+            case .f64MulMul:
+                let w = pc[1]
+                sp.set(a, N.f64Mul(N.f64Mul(sp.f64(low(w)), sp.f64(high(w))), sp.f64(low(pc[2])))); pc += 3
+
             // MARK: consumers of an i32 comparison
             case .selectI32LtU:
                 let w = pc[1], w2 = pc[2]
