@@ -57,6 +57,25 @@ final class AtomicsTests: XCTestCase {
             """, passed: 21)
     }
 
+    func testAtomicsOnAnotherAndA64BitMemory() {
+        assertAllPass("""
+            (module
+              (memory $a 1)
+              (memory $b i64 1 1 shared)
+              (func (export "add") (param i64 i32) (result i32) (i32.atomic.rmw.add $b (local.get 0) (local.get 1)))
+              (func (export "far") (param i64) (result i32) (i32.atomic.load $b offset=0x100000000 (local.get 0)))
+              (func (export "wrap") (param i64) (result i64) (i64.atomic.load $b offset=8 (local.get 0)))
+              (func (export "plain") (param i32) (result i32) (i32.atomic.load (local.get 0))))
+            (assert_return (invoke "add" (i64.const 8) (i32.const 3)) (i32.const 0))
+            (assert_return (invoke "add" (i64.const 8) (i32.const 3)) (i32.const 3))
+            (assert_return (invoke "plain" (i32.const 8)) (i32.const 0))
+            (assert_trap (invoke "far" (i64.const 0)) "out of bounds memory access")
+            (assert_trap (invoke "wrap" (i64.const -8)) "out of bounds memory access")
+            (assert_trap (invoke "add" (i64.const 0x10000) (i32.const 0)) "out of bounds memory access")
+            (assert_trap (invoke "add" (i64.const 6) (i32.const 0)) "unaligned atomic")
+            """, passed: 7)
+    }
+
     func testWaitOnASharedMemory() {
         assertAllPass("""
             (module

@@ -268,8 +268,8 @@ extension CompiledFunction {
         case .lanes, .memory: return (describeLanes(d, w1, w2), length)
         case .atomic:
             let name = AtomicOp(rawValue: UInt8(truncatingIfNeeded: w2 >> 32))?.name ?? "<bad atomic op>"
-            let memory = w3 >> 32 == 0 ? "" : " memory \(w3 >> 32)"
-            return ("\(name) s\(d), [\(s(w1)) + \(UInt32(truncatingIfNeeded: w3))]\(memory), \(s(w1 >> 32)), \(s(w2))", length)
+            let memory = w2 >> 40 == 0 ? "" : " memory \(w2 >> 40)"
+            return ("\(name) s\(d), [\(s(w1)) + \(w3)]\(memory), \(s(w1 >> 32)), \(s(w2))", length)
         default: return ("\(ir.name) s\(d), \(s(w1)), \(s(w1 >> 32))", length)
         }
     }

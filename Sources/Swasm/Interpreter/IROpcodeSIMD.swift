@@ -50,7 +50,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     /// [simd op|d][value|delta][table]: `table.grow` on a 64-bit table.
     case tableGrow64
     /// Every atomic instruction (threads), also out of line (InterpreterAtomics.swift):
-    /// [simd op|d][address|a][b|atomicOp][offset32|memory].
+    /// [simd op|d][address|a][b|atomicOp8 memory24][offset64].
     case atomic
 
     /// Words of the instruction, header included.

@@ -1,5 +1,5 @@
 // Execution of the atomic instructions (threads proposal): `SIMDIROpcode.atomic`
-// [atomic|d][address|a][b|atomicOp][offset32|memory], reached through the loop's `.simd`
+// [atomic|d][address|a][b|atomicOp8 memory24][offset64], reached through the loop's `.simd`
 // case so that the loop's own code is unchanged (TranslatorAtomics.swift).
 //
 // Every access goes through the memory instance (not the loop's cached memory 0), is
@@ -24,14 +24,15 @@ extension Interpreter {
     static func executeAtomic(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ instance: InstanceState) -> Bool {
         let w1 = pc[1], w2 = pc[2], w3 = pc[3]
         let d = high(pc[0])
+        let memoryIndex = high(w2) >> 8
         guard let op = AtomicOp(rawValue: UInt8(truncatingIfNeeded: high(w2))),
-              high(w3) < instance.memories.count else {
+              memoryIndex < instance.memories.count else {
             return fail(.outOfBoundsMemoryAccess, instance)
         }
-        let memory = instance.memories[high(w3)]
+        let memory = instance.memories[memoryIndex]
         let addressSlot = low(w1), a = high(w1), b = low(w2)
         let address = memory.type.limits.is64 ? sp.u64(addressSlot) : UInt64(sp.u32(addressSlot))
-        let (ea, overflow) = address.addingReportingOverflow(UInt64(UInt32(truncatingIfNeeded: w3)))
+        let (ea, overflow) = address.addingReportingOverflow(w3)
         let width = UInt64(op.byteWidth)
         guard !overflow, ea <= UInt64(memory.byteCount), width <= UInt64(memory.byteCount) - ea else {
             return fail(.outOfBoundsMemoryAccess, instance)

@@ -5,6 +5,10 @@
 /// ``writeBytes(_:offset:)``, ``readString(offset:length:)``,
 /// ``readNullTerminatedString(offset:maxLength:)`` and ``writeString(_:offset:nullTerminated:)``.
 /// Each throws the "out of bounds memory access" trap instead of touching memory outside.
+///
+/// A shared memory (`type.limits.shared`, threads) may also be imported by other stores of
+/// the same engine, one per thread; it never moves (see SharedMemory.swift for what the engine
+/// guarantees across threads).
 public struct Memory {
     /// The store the memory belongs to.
     public let store: Store
