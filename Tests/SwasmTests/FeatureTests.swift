@@ -28,6 +28,9 @@ final class FeatureTests: XCTestCase {
             ("(module (func $f (return_call $f)))", .tailCall),
             ("(module (tag $e) (func (throw $e)))", .exceptions),
             ("(module (memory 1) (memory 1))", .multiMemory),
+            ("(module (memory i64 1))", .memory64),
+            ("(module (type $t (func)) (func (param (ref null $t)) (call_ref $t (local.get 0))))", .functionReferences),
+            ("(module (type $t (func)) (func (param (ref null $t)) (return_call_ref $t (local.get 0))))", [.tailCall, .functionReferences]),
             ("(module (global (mut i32) (i32.const 0)) (export \"g\" (global 0)))", .mutableGlobals),
             ("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))", .extendedConst),
         ]

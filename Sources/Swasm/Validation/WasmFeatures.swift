@@ -102,13 +102,12 @@ private struct FeatureScan {
         switch type {
         case .v128: found.insert(.simd)
         case .ref(let r):
-            if r != .funcref { found.insert(.referenceTypes) }
             if !r.nullable { found.insert(.functionReferences) }
             switch r.heapType {
-            case .func, .extern: break
+            case .func: break
+            case .extern: found.insert(.referenceTypes)
+            case .concrete: found.insert(.functionReferences)
             case .exn, .noexn: found.insert(.exceptions)
-            // Every concrete type is a function type until GC's struct and array types arrive.
-            case .concrete, .nofunc: found.insert(.functionReferences)
             default: found.insert(.gc)
             }
         default: break
@@ -254,6 +253,10 @@ private struct FeatureScan {
             if table != 0 { found.insert(.referenceTypes) }
         case .returnCall, .returnCallIndirect:
             found.insert(.tailCall)
+        case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull:
+            found.insert(.functionReferences)
+        case .returnCallRef:
+            found.insert([.tailCall, .functionReferences])
         case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull:
             found.insert(.functionReferences)
         case .returnCallRef:
