@@ -29,6 +29,8 @@ final class FeatureTests: XCTestCase {
             ("(module (tag $e) (func (throw $e)))", .exceptions),
             ("(module (memory 1) (memory 1))", .multiMemory),
             ("(module (memory i64 1))", .memory64),
+            ("(module (memory 1 1 shared))", .threads),
+            ("(module (memory 1) (func (param i32) (result i32) (i32.atomic.load (local.get 0))))", .threads),
             ("(module (type $t (func)) (func (param (ref null $t)) (call_ref $t (local.get 0))))", .functionReferences),
             ("(module (type $t (func)) (func (param (ref null $t)) (return_call_ref $t (local.get 0))))", [.tailCall, .functionReferences]),
             ("(module (global (mut i32) (i32.const 0)) (export \"g\" (global 0)))", .mutableGlobals),

@@ -272,6 +272,9 @@ private struct FeatureScan {
         case .atomic(_, let arg):
             found.insert(.threads)
             if arg.memory != 0 { found.insert(.multiMemory) }
+        case .atomic(_, let arg):
+            found.insert(.threads)
+            if arg.memory != 0 { found.insert(.multiMemory) }
         default:
             break
         }
