@@ -5,9 +5,9 @@
 //
 //   refAsNonNull     [returnCall·op|s][0]: traps when the reference in slot s is null.
 //   prepareCallRef   [returnCall·op|calleeSlot][typeIndex|0], always followed by
-//                    [callImport|base][scratch|0]: puts the callee of `call_ref` (trapping on
-//                    null) into the instance's scratch function entry, which the `callImport`
-//                    after it calls like any import: the loop's own call path, frames and all.
+//                    [callImport|base][scratch|0]: points the instance's scratch function entry
+//                    at the callee of `call_ref` (trapping on null), and the `callImport` after
+//                    it calls that like any import: the loop's own call path, frames and all.
 //   returnCallRef    [returnCall·op|base][typeIndex|calleeSlot]: `return_call_ref`.
 //   prepareCallIndirect [returnCall·op|indexSlot][typeIndex|table], followed by the same
 //                    `callImport`: `call_indirect` of a non-final type, whose callee may have
@@ -42,9 +42,9 @@ extension Interpreter {
             guard sp[a] != RefEncoding.null else { return .failure(SwasmError.trap(Trap(.nullReference))) }
             return .success(TailCallTarget(pc: pc + 2, function: fn, instance: instance))
         case .prepareCallRef, .prepareCallIndirect:
-            let state = instance.takeUnretainedValue()
             var reference = sp[a]
             if op == .prepareCallIndirect {
+                let state = instance.takeUnretainedValue()
                 switch tableGet(state, table: high(pc[1]), index: sp.u32(a)) {
                 case .success(let element): reference = element
                 case .failure: return .failure(SwasmError.trap(Trap(.undefinedElement)))
@@ -62,11 +62,14 @@ extension Interpreter {
             }
             let next = pc + 2
             let scratch = low(next[1])
-            guard let function = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))),
-                  scratch < state.functions.count else {
-                return .failure(SwasmError.trap(Trap(.undefinedElement)))
+            let address = FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))
+            // Only the address changes: no array write, no reference counting.
+            let placed = instance._withUnsafeGuaranteedRef { state in
+                guard scratch < state.functions.count else { return false }
+                state.functions[scratch].address = address
+                return true
             }
-            state.functions[scratch] = function
+            guard placed else { return .failure(SwasmError.trap(Trap(.undefinedElement))) }
             return .success(TailCallTarget(pc: next, function: fn, instance: instance))
         case .returnCallRef:
             let reference = sp[high(pc[1])]

@@ -53,8 +53,10 @@ enum Instantiation {
         // Runtime objects carry closed types (TypeRegistry.swift): other modules import them.
         let closed = module.closed
         // The scratch entry after the function index space, through which `call_ref` calls
-        // (InterpreterFunctionReferences.swift); any function holds its place until then.
-        if let placeholder = state.functions.last { state.functions.append(placeholder) }
+        // (InterpreterFunctionReferences.swift): a function of its own, never registered, whose
+        // address each `call_ref` sets to its callee's.
+        state.functions.append(FunctionInstance(type: FuncType(params: [], results: []), typeID: -1,
+                                                kind: .host({ _, _ in [] })))
 
         for typeIndex in sections.tags {
             let tag = TagInstance(type: closed(try IndexSpaces.funcType(typeIndex, in: sections)))

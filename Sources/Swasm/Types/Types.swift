@@ -145,3 +145,24 @@ extension ValueType: CustomStringConvertible {
         }
     }
 }
+
+extension HeapType: CustomStringConvertible {
+    /// The heap type in the text format's notation (`func`, `nofunc`, a type index).
+    public var description: String {
+        switch self {
+        case .func: return "func"
+        case .extern: return "extern"
+        case .any: return "any"
+        case .eq: return "eq"
+        case .i31: return "i31"
+        case .struct: return "struct"
+        case .array: return "array"
+        case .none: return "none"
+        case .noextern: return "noextern"
+        case .nofunc: return "nofunc"
+        case .exn: return "exn"
+        case .noexn: return "noexn"
+        case .concrete(let index): return "\(index)"
+        }
+    }
+}
