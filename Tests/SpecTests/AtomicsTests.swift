@@ -177,6 +177,29 @@ final class AtomicsTests: XCTestCase {
         XCTAssertEqual(waitResult, 0, "0 is \"ok\": woken by notify, not timed out (2)")
     }
 
+    func testAnInterruptStopsAWaitThatNoOneNotifies() throws {
+        var configuration = EngineConfiguration()
+        configuration.interruptible = true
+        let engine = Engine(configuration: configuration)
+        let store = Store(engine: engine)
+        let memory = try Memory(store: store, type: MemoryType(limits: Limits(min: 1, max: 1, shared: true)))
+        let module = try Module(engine: engine, wat: Self.worker)
+        let linker = Linker()
+        linker.define(module: "env", name: "memory", .memory(memory))
+        let instance = try linker.instantiate(store: store, module: module)
+        let wait = try instance.typedFunction("wait", params: (Int32, Int64).self, results: Int32.self)
+        let handle = store.interruptHandle
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { handle.interrupt() }
+        let start = Date()
+        XCTAssertThrowsError(try wait(0, -1)) { error in
+            guard case SwasmError.trap(let trap) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .interrupted)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        // The trap consumed the request: the next wait times out normally.
+        XCTAssertEqual(try wait(0, 1_000_000), 2)
+    }
+
     func testReadModifyWritesFromTwoThreadsDoNotLoseUpdates() throws {
         let engine = Engine()
         let owner = Store(engine: engine)

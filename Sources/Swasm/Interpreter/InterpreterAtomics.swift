@@ -46,17 +46,25 @@ extension Interpreter {
         case .wait:
             guard let shared = memory.shared else { return fail(.expectedSharedMemory, instance) }
             let timeout = Int64(bitPattern: sp.u64(b))
-            let result: UInt32
+            // An interruptible store's guest must not be able to block its thread for ever.
+            let handle = instance.store.flatMap { $0.engine.configuration.interruptible ? $0.interruptHandle : nil }
+            let shouldStop: (() -> Bool)? = handle.map { handle in { handle.requested.load(ordering: .relaxed) } }
+            let result: UInt32?
             if op == .memoryAtomicWait32 {
                 let expected = sp.u32(a)
-                result = shared.wait(at: Int(ea), timeout: timeout) {
+                result = shared.wait(at: Int(ea), timeout: timeout, valueMatches: {
                     AtomicCell.load(cell, UInt32.self) == expected
-                }
+                }, shouldStop: shouldStop)
             } else {
                 let expected = sp.u64(a)
-                result = shared.wait(at: Int(ea), timeout: timeout) {
+                result = shared.wait(at: Int(ea), timeout: timeout, valueMatches: {
                     AtomicCell.load(cell, UInt64.self) == expected
-                }
+                }, shouldStop: shouldStop)
+            }
+            guard let result else {
+                // The loop reports this trap, not its own interrupt check: consume the request.
+                handle?.withdraw()
+                return fail(.interrupted, instance)
             }
             sp.set(d, result)
         case .fence:
@@ -94,7 +102,7 @@ enum OutOfLineTrap {
     }()
 
     /// Codes stored in the thread-specific pointer (nil: none recorded).
-    private static let reasons: [TrapReason] = [.unalignedAtomic, .expectedSharedMemory]
+    private static let reasons: [TrapReason] = [.unalignedAtomic, .expectedSharedMemory, .interrupted]
 
     static func record(_ reason: TrapReason) {
         guard let index = reasons.firstIndex(of: reason) else { return }

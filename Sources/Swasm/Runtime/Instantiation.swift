@@ -26,6 +26,7 @@ enum Instantiation {
         try store.checkLimits(instances: 1, memories: sections.memories, tables: sections.tables)
 
         let state = InstanceState(module: module)
+        state.store = store
         state.typeIDs = module.typeIDs
         store.instances.append(state)
 

@@ -110,6 +110,9 @@ final class InstanceState {
     var typeIDs: [Int] = []
     /// The public handle, for `Caller.instance`; weak because the handle owns nothing extra.
     weak var handle: Instance?
+    /// The store it lives in, for what rare paths need of it (a blocked `memory.atomic.wait`
+    /// watches the store's interrupt handle).
+    weak var store: Store?
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
     init(module: Module) { self.module = module }

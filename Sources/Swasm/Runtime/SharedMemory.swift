@@ -15,8 +15,8 @@
 //   the same lock that notify takes, so a notify after a store cannot miss the waiter.
 // What it does not guarantee: plain (non-atomic) loads and stores racing with other threads'
 // writes see some value of the bytes involved, possibly torn, as the spec's memory model
-// allows for data races; a thread blocked in `wait` is not woken by its store's
-// `InterruptHandle` or deadline, only by a notify or its timeout.
+// allows for data races. A thread blocked in `wait` notices its store's `InterruptHandle` (and
+// so a deadline) within 20 ms when the engine is interruptible, and traps with "interrupted".
 
 #if canImport(Glibc)
 import Glibc
@@ -71,27 +71,50 @@ final class SharedMemoryState: @unchecked Sendable {
 
     /// `memory.atomic.wait*`: 1 ("not-equal") when `valueMatches` is false, else blocks until a
     /// notify of `address` (0, "ok") or until `timeout` nanoseconds pass (2, "timed-out"); a
-    /// negative timeout waits for ever.
-    func wait(at address: Int, timeout: Int64, valueMatches: () -> Bool) -> UInt32 {
+    /// negative timeout waits for ever. With `shouldStop`, polled every 20 ms, returns nil as
+    /// soon as it is true.
+    func wait(at address: Int, timeout: Int64, valueMatches: () -> Bool,
+              shouldStop: (() -> Bool)? = nil) -> UInt32? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         guard valueMatches() else { return 1 }
         let waiter = Waiter()
         waiters[address, default: []].append(waiter)
-        if timeout < 0 {
-            while !waiter.woken { pthread_cond_wait(condition, mutex) }
-            return 0
-        }
-        var deadline = SharedMemoryState.deadline(after: timeout)
+        let deadline = timeout < 0 ? nil : SharedMemoryState.deadline(after: timeout)
+        var timedOut = false
         while !waiter.woken {
-            if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT { break }
+            if let shouldStop, shouldStop() {
+                remove(waiter, at: address)
+                return nil
+            }
+            var until = deadline
+            if shouldStop != nil {
+                let poll = SharedMemoryState.deadline(after: 20_000_000)
+                if until.map({ SharedMemoryState.isBefore(poll, $0) }) ?? true { until = poll }
+            }
+            guard var until else {
+                pthread_cond_wait(condition, mutex)
+                continue
+            }
+            if pthread_cond_timedwait(condition, mutex, &until) == ETIMEDOUT, let deadline,
+               !SharedMemoryState.isBefore(SharedMemoryState.deadline(after: 0), deadline) {
+                timedOut = true
+                break
+            }
         }
         if waiter.woken { return 0 }
-        if var queue = waiters[address] {
-            queue.removeAll { $0 === waiter }
-            waiters[address] = queue.isEmpty ? nil : queue
-        }
-        return 2
+        remove(waiter, at: address)
+        return timedOut ? 2 : 0
+    }
+
+    private func remove(_ waiter: Waiter, at address: Int) {
+        guard var queue = waiters[address] else { return }
+        queue.removeAll { $0 === waiter }
+        waiters[address] = queue.isEmpty ? nil : queue
+    }
+
+    private static func isBefore(_ a: timespec, _ b: timespec) -> Bool {
+        a.tv_sec != b.tv_sec ? a.tv_sec < b.tv_sec : a.tv_nsec < b.tv_nsec
     }
 
     /// `memory.atomic.notify`: wakes up to `count` waiters of `address`, oldest first, and
