@@ -272,9 +272,6 @@ private struct FeatureScan {
         case .atomic(_, let arg):
             found.insert(.threads)
             if arg.memory != 0 { found.insert(.multiMemory) }
-        case .atomic(_, let arg):
-            found.insert(.threads)
-            if arg.memory != 0 { found.insert(.multiMemory) }
         default:
             break
         }
