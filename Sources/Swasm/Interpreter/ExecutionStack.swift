@@ -53,6 +53,8 @@ final class ExecutionState {
     @exclusivity(unchecked) var context = InstanceContext.none
 
     /// Fuel metering: the store's fuel while Wasm runs (written back around host calls).
+    /// Checkpoints exist only in code compiled for metering; they subtract without testing
+    /// `meterFuel`, so unmetered the fuel starts at the maximum and never runs out.
     let meterFuel: Bool
     @exclusivity(unchecked) var fuel: UInt64 = 0
     /// Set while Wasm runs when the engine is interruptible. Unmanaged: the store keeps its
@@ -69,6 +71,7 @@ final class ExecutionState {
 
     init(configuration: EngineConfiguration) {
         meterFuel = configuration.consumeFuel
+        fuel = configuration.consumeFuel ? 0 : .max
         checksInterruptsInline = configuration.interruptible && !configuration.consumeFuel
         resolved = .allocate(capacity: 1)
         let slotCount = Swift.max(configuration.valueStackSlots, 1024)

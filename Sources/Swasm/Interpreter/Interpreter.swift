@@ -429,11 +429,10 @@ enum Interpreter {
                 let index = Swift.min(sp.u32(a), count)
                 if jump(&pc, lowSigned(pc[2 + Int(index)]), checks, stacks) { trap = .interrupted; break loop }
             case .checkpoint:
-                if stacks.meterFuel {
-                    let cost = UInt64(a)
-                    guard stacks.fuel >= cost else { trap = .fuelExhausted; break loop }
-                    stacks.fuel &-= cost
-                }
+                // Unmetered, `fuel` holds more than any run can spend (see ExecutionState).
+                let cost = UInt64(a)
+                guard stacks.fuel >= cost else { trap = .fuelExhausted; break loop }
+                stacks.fuel &-= cost
                 if let interrupt = stacks.interrupt,
                    interrupt._withUnsafeGuaranteedRef({ $0.requested.load(ordering: .relaxed) }) {
                     // The trap consumes the request.
