@@ -6,7 +6,7 @@ import XCTest
 /// run with the 3.0 rules, and the scripts their rules decide: memory.wast (limits read as
 /// u64, so a 32-bit memory past 4 GiB is invalid, not malformed), copies between a 32- and a
 /// 64-bit table, SIMD accesses to a memory other than 0. table_init64.wast still waits for
-/// GC type definitions in its last module.
+/// GC instructions (`array.new_default` in an element segment) in its last module.
 final class Spec3Memory64Tests: XCTestCase {
     static let suite = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

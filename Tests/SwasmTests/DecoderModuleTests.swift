@@ -71,10 +71,9 @@ final class DecoderModuleTests: XCTestCase {
         XCTAssertEqual(grouped.types.count, 2)
         XCTAssertEqual(grouped.typeDefinitions, [TypeDefinitionInfo(isFinal: false, supertypes: [], recGroup: 0..<2),
                                                  TypeDefinitionInfo(isFinal: true, supertypes: [0], recGroup: 0..<2)])
-        // Struct types (GC) are recognised but not supported.
-        XCTAssertThrowsError(try ModuleDecoder.decode(F.module(F.types([[0x4E, 0x01, 0x5F, 0x00]])))) { error in
-            guard case SwasmError.unsupported = error else { return XCTFail("\(error)") }
-        }
+        // A group of one empty struct type (GC): its function-type slot is an empty signature.
+        let structure = try ModuleDecoder.decode(F.module(F.types([[0x4E, 0x01, 0x5F, 0x00]])))
+        XCTAssertEqual(structure.typeDefinitions, [TypeDefinitionInfo(recGroup: 0..<1, composite: .structure([]))])
     }
 
     func testImportSection() throws {

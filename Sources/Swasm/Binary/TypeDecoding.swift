@@ -83,8 +83,8 @@ extension ByteReader {
         }
     }
 
-    /// `0x60 vec(valtype) vec(valtype)`. GC's struct and array types are recognised and
-    /// reported as unsupported (recursion groups and sub types: TypeSectionDecoding.swift).
+    /// `0x60 vec(valtype) vec(valtype)` (struct and array types, recursion groups and sub types:
+    /// TypeSectionDecoding.swift).
     mutating func readFuncType() throws -> FuncType {
         let start = offset
         let form = try readU8()
@@ -93,9 +93,6 @@ extension ByteReader {
             let params = try readVector { try $0.readValueType() }
             let results = try readVector { try $0.readValueType() }
             return FuncType(params: params, results: results)
-        case 0x5F, 0x5E:
-            throw SwasmError.unsupported(
-                "GC type definitions (form 0x\(String(form, radix: 16))) at offset \(start)")
         default:
             // The form is a signed LEB128 byte in the reference interpreter.
             if form & 0x80 != 0 { throw malformed("integer representation too long", at: start) }

@@ -205,7 +205,9 @@ enum Instantiation {
         case (.global(let a), .global(let e)):
             guard a.mutable == e.mutable else { return false }
             if a.mutable { return a.valueType == e.valueType }
-            return HeapSubtyping.isSubtype(a.valueType, e.valueType) { types.isSubtype(Int($0), Int($1)) }
+            return HeapSubtyping.isSubtype(a.valueType, e.valueType, kind: { types.kind(Int($0)) }) {
+                types.isSubtype(Int($0), Int($1))
+            }
         case (.tag(let a), .tag(let e)):
             return a == e
         default:

@@ -7,6 +7,8 @@ final class TypeRegistry: @unchecked Sendable {
     private var groups: [[CanonicalSubType]: Int] = [:]
     /// Per id, the id of its declared supertype or -1.
     private var supertypes: [Int] = []
+    /// Per id, whether it is a function, struct or array type.
+    private var kinds: [CompositeKind] = []
 
     /// The id of a function type written without type indices (a host function's).
     func id(of type: FuncType) -> Int {
@@ -33,12 +35,18 @@ final class TypeRegistry: @unchecked Sendable {
         }
     }
 
+    /// Which abstract heap type type `id` falls under.
+    func kind(_ id: Int) -> CompositeKind {
+        lock.withLock { id >= 0 && id < kinds.count ? kinds[id] : .function }
+    }
+
     /// Call with the lock held.
     private func intern(_ key: [CanonicalSubType]) -> Int {
         if let first = groups[key] { return first }
         let first = supertypes.count
         groups[key] = first
         for type in key {
+            kinds.append(type.composite.kind)
             guard let reference = type.supertype, reference != TypeCanonicalizer.invalidReference else {
                 supertypes.append(-1)
                 continue

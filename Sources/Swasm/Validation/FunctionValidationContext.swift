@@ -62,9 +62,10 @@ public final class FunctionValidationContext: Sendable {
         return type(at: tagTypeIndices[Int(index)])
     }
 
-    /// The function type at `index` of the type section, or nil.
+    /// The function type at `index` of the type section, or nil (also for a struct or array
+    /// type, which cannot type a block, call or function).
     public func type(at index: UInt32) -> FuncType? {
-        Int(index) < types.count ? types[Int(index)] : nil
+        Int(index) < types.count && typeHierarchy.kind(index) == .function ? types[Int(index)] : nil
     }
 
     /// Parameter types of a block type (empty for `.empty`, `.value`, or an unknown index,

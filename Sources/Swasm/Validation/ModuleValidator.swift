@@ -136,7 +136,7 @@ private struct StructureValidator {
         try validateTypeDefinitions()
         try validateImports()
         for typeIndex in module.functions {
-            try checkTypeIndex(typeIndex, at: sectionOffset(3))
+            try checkFunctionTypeIndex(typeIndex, at: sectionOffset(3))
         }
         for (i, table) in module.tables.enumerated() {
             try validateTable(table, at: sectionOffset(4))
@@ -184,7 +184,7 @@ private struct StructureValidator {
         for (i, type) in module.types.enumerated() {
             let definition = module.typeDefinition(i)
             let limit = Swift.min(definition.recGroup.upperBound, module.types.count)
-            for t in type.params + type.results {
+            for t in type.params + type.results + definition.composite.fieldValueTypes {
                 if case .ref(let ref) = t, case .concrete(let index) = ref.heapType, Int(index) >= limit {
                     throw invalid("unknown type \(index)", at: offset)
                 }
@@ -193,12 +193,29 @@ private struct StructureValidator {
             guard definition.supertypes.count == 1 else { throw invalid("sub type \(i) has multiple supertypes", at: offset) }
             let superIndex = Int(definition.supertypes[0])
             guard superIndex < module.types.count else { throw invalid("unknown type \(superIndex)", at: offset) }
-            let supertype = module.types[superIndex]
             guard superIndex < i, !module.typeDefinition(superIndex).isFinal,
-                  hierarchy.isSubtype(supertype.params, type.params),
-                  hierarchy.isSubtype(type.results, supertype.results) else {
+                  matches(i, superIndex) else {
                 throw invalid("sub type \(i) does not match super type \(superIndex)", at: offset)
             }
+        }
+    }
+
+    /// Whether definition `index` may declare `superIndex` as its supertype: the same kind,
+    /// functions contravariant in parameters and covariant in results, structs extending the
+    /// supertype's fields (width) with matching fields (depth), arrays with a matching element.
+    func matches(_ index: Int, _ superIndex: Int) -> Bool {
+        switch (module.typeDefinition(index).composite, module.typeDefinition(superIndex).composite) {
+        case (.function, .function):
+            let type = module.types[index], supertype = module.types[superIndex]
+            return hierarchy.isSubtype(supertype.params, type.params)
+                && hierarchy.isSubtype(type.results, supertype.results)
+        case (.structure(let fields), .structure(let superFields)):
+            return fields.count >= superFields.count
+                && zip(fields, superFields).allSatisfy { hierarchy.isSubtype($0, $1) }
+        case (.array(let element), .array(let superElement)):
+            return hierarchy.isSubtype(element, superElement)
+        default:
+            return false
         }
     }
 
@@ -214,7 +231,7 @@ private struct StructureValidator {
 
     /// A tag's type: a function type without results.
     func checkTagType(_ index: UInt32, at offset: Int?) throws {
-        try checkTypeIndex(index, at: offset)
+        try checkFunctionTypeIndex(index, at: offset)
         let type = module.types[Int(index)]
         guard type.results.isEmpty else { throw invalid("non-empty tag result type", at: offset) }
         for param in type.params { try checkSupported(param) }
@@ -222,6 +239,12 @@ private struct StructureValidator {
 
     func checkTypeIndex(_ index: UInt32, at offset: Int?) throws {
         guard Int(index) < module.types.count else { throw invalid("unknown type \(index)", at: offset) }
+    }
+
+    /// A type index that types a function or tag: a function type, not a struct or array.
+    func checkFunctionTypeIndex(_ index: UInt32, at offset: Int?) throws {
+        try checkTypeIndex(index, at: offset)
+        guard module.isFunctionType(index) else { throw invalid("type mismatch: type \(index) is not a function type", at: offset) }
     }
 
     func validateLimits(_ limits: Limits, bound: UInt64, boundMessage: String, at offset: Int?) throws {
@@ -265,7 +288,7 @@ private struct StructureValidator {
         let offset = sectionOffset(2)
         for entry in module.imports {
             switch entry.descriptor {
-            case .function(let typeIndex): try checkTypeIndex(typeIndex, at: offset)
+            case .function(let typeIndex): try checkFunctionTypeIndex(typeIndex, at: offset)
             case .table(let table): try validateTable(table, at: offset)
             case .memory(let memory): try validateMemory(memory, at: offset)
             case .global(let global): try checkSupported(global.valueType)

@@ -13,8 +13,11 @@ struct CanonicalSubType: Hashable {
     var isFinal: Bool
     /// The supertype's canonical reference (see `TypeCanonicalizer.relativeBit`).
     var supertype: UInt32?
-    /// The function type with every concrete heap type replaced by its canonical reference.
+    /// The function type with every concrete heap type replaced by its canonical reference
+    /// (empty for struct and array types).
     var type: FuncType
+    /// The struct or array fields, canonical like `type`.
+    var composite: CompositeType = .function
 }
 
 enum TypeCanonicalizer {
@@ -45,14 +48,25 @@ enum TypeCanonicalizer {
                 ref.heapType = .concrete(reference(index))
                 return .ref(ref)
             }
+            func canonical(_ field: FieldType) -> FieldType {
+                guard case .value(let type) = field.storage else { return field }
+                return FieldType(storage: .value(canonical(type)), mutable: field.mutable)
+            }
             var key: [CanonicalSubType] = []
             key.reserveCapacity(group.count)
             for i in group {
                 let definition = module.typeDefinition(i)
                 let type = module.types[i]
+                let composite: CompositeType
+                switch definition.composite {
+                case .function: composite = .function
+                case .structure(let fields): composite = .structure(fields.map(canonical))
+                case .array(let element): composite = .array(canonical(element))
+                }
                 key.append(CanonicalSubType(
                     isFinal: definition.isFinal, supertype: definition.supertypes.first.map(reference),
-                    type: FuncType(params: type.params.map(canonical), results: type.results.map(canonical))))
+                    type: FuncType(params: type.params.map(canonical), results: type.results.map(canonical)),
+                    composite: composite))
             }
             let first = intern(key)
             for i in group { classes[i] = first + (i - group.lowerBound) }
@@ -83,15 +97,22 @@ enum TypeCanonicalizer {
 }
 
 /// The abstract heap-type lattice, shared by the validator (over its compact operand types) and
-/// the runtime (over closed types). `concreteSubtype` decides between two concrete types.
+/// the runtime (over closed types). `kind` says which abstract type a concrete type falls under;
+/// `concreteSubtype` decides between two concrete types.
 enum HeapSubtyping {
-    /// Whether `a` ≤ `b`. Every concrete type is a function type until GC's struct and array
-    /// types arrive.
-    static func isSubtype(_ a: HeapType, _ b: HeapType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+    /// Whether `a` ≤ `b`.
+    static func isSubtype(_ a: HeapType, _ b: HeapType, kind: (UInt32) -> CompositeKind,
+                          concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
         if a == b { return true }
         switch (a, b) {
         case (.concrete(let x), .concrete(let y)): return concreteSubtype(x, y)
-        case (.concrete, .func), (.nofunc, .func), (.nofunc, .concrete): return true
+        case (.concrete(let x), .func): return kind(x) == .function
+        case (.concrete(let x), .struct): return kind(x) == .structure
+        case (.concrete(let x), .array): return kind(x) == .array
+        case (.concrete(let x), .eq), (.concrete(let x), .any): return kind(x) != .function
+        case (.nofunc, .concrete(let y)): return kind(y) == .function
+        case (HeapType.none, .concrete(let y)): return kind(y) != .function
+        case (.nofunc, .func): return true
         case (.noextern, .extern), (.noexn, .exn): return true
         case (.eq, .any), (.i31, .any), (.struct, .any), (.array, .any), (.none, .any): return true
         case (.i31, .eq), (.struct, .eq), (.array, .eq), (.none, .eq): return true
@@ -101,22 +122,25 @@ enum HeapSubtyping {
     }
 
     /// Whether reference type `a` ≤ `b`.
-    static func isSubtype(_ a: RefType, _ b: RefType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+    static func isSubtype(_ a: RefType, _ b: RefType, kind: (UInt32) -> CompositeKind,
+                          concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
         if a.nullable && !b.nullable { return false }
-        return isSubtype(a.heapType, b.heapType, concreteSubtype: concreteSubtype)
+        return isSubtype(a.heapType, b.heapType, kind: kind, concreteSubtype: concreteSubtype)
     }
 
     /// Whether value type `a` ≤ `b`.
-    static func isSubtype(_ a: ValueType, _ b: ValueType, concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
+    static func isSubtype(_ a: ValueType, _ b: ValueType, kind: (UInt32) -> CompositeKind,
+                          concreteSubtype: (UInt32, UInt32) -> Bool) -> Bool {
         if a == b { return true }
         guard case .ref(let x) = a, case .ref(let y) = b else { return false }
-        return isSubtype(x, y, concreteSubtype: concreteSubtype)
+        return isSubtype(x, y, kind: kind, concreteSubtype: concreteSubtype)
     }
 
     /// The top of `heapType`'s hierarchy: `func`, `extern`, `any` or `exn`.
-    static func top(_ heapType: HeapType) -> HeapType {
+    static func top(_ heapType: HeapType, kind: (UInt32) -> CompositeKind) -> HeapType {
         switch heapType {
-        case .func, .nofunc, .concrete: return .func
+        case .concrete(let index): return kind(index) == .function ? .func : .any
+        case .func, .nofunc: return .func
         case .extern, .noextern: return .extern
         case .exn, .noexn: return .exn
         default: return .any
@@ -132,9 +156,12 @@ struct TypeHierarchy: Sendable {
     let supertypes: [Int]
     /// Whether each type is final (no type anywhere may declare it as supertype).
     let finalTypes: [Bool]
+    /// Each type's function, struct or array definition.
+    let composites: [CompositeType]
 
     init(module: ModuleSections) {
         classes = TypeCanonicalizer.localClasses(of: module)
+        composites = module.types.indices.map { module.typeDefinition($0).composite }
         finalTypes = module.types.indices.map { module.typeDefinition($0).isFinal }
         supertypes = module.types.indices.map { i in
             module.typeDefinition(i).supertypes.first.map { Int($0) < module.types.count ? Int($0) : -1 } ?? -1
@@ -161,9 +188,27 @@ struct TypeHierarchy: Sendable {
         return false
     }
 
+    /// Which abstract type type `index` falls under (an unknown index, which validation
+    /// reports elsewhere, counts as a function type).
+    func kind(_ index: UInt32) -> CompositeKind {
+        Int(index) < composites.count ? composites[Int(index)].kind : .function
+    }
+
     /// Whether value type `a` matches `b`.
     func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool {
-        HeapSubtyping.isSubtype(a, b) { isConcreteSubtype($0, $1) }
+        HeapSubtyping.isSubtype(a, b, kind: kind) { isConcreteSubtype($0, $1) }
+    }
+
+    /// Whether a field of type `a` may stand for one of type `b` in a subtype: the same
+    /// mutability, a subtype if immutable, an equivalent type if mutable.
+    func isSubtype(_ a: FieldType, _ b: FieldType) -> Bool {
+        guard a.mutable == b.mutable else { return false }
+        switch (a.storage, b.storage) {
+        case (.i8, .i8), (.i16, .i16): return true
+        case (.value(let x), .value(let y)):
+            return isSubtype(x, y) && (!a.mutable || isSubtype(y, x))
+        default: return false
+        }
     }
 
     /// Whether every type of `a` matches the one at the same position of `b`.

@@ -123,9 +123,12 @@ private struct FeatureScan {
         let s = module
         for (i, type) in s.types.enumerated() {
             let definition = s.typeDefinition(i)
-            if !definition.isFinal || !definition.supertypes.isEmpty || definition.recGroup.count != 1 {
+            if !definition.isFinal || !definition.supertypes.isEmpty || definition.recGroup.count != 1
+                || definition.composite != .function
+            {
                 found.insert(.gc)
             }
+            definition.composite.fieldValueTypes.forEach { note($0) }
             if type.results.count > 1 { found.insert(.multiValue) }
             type.params.forEach { note($0) }
             type.results.forEach { note($0) }
