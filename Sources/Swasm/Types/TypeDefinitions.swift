@@ -83,6 +83,7 @@ public enum CompositeType: Hashable, Sendable {
 
 /// Which abstract heap type a concrete type falls under: `func`, `struct` or `array`.
 public enum CompositeKind: UInt8, Hashable, Sendable {
+    /// A function type (under `func`), a struct type (under `struct`), an array type (under `array`).
     case function, structure, array
 }
 
