@@ -260,10 +260,6 @@ private struct FeatureScan {
             found.insert(.functionReferences)
         case .returnCallRef:
             found.insert([.tailCall, .functionReferences])
-        case .callRef, .refAsNonNull, .brOnNull, .brOnNonNull:
-            found.insert(.functionReferences)
-        case .returnCallRef:
-            found.insert([.tailCall, .functionReferences])
         case .throw, .throwRef:
             found.insert(.exceptions)
         case .catch, .catchAll, .delegate, .rethrow:
