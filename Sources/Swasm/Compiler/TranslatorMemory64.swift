@@ -12,11 +12,13 @@ extension Translator {
         switch instruction {
         case .load(let op, let memarg):
             guard isMemory64(memarg.memory) else { return false }
-            let start = try emitMemoryAccess(.load, op: Int(op.rawValue), memarg: memarg, value: false, result: true)
+            let selector = MemoryAccessSelector.scalar(.load, opcode: op.rawValue, widthLog2: op.naturalAlignmentLog2, address64: true)
+            let start = try emitMemoryAccess(selector, memarg: memarg, value: false, result: true)
             producer = Producer(start: start, depth: operands.count - 1)
         case .store(let op, let memarg):
             guard isMemory64(memarg.memory) else { return false }
-            try emitMemoryAccess(.store, op: Int(op.rawValue), memarg: memarg, value: true, result: false)
+            let selector = MemoryAccessSelector.scalar(.store, opcode: op.rawValue, widthLog2: op.naturalAlignmentLog2, address64: true)
+            try emitMemoryAccess(selector, memarg: memarg, value: true, result: false)
         case .simd(let simd):
             return try translateSIMDAccess(simd)
 
@@ -100,18 +102,20 @@ extension Translator {
         switch simd {
         case .memory(let op, let memarg):
             guard memarg.memory != 0 || isMemory64(memarg.memory) else { return false }
+            let selector = MemoryAccessSelector.simd(op, lane: 0, address64: isMemory64(memarg.memory))
             if op.info.shape == .store {
-                try emitMemoryAccess(.simd, op: op.index, memarg: memarg, value: true, result: false)
+                try emitMemoryAccess(selector, memarg: memarg, value: true, result: false)
             } else {
-                let start = try emitMemoryAccess(.simd, op: op.index, memarg: memarg, value: false, result: true)
+                let start = try emitMemoryAccess(selector, memarg: memarg, value: false, result: true)
                 producer = Producer(start: start, depth: operands.count - 1)
             }
         case .memoryLane(let op, let lane, let memarg):
             guard memarg.memory != 0 || isMemory64(memarg.memory) else { return false }
+            let selector = MemoryAccessSelector.simd(op, lane: lane, address64: isMemory64(memarg.memory))
             if op.info.shape == .storeLane {
-                try emitMemoryAccess(.simd, op: op.index, lane: lane, memarg: memarg, value: true, result: false)
+                try emitMemoryAccess(selector, memarg: memarg, value: true, result: false)
             } else {
-                let start = try emitMemoryAccess(.simd, op: op.index, lane: lane, memarg: memarg, value: true, result: true)
+                let start = try emitMemoryAccess(selector, memarg: memarg, value: true, result: true)
                 producer = Producer(start: start, depth: operands.count - 1)
             }
         default:
@@ -123,8 +127,7 @@ extension Translator {
     /// `memoryAccess` [simd op|d][addr|value][memory|selector][offset64]: pops the address
     /// (and the value or vector operand above it) and pushes the result if there is one.
     @discardableResult
-    private mutating func emitMemoryAccess(_ kind: MemoryAccessSelector.Kind, op: Int, lane: UInt8 = 0,
-                                           memarg: MemArg, value: Bool, result: Bool) throws -> Int {
+    private mutating func emitMemoryAccess(_ selector: Int, memarg: MemArg, value: Bool, result: Bool) throws -> Int {
         let address: Int, operand: Int
         if value {
             (address, operand) = try popSlots2()
@@ -132,7 +135,6 @@ extension Translator {
             let popped = try pop()
             (address, operand) = (slot(of: popped, depth: operands.count), 0)
         }
-        let selector = MemoryAccessSelector.make(kind, op: op, lane: lane, address64: isMemory64(memarg.memory))
         let start = emitSIMD(.memoryAccess, result ? pushResult() : 0)
         emitPair(address, operand)
         emitPair(Int(memarg.memory), selector)

@@ -7,8 +7,9 @@
 
 /// What a `memoryAccess` instruction does, in the high field of its third word.
 enum MemoryAccessSelector {
-    /// A scalar load (`LoadOp` in bits 0..15), a scalar store (`StoreOp`), or a SIMD memory
-    /// op (`SIMDOp.index` in bits 0..15, its lane in bits 16..23).
+    /// A scalar load (`LoadOp` in bits 0..15, its width's log2 in bits 16..23), a scalar
+    /// store (`StoreOp`, likewise), or a SIMD memory op (`SIMDOp.index` in bits 0..15, its
+    /// lane in bits 16..23).
     enum Kind: Int {
         case load = 0, store, simd
     }
@@ -16,9 +17,18 @@ enum MemoryAccessSelector {
     private static let address64Bit = 1 << 24
     private static let kindShift = 25
 
-    static func make(_ kind: Kind, op: Int, lane: UInt8 = 0, address64: Bool) -> Int {
-        op | Int(lane) << 16 | (address64 ? address64Bit : 0) | kind.rawValue << kindShift
+    /// A SIMD op's selector; `lane` is its lane immediate.
+    static func simd(_ op: SIMDOp, lane: UInt8, address64: Bool) -> Int {
+        op.index | Int(lane) << 16 | (address64 ? address64Bit : 0) | Kind.simd.rawValue << kindShift
     }
+
+    /// A scalar load's or store's selector: the opcode, and its access width's log2 where a
+    /// SIMD op has its lane.
+    static func scalar(_ kind: Kind, opcode: UInt8, widthLog2: UInt32, address64: Bool) -> Int {
+        Int(opcode) | Int(widthLog2) << 16 | (address64 ? address64Bit : 0) | kind.rawValue << kindShift
+    }
+
+    @inline(__always) static func width(_ selector: Int) -> UInt64 { 1 &<< UInt64((selector &>> 16) & 0xFF) }
 
     @inline(__always) static func kind(_ selector: Int) -> Kind? { Kind(rawValue: selector >> kindShift) }
     @inline(__always) static func isAddress64(_ selector: Int) -> Bool { selector & address64Bit != 0 }
@@ -45,27 +55,29 @@ extension Interpreter {
     /// `memoryAccess` [simd op|d][addr|value][memory|selector][offset64]; false when out of
     /// bounds.
     @inline(never)
-    static func accessMemory(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ instance: InstanceState) -> Bool {
+    static func accessMemory(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ instance: Unmanaged<InstanceState>) -> Bool {
         let d = high(pc[0]), w = pc[1], w2 = pc[2]
-        let memory = instance.memories[low(w2)]
+        let (base, byteCount) = instance._withUnsafeGuaranteedRef { state in
+            Unmanaged.passUnretained(state.memories[low(w2)])._withUnsafeGuaranteedRef { ($0.base, $0.byteCount) }
+        }
         let selector = high(w2)
         let address = MemoryAccessSelector.isAddress64(selector) ? sp.u64(low(w)) : UInt64(sp.u32(low(w)))
-        let size = UInt64(memory.byteCount), offset = pc[3]
+        let size = UInt64(byteCount), offset = pc[3]
         let op = selector & 0xFFFF
         switch MemoryAccessSelector.kind(selector) {
         case .load:
             guard let load = LoadOp(rawValue: UInt8(truncatingIfNeeded: op)),
-                  let ea = effectiveAddress64(address, offset, UInt64(load.byteWidth), size) else { return false }
-            sp.set(d, loadScalar(load, memory.base, ea))
+                  let ea = effectiveAddress64(address, offset, MemoryAccessSelector.width(selector), size) else { return false }
+            sp.set(d, loadScalar(load, base, ea))
         case .store:
             guard let store = StoreOp(rawValue: UInt8(truncatingIfNeeded: op)),
-                  let ea = effectiveAddress64(address, offset, UInt64(store.byteWidth), size) else { return false }
-            storeScalar(store, sp[high(w)], memory.base, ea)
+                  let ea = effectiveAddress64(address, offset, MemoryAccessSelector.width(selector), size) else { return false }
+            storeScalar(store, sp[high(w)], base, ea)
         case .simd:
             guard op < SIMDOp.count else { return false }
             let width = UInt64(1) << SIMDOp.byIndex(op).info.accessLog2
             guard let ea = effectiveAddress64(address, offset, width, size) else { return false }
-            accessSIMDMemory(sp, d, vector: high(w), selector: MemoryAccessSelector.opAndLane(selector), memory.base, ea)
+            accessSIMDMemory(sp, d, vector: high(w), selector: MemoryAccessSelector.opAndLane(selector), base, ea)
         case nil:
             return false
         }

@@ -109,7 +109,7 @@ extension Interpreter {
         case .i8x16Shuffle:
             executeShuffle(sp, pc)
             return pc + 4
-        case .memoryAccess: return accessMemory(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
+        case .memoryAccess: return accessMemory(sp, pc, instance) ? pc + 4 : nil
         case .memorySize64: memorySize64(sp, pc, instance.takeUnretainedValue()); return pc + 2
         case .memoryGrow64: memoryGrow64(sp, pc, instance.takeUnretainedValue()); return pc + 2
         case .memoryFill64: return memoryFill64(sp, pc, instance.takeUnretainedValue()) ? pc + 3 : nil
