@@ -9,19 +9,8 @@ import XCTest
 /// the scripts shared with Wasm 2.0 whose 3.0 modules use them. Scripts that also need GC's
 /// struct, array and i31 types (type-rec, type-subtyping) are counted in docs/wasm3-status.md.
 final class Spec3FunctionReferenceTests: XCTestCase {
-    static let suite = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec-testsuite")
-
     func runWhole(_ relativePath: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.suite.appendingPathComponent(relativePath).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
-        XCTAssertEqual(result.failed, 0, result.failures.prefix(20).joined(separator: "\n"), file: file, line: line)
-        XCTAssertGreaterThanOrEqual(result.passed, minimum, file: file, line: line)
+        try Spec3Scripts.runWhole(relativePath, atLeast: minimum, file: file, line: line)
     }
 
     func testCallRef() throws { try runWhole("call_ref.wast", atLeast: 31) }

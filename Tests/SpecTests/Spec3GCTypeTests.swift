@@ -6,19 +6,8 @@ import XCTest
 /// recursion groups, declared supertypes, canonical type equivalence) and pass whole. The
 /// scripts that create or inspect GC objects wait for the heap; docs/wasm3-status.md counts them.
 final class Spec3GCTypeTests: XCTestCase {
-    static let suite = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec-testsuite")
-
     func runWhole(_ relativePath: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.suite.appendingPathComponent(relativePath).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
-        XCTAssertEqual(result.failed, 0, result.failures.prefix(20).joined(separator: "\n"), file: file, line: line)
-        XCTAssertGreaterThanOrEqual(result.passed, minimum, file: file, line: line)
+        try Spec3Scripts.runWhole(relativePath, atLeast: minimum, file: file, line: line)
     }
 
     func testTypeRec() throws { try runWhole("type-rec.wast", atLeast: 15) }
@@ -28,11 +17,7 @@ final class Spec3GCTypeTests: XCTestCase {
     /// type-subtyping.wast's assertions about declarations, linking and `call_indirect` pass;
     /// the rest use casts (`ref.test`, `ref.cast`), GC instructions still unsupported.
     func testTypeSubtypingWithoutCasts() throws {
-        let path = Self.suite.appendingPathComponent("type-subtyping.wast").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
+        let result = try Spec3Scripts.run("type-subtyping.wast")
         XCTAssertGreaterThanOrEqual(result.passed, 53)
         for failure in result.failures {
             XCTAssertTrue(failure.contains("garbage collection instruction"), failure)

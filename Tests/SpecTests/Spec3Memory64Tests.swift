@@ -8,19 +8,8 @@ import XCTest
 /// 64-bit table, SIMD accesses to a memory other than 0. table_init64.wast still waits for
 /// GC instructions (`array.new_default` in an element segment) in its last module.
 final class Spec3Memory64Tests: XCTestCase {
-    static let suite = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec-testsuite")
-
     func runWhole(_ relativePath: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.suite.appendingPathComponent(relativePath).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
-        XCTAssertEqual(result.failed, 0, result.failures.prefix(20).joined(separator: "\n"), file: file, line: line)
-        XCTAssertGreaterThanOrEqual(result.passed, minimum, file: file, line: line)
+        try Spec3Scripts.runWhole(relativePath, atLeast: minimum, file: file, line: line)
     }
 
     func testAddress64() throws { try runWhole("address64.wast", atLeast: 238) }

@@ -7,19 +7,8 @@ import XCTest
 /// Scripts of these features that still fail wait for others (typed function references,
 /// GC); docs/wasm3-status.md counts them.
 final class Spec3TailCallExceptionTests: XCTestCase {
-    static let suite = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec-testsuite")
-
     func runWhole(_ relativePath: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.suite.appendingPathComponent(relativePath).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
-        XCTAssertEqual(result.failed, 0, result.failures.prefix(20).joined(separator: "\n"), file: file, line: line)
-        XCTAssertGreaterThanOrEqual(result.passed, minimum, file: file, line: line)
+        try Spec3Scripts.runWhole(relativePath, atLeast: minimum, file: file, line: line)
     }
 
     func testReturnCall() throws { try runWhole("return_call.wast", atLeast: 44) }

@@ -6,19 +6,8 @@ import XCTest
 /// whole: shared memories, every atomic instruction, and the Wasm 1.0 rules those scripts
 /// follow (one memory and one table per module; the runner picks them by path).
 final class Spec3ThreadsTests: XCTestCase {
-    static let suite = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec-testsuite/proposals/threads")
-
     func runWhole(_ name: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.suite.appendingPathComponent(name).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("threads proposal scripts not found at \(Self.suite.path)")
-        }
-        let result = WastRunner.runFile(atPath: path)
-        XCTAssertEqual(result.failed, 0, result.failures.prefix(20).joined(separator: "\n"), file: file, line: line)
-        XCTAssertGreaterThanOrEqual(result.passed, minimum, file: file, line: line)
+        try Spec3Scripts.runWhole("proposals/threads/" + name, atLeast: minimum, file: file, line: line)
     }
 
     func testAtomic() throws { try runWhole("atomic.wast", atLeast: 235) }
