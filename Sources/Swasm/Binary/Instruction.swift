@@ -13,10 +13,8 @@
 ///   operand and result types from a handful of opcode ranges instead of a 140-way switch.
 /// - Loads and stores are two cases keyed by `LoadOp`/`StoreOp`, which know their value type,
 ///   access width and natural alignment.
-/// - Instructions of proposals this build does not execute (GC `0xFB`, typed
-///   function references) are recognised by the reader and
-///   reported as `SwasmError.unsupported`; tail calls decode into cases when enabled in
-///   `InstructionReader.Features`. New proposals add cases here, next to their family.
+/// - Proposals' instructions decode into cases when enabled in `InstructionReader.Features`;
+///   new proposals add cases here, next to their family.
 
 /// The type of a structured instruction (`block`, `loop`, `if`).
 public enum BlockType: Hashable, Sendable {
@@ -257,6 +255,10 @@ public enum Instruction: Hashable, Sendable {
     /// An atomic memory instruction (`0xFE` prefix); see InstructionAtomics.swift. `atomic.fence`
     /// has no memarg and carries a zero one.
     case atomic(AtomicOp, MemArg)
+
+    // MARK: Garbage collection
+    /// A GC instruction (`0xFB` prefix, and `ref.eq`); see InstructionGC.swift.
+    case gc(GCInstruction)
 }
 
 // MARK: - Loads and stores
@@ -626,6 +628,7 @@ extension Instruction {
         case .numeric(let op): return op.name
         case .simd(let instruction): return instruction.op.name
         case .atomic(let op, _): return op.name
+        case .gc(let instruction): return instruction.name
         }
     }
 }

@@ -24,6 +24,9 @@ public enum ConstInstruction: Hashable, Sendable {
     case globalGet(UInt32)
     /// The extended-const arithmetic instructions, named as in the text format.
     case i32Add, i32Sub, i32Mul, i64Add, i64Sub, i64Mul
+    /// The GC instructions allowed in constant expressions: `struct.new(_default)`,
+    /// `array.new(_default, _fixed)`, `ref.i31`, `any.convert_extern`, `extern.convert_any`.
+    case gc(GCInstruction)
 }
 
 /// A constant expression, without its final `end`.

@@ -37,6 +37,8 @@ extension Translator {
             try translateSIMD(simd)
         case .atomic(let op, let memarg):
             try translateAtomic(op, memarg)
+        case .gc(let gc):
+            try translateGC(gc)
         // MARK: Control
         case .unreachable:
             emit(.unreachable, 0)

@@ -272,6 +272,8 @@ enum Instantiation {
             case .i64Mul:
                 let (a, b) = try popPair()
                 stack.append((a &* b, 0))
+            case .gc(let instruction):
+                try evaluateGC(instruction, stack: &stack, in: state, offset: expression.offset)
             }
         }
         guard stack.count == 1, let result = stack.last else { throw fail("type mismatch") }

@@ -243,6 +243,8 @@ extension FunctionValidator {
             try validateException(instruction, brTableTargets: brTableTargets)
         case .callRef, .returnCallRef, .refAsNonNull, .brOnNull, .brOnNonNull:
             try validateFunctionReference(instruction)
+        case .gc(let gc):
+            try validateGC(gc)
         case .numeric, .i32Const, .i64Const, .f32Const, .f64Const, .localGet, .localSet, .localTee,
              .globalGet, .globalSet, .load, .store, .block, .loop, .if, .else, .end, .br, .brIf,
              .return, .unreachable, .nop, .call, .drop, .select:

@@ -95,7 +95,7 @@ extension ModuleSections {
     }
 }
 
-private struct StructureValidator {
+struct StructureValidator {
     let module: ModuleSections
     let functionTypes: [UInt32]
     let tables: [TableType]
@@ -415,6 +415,8 @@ private struct StructureValidator {
                 try pop(.i32); try pop(.i32); stack.append(.i32)
             case .i64Add, .i64Sub, .i64Mul:
                 try pop(.i64); try pop(.i64); stack.append(.i64)
+            case .gc(let instruction):
+                try checkConstGC(instruction, stack: &stack, offset: expr.offset)
             }
         }
         guard stack.count == 1, isSubtype(stack[0], expected) else {
