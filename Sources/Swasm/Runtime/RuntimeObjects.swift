@@ -4,14 +4,12 @@
 // Reference encoding in a slot (tables, globals, locals, operands):
 //   0                      null (of any heap type)
 //   funcref   non-null     FunctionAddress.rawValue + 1   (index into Store.functions)
-//   externref non-null     host payload + 1
 //   exnref    non-null     index into Store.exceptions + 1
-// A future GC heap gets its own tagging; nothing outside this file and the interpreter
-// depends on the encoding.
+//   any and extern         tagged: i31, host value or heap object (GCHeap.swift)
+// Nothing outside these files and the interpreter depends on the encoding.
 
 enum RefEncoding {
     @inline(__always) static func function(_ a: FunctionAddress) -> UInt64 { UInt64(a.rawValue) &+ 1 }
-    @inline(__always) static func extern(_ payload: UInt64) -> UInt64 { payload &+ 1 }
     static let null: UInt64 = 0
 }
 

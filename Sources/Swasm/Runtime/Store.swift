@@ -27,6 +27,11 @@ public final class Store {
     var instances: [InstanceState] = []
     /// The interpreter's stacks, allocated on the first call into Wasm.
     lazy var execution = ExecutionState(configuration: engine.configuration)
+    /// The structs and arrays of the GC proposal (GCHeap.swift), created on first use.
+    lazy var gcHeap = GCHeap(byteLimit: limits.gcHeapSize ?? StoreLimits.defaultGCHeapSize)
+    /// Tables and globals the host created (not in any instance): roots of the GC heap.
+    var hostTables: [TableInstance] = []
+    var hostGlobals: [GlobalInstance] = []
 
     /// Counts against `limits`, shared with the store's memories and tables.
     let limitCounters = LimitCounters()

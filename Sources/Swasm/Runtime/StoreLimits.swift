@@ -31,15 +31,24 @@ public struct StoreLimits: Sendable, Hashable {
     public var memories: Int
     /// Most tables the store may hold (defined by its instances or created by the host).
     public var tables: Int
+    /// Most bytes the store's GC heap (structs and arrays) may hold; nil for
+    /// ``defaultGCHeapSize``. An allocation that would pass it, even after a collection,
+    /// traps with ``TrapReason/gcHeapExhausted``.
+    public var gcHeapSize: Int?
+
+    /// The GC heap limit of a store that sets none: 4 GiB.
+    public static let defaultGCHeapSize = 4 << 30
 
     /// Limits with the given values; the defaults limit nothing but the counts.
     public init(memorySize: Int? = nil, tableElements: Int? = nil,
-                instances: Int = 10_000, memories: Int = 10_000, tables: Int = 10_000) {
+                instances: Int = 10_000, memories: Int = 10_000, tables: Int = 10_000,
+                gcHeapSize: Int? = nil) {
         self.memorySize = memorySize
         self.tableElements = tableElements
         self.instances = instances
         self.memories = memories
         self.tables = tables
+        self.gcHeapSize = gcHeapSize
     }
 }
 

@@ -9,6 +9,9 @@ final class TypeRegistry: @unchecked Sendable {
     private var supertypes: [Int] = []
     /// Per id, whether it is a function, struct or array type.
     private var kinds: [CompositeKind] = []
+    /// Per id, its struct or array fields (canonical), and its object layout once asked for.
+    private var composites: [CompositeType] = []
+    private var layouts: [GCLayout?] = []
 
     /// The id of a function type written without type indices (a host function's).
     func id(of type: FuncType) -> Int {
@@ -40,6 +43,27 @@ final class TypeRegistry: @unchecked Sendable {
         lock.withLock { id >= 0 && id < kinds.count ? kinds[id] : .function }
     }
 
+    /// The object layout and supertype chain of type `id` (any kind: a function type's layout
+    /// serves its casts). Built on first use and kept for the engine's lifetime, so objects may
+    /// refer to it unretained.
+    func layout(_ id: Int) -> GCLayout {
+        lock.withLock {
+            guard id >= 0, id < layouts.count else {
+                return GCLayout(typeID: id, composite: .function, display: [])
+            }
+            if let layout = layouts[id] { return layout }
+            var display: [Int] = []
+            var current = id
+            while current >= 0, current < supertypes.count, display.count <= supertypes.count {
+                display.append(current)
+                current = supertypes[current]
+            }
+            let layout = GCLayout(typeID: id, composite: composites[id], display: display.reversed())
+            layouts[id] = layout
+            return layout
+        }
+    }
+
     /// Call with the lock held.
     private func intern(_ key: [CanonicalSubType]) -> Int {
         if let first = groups[key] { return first }
@@ -47,6 +71,8 @@ final class TypeRegistry: @unchecked Sendable {
         groups[key] = first
         for type in key {
             kinds.append(type.composite.kind)
+            composites.append(type.composite)
+            layouts.append(nil)
             guard let reference = type.supertype, reference != TypeCanonicalizer.invalidReference else {
                 supertypes.append(-1)
                 continue

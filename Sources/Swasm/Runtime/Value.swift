@@ -107,8 +107,8 @@ extension Reference {
             default: return false
             }
         case .extern(let payload):
-            // The payload travels as payload+1 and 0 is null, so the largest payload cannot.
-            return type.heapType == .extern && payload != UInt64.max
+            // The payload travels in the slot's upper 62 bits (GCHeap.swift).
+            return type.heapType == .extern && payload <= RefEncoding.maxHostPayload
         }
     }
 
@@ -128,7 +128,7 @@ extension Reference {
             return
         }
         switch HeapHierarchy(type.heapType) {
-        case .extern: self = .extern(slot &- 1)
+        case .extern: self = .extern(RefEncoding.hostPayload(slot))
         default: self = .function(FunctionAddress(rawValue: Int(truncatingIfNeeded: slot &- 1)))
         }
     }

@@ -79,6 +79,17 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
     case unalignedAtomic
     /// `memory.atomic.wait32`/`wait64` on a memory that is not shared (threads).
     case expectedSharedMemory
+    /// A struct or array access through a null reference (GC).
+    case nullStructureReference, nullArrayReference
+    /// `i31.get_s`/`i31.get_u` of a null reference.
+    case nullI31Reference
+    /// An array access outside the array (GC).
+    case outOfBoundsArrayAccess
+    /// `ref.cast` of a value that is not of the target type.
+    case castFailure
+    /// A struct or array allocation would pass the store's GC heap limit
+    /// (``StoreLimits/gcHeapSize``), even after a collection.
+    case gcHeapExhausted
 
     /// The reason in the spec interpreter's words, e.g. "integer divide by zero".
     public var description: String {
@@ -103,6 +114,12 @@ public enum TrapReason: Hashable, Sendable, CustomStringConvertible {
         case .nullExceptionReference: return "null exception reference"
         case .unalignedAtomic: return "unaligned atomic"
         case .expectedSharedMemory: return "expected shared memory"
+        case .nullStructureReference: return "null structure reference"
+        case .nullArrayReference: return "null array reference"
+        case .nullI31Reference: return "null i31 reference"
+        case .outOfBoundsArrayAccess: return "out of bounds array access"
+        case .castFailure: return "cast failure"
+        case .gcHeapExhausted: return "GC heap exhausted"
         }
     }
 }

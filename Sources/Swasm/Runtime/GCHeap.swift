@@ -1,0 +1,311 @@
+// The garbage-collected heap of a store: the structs and arrays of the GC proposal, i31
+// references, and the collector that frees what nothing can reach.
+//
+// References of the `any` and `extern` hierarchies share one slot encoding, so that
+// `any.convert_extern` and `extern.convert_any` cost nothing and a value converted there and
+// back is the same value:
+//   0                   null
+//   ...xxxx1            an i31: the 31-bit value in bits 1...31
+//   ...xxx10            a host value (`ref.extern n`, or `ref.host n` once internalised): n << 2
+//   ...xxx00, not 0     a heap object: its address (allocations are 16-byte aligned)
+// Function references (func hierarchy) and exception references keep their own encodings
+// (RuntimeObjects.swift); no instruction converts them into the hierarchies above.
+//
+// An object is one allocation: a 16-byte header, then its fields or elements at their natural
+// sizes (packed i8/i16 as 1 and 2 bytes, references as 8), struct fields in declaration order,
+// each aligned to its size.
+//   +0   the type's `GCLayout`, unretained (the engine's type registry keeps layouts forever)
+//   +8   UInt32 element count (arrays; 0 for structs)
+//   +12  UInt32 the collector's mark
+//
+// The collector is a non-moving mark-and-sweep run when the bytes allocated since the last
+// collection pass a threshold (the larger of 1 MiB and the bytes that survived it), so a loop
+// that allocates garbage runs in memory proportional to what it keeps. Roots are the live part
+// of the value stack, every instance's globals, tables and element segments, the tables and
+// globals the host created, the values of registered exceptions, and the references the host
+// holds (`GCObject` handles). Slots carry no types, so a stack word that equals an object's
+// address keeps that object alive (conservative: an integer may retain garbage, a live object
+// is never freed); fields are traced precisely by their layout.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RefEncoding {
+    @inline(__always) static func i31(_ value: UInt32) -> UInt64 { UInt64(value & 0x7FFF_FFFF) << 1 | 1 }
+    @inline(__always) static func isI31(_ slot: UInt64) -> Bool { slot & 1 != 0 }
+    /// The i31's value as an i32, sign- or zero-extended from 31 bits.
+    @inline(__always) static func i31Value(_ slot: UInt64, signed: Bool) -> UInt32 {
+        let bits = UInt32(truncatingIfNeeded: slot >> 1) & 0x7FFF_FFFF
+        return signed ? UInt32(bitPattern: Int32(bitPattern: bits << 1) >> 1) : bits
+    }
+    /// Host payloads must be below 2^62 to fit (``Reference/extern(_:)`` checks).
+    @inline(__always) static func extern(_ payload: UInt64) -> UInt64 { payload << 2 | 2 }
+    @inline(__always) static func isHost(_ slot: UInt64) -> Bool { slot & 3 == 2 }
+    @inline(__always) static func hostPayload(_ slot: UInt64) -> UInt64 { slot >> 2 }
+    @inline(__always) static func isObject(_ slot: UInt64) -> Bool { slot != 0 && slot & 3 == 0 }
+    /// The largest host payload a slot can carry.
+    static let maxHostPayload: UInt64 = (1 << 62) - 1
+}
+
+/// How a field or element is stored: its size, and whether it is a reference to trace.
+enum GCStorage: UInt8 {
+    case i8, i16, i32, i64, v128, reference
+
+    init(_ storage: StorageType) {
+        switch storage {
+        case .i8: self = .i8
+        case .i16: self = .i16
+        case .value(.i32), .value(.f32): self = .i32
+        case .value(.i64), .value(.f64): self = .i64
+        case .value(.v128): self = .v128
+        case .value(.ref): self = .reference
+        }
+    }
+
+    var size: Int {
+        switch self {
+        case .i8: return 1
+        case .i16: return 2
+        case .i32: return 4
+        case .i64, .reference: return 8
+        case .v128: return 16
+        }
+    }
+}
+
+/// The layout of the objects of one struct or array type (by engine-wide type id), and its
+/// place among its supertypes for casts.
+final class GCLayout {
+    let typeID: Int
+    let kind: CompositeKind
+    /// The declared supertype chain from its root down to this type: `display[d]` is the
+    /// ancestor at depth d, so "is a subtype of t" is one comparison at t's depth.
+    let display: [Int]
+    /// Structs: each field's storage and byte offset in the payload, and the payload size.
+    let fields: [GCStorage]
+    let offsets: [Int]
+    let payloadSize: Int
+    /// Struct fields that hold references, for the collector.
+    let referenceOffsets: [Int]
+    /// Arrays: the element's storage.
+    let element: GCStorage
+
+    init(typeID: Int, composite: CompositeType, display: [Int]) {
+        self.typeID = typeID
+        self.display = display
+        kind = composite.kind
+        var fields: [GCStorage] = []
+        var offsets: [Int] = []
+        var references: [Int] = []
+        var size = 0
+        var element = GCStorage.i64
+        switch composite {
+        case .function: break
+        case .structure(let types):
+            for type in types {
+                let storage = GCStorage(type.storage)
+                size = (size + storage.size - 1) / storage.size * storage.size
+                fields.append(storage)
+                offsets.append(size)
+                if storage == .reference { references.append(size) }
+                size += storage.size
+            }
+        case .array(let type):
+            element = GCStorage(type.storage)
+        }
+        self.fields = fields
+        self.offsets = offsets
+        self.referenceOffsets = references
+        self.payloadSize = size
+        self.element = element
+    }
+
+    /// Whether objects of this type are values of type `id` (declared subtyping).
+    @inline(__always)
+    func isSubtype(of other: GCLayout) -> Bool {
+        let depth = other.display.count - 1
+        return depth >= 0 && depth < display.count && display[depth] == other.typeID
+    }
+}
+
+/// One object's header fields (see the file comment).
+enum GCObjectHeader {
+    static let size = 16
+
+    @inline(__always) static func layout(_ object: UnsafeRawPointer) -> Unmanaged<GCLayout> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: UInt(object.load(as: UInt64.self)))!)
+    }
+    @inline(__always) static func length(_ object: UnsafeRawPointer) -> UInt32 {
+        object.load(fromByteOffset: 8, as: UInt32.self)
+    }
+    @inline(__always) static func payload(_ object: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        object + size
+    }
+    @inline(__always) static func object(_ slot: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(slot))!
+    }
+}
+
+/// A store's GC heap.
+final class GCHeap {
+    /// Every live allocation's address: what the collector sweeps, and how a conservative
+    /// root tells an object's address from an integer.
+    private var objects = Set<UInt>()
+    /// Bytes allocated since the last collection, and what it kept.
+    private var allocatedSinceCollection = 0
+    private(set) var liveBytes = 0
+    private var threshold = GCHeap.minimumThreshold
+    static let minimumThreshold = 1 << 20
+    /// Most bytes the heap may hold after a collection before allocation traps.
+    let byteLimit: Int
+    /// Collections run so far (observable in tests).
+    private(set) var collections = 0
+
+    /// Objects the host holds handles to, with their handle counts. Guarded by `rootsLock`:
+    /// a handle may be released on any thread.
+    private var hostRoots: [UInt: Int] = [:]
+    private let rootsLock = Lock()
+
+    init(byteLimit: Int) { self.byteLimit = byteLimit }
+
+    deinit {
+        for address in objects { free(UnsafeMutableRawPointer(bitPattern: address)) }
+    }
+
+    var objectCount: Int { objects.count }
+
+    /// Whether `slot` is the address of one of this heap's objects.
+    func contains(_ slot: UInt64) -> Bool {
+        RefEncoding.isObject(slot) && objects.contains(UInt(slot))
+    }
+
+    /// A new zeroed object of `layout` with `length` elements (arrays), or nil when it would
+    /// pass the heap's limit even after a collection. `collect` runs the collector, which
+    /// must see every root.
+    func allocate(_ layout: GCLayout, length: Int, collect: () -> Void) -> UnsafeMutableRawPointer? {
+        let payload: Int
+        if layout.kind == .array {
+            guard length >= 0, length <= Int(UInt32.max) else { return nil }
+            let (bytes, overflow) = length.multipliedReportingOverflow(by: layout.element.size)
+            guard !overflow else { return nil }
+            payload = bytes
+        } else {
+            payload = layout.payloadSize
+        }
+        let size = GCObjectHeader.size + payload
+        guard size <= byteLimit else { return nil }
+        if allocatedSinceCollection + size > threshold {
+            collect()
+        }
+        guard liveBytes + allocatedSinceCollection + size <= byteLimit,
+              let object = calloc(1, size) else { return nil }
+        object.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(layout).toOpaque())), as: UInt64.self)
+        object.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: 8, as: UInt32.self)
+        objects.insert(UInt(bitPattern: object))
+        allocatedSinceCollection += size
+        return object
+    }
+
+    /// The bytes an object takes.
+    private func size(of object: UnsafeMutableRawPointer) -> Int {
+        let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+        if layout.kind == .array {
+            return GCObjectHeader.size + Int(GCObjectHeader.length(object)) * layout.element.size
+        }
+        return GCObjectHeader.size + layout.payloadSize
+    }
+
+    // MARK: Host handles
+
+    func retainRoot(_ slot: UInt64) {
+        rootsLock.withLock { hostRoots[UInt(slot), default: 0] += 1 }
+    }
+
+    func releaseRoot(_ slot: UInt64) {
+        rootsLock.withLock {
+            guard let count = hostRoots[UInt(slot)] else { return }
+            if count <= 1 { hostRoots[UInt(slot)] = nil } else { hostRoots[UInt(slot)] = count - 1 }
+        }
+    }
+
+    // MARK: Collection
+
+    /// Marks what `roots` reaches and frees the rest. `roots` calls its argument with every
+    /// root word (any word: those that are not object addresses are ignored).
+    func collect(roots: ((UInt64) -> Void) -> Void) {
+        collections += 1
+        var pending: [UnsafeMutableRawPointer] = []
+        func visit(_ word: UInt64) {
+            guard RefEncoding.isObject(word), objects.contains(UInt(word)) else { return }
+            let object = GCObjectHeader.object(word)
+            guard object.load(fromByteOffset: 12, as: UInt32.self) == 0 else { return }
+            object.storeBytes(of: 1, toByteOffset: 12, as: UInt32.self)
+            pending.append(object)
+        }
+        roots(visit)
+        let held = rootsLock.withLock { Array(hostRoots.keys) }
+        for address in held { visit(UInt64(address)) }
+        while let object = pending.popLast() {
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            let payload = GCObjectHeader.payload(object)
+            if layout.kind == .array {
+                guard layout.element == .reference else { continue }
+                let count = Int(GCObjectHeader.length(object))
+                for i in 0..<count { visit(payload.load(fromByteOffset: i * 8, as: UInt64.self)) }
+            } else {
+                for offset in layout.referenceOffsets { visit(payload.load(fromByteOffset: offset, as: UInt64.self)) }
+            }
+        }
+        var live = 0
+        var survivors = Set<UInt>(minimumCapacity: objects.count)
+        for address in objects {
+            guard let object = UnsafeMutableRawPointer(bitPattern: address) else { continue }
+            if object.load(fromByteOffset: 12, as: UInt32.self) != 0 {
+                object.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
+                survivors.insert(address)
+                live += size(of: object)
+            } else {
+                free(object)
+            }
+        }
+        objects = survivors
+        liveBytes = live
+        allocatedSinceCollection = 0
+        threshold = Swift.max(GCHeap.minimumThreshold, live)
+    }
+}
+
+extension Store {
+    /// Runs the collector. `liveSlots` ends the value stack's live part (the running frame's
+    /// last slot + 1); nil when no Wasm frame is running here beyond the host's entries.
+    func collectGarbage(liveSlots: UnsafeMutablePointer<UInt64>?) {
+        let heap = gcHeap
+        let stack = execution
+        let end = liveSlots ?? stack.slotTop
+        heap.collect { visit in
+            var slot = stack.slots
+            while slot < end {
+                visit(slot.pointee)
+                slot += 1
+            }
+            for instance in instances {
+                for global in instance.globals { visit(global.value) }
+                for table in instance.tables { table.elements.forEach(visit) }
+                for segment in instance.elementSegments { segment.forEach(visit) }
+            }
+            for table in hostTables { table.elements.forEach(visit) }
+            for global in hostGlobals { visit(global.value) }
+            for case let exception? in exceptions { exception.payload.forEach(visit) }
+        }
+    }
+
+    /// A new object of `layout` (see `GCHeap.allocate`), collecting first when due.
+    func allocateObject(_ layout: GCLayout, length: Int, liveSlots: UnsafeMutablePointer<UInt64>?) -> UnsafeMutableRawPointer? {
+        gcHeap.allocate(layout, length: length) { collectGarbage(liveSlots: liveSlots) }
+    }
+}
