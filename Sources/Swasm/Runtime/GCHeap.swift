@@ -165,6 +165,8 @@ final class GCHeap {
     let byteLimit: Int
     /// Collections run so far (observable in tests).
     private(set) var collections = 0
+    /// Non-zero while allocation must not collect (`withoutCollection`).
+    fileprivate var suppressed = 0
 
     /// Objects the host holds handles to, with their handle counts. Guarded by `rootsLock`:
     /// a handle may be released on any thread.
@@ -199,7 +201,7 @@ final class GCHeap {
         }
         let size = GCObjectHeader.size + payload
         guard size <= byteLimit else { return nil }
-        if allocatedSinceCollection + size > threshold {
+        if allocatedSinceCollection + size > threshold && suppressed == 0 {
             collect()
         }
         guard liveBytes + allocatedSinceCollection + size <= byteLimit,
@@ -307,5 +309,70 @@ extension Store {
     /// A new object of `layout` (see `GCHeap.allocate`), collecting first when due.
     func allocateObject(_ layout: GCLayout, length: Int, liveSlots: UnsafeMutablePointer<UInt64>?) -> UnsafeMutableRawPointer? {
         gcHeap.allocate(layout, length: length) { collectGarbage(liveSlots: liveSlots) }
+    }
+}
+
+// MARK: - Field access
+
+extension GCStorage {
+    /// Stores the value in slot words `low` (and `high` for v128) at `address`, narrowing
+    /// packed integers.
+    @inline(__always)
+    func store(_ low: UInt64, _ high: UInt64, at address: UnsafeMutableRawPointer) {
+        switch self {
+        case .i8: address.storeBytes(of: UInt8(truncatingIfNeeded: low), as: UInt8.self)
+        case .i16: address.storeBytes(of: UInt16(truncatingIfNeeded: low), as: UInt16.self)
+        case .i32: address.storeBytes(of: UInt32(truncatingIfNeeded: low), as: UInt32.self)
+        case .i64, .reference: address.storeBytes(of: low, as: UInt64.self)
+        case .v128:
+            address.storeBytes(of: low, as: UInt64.self)
+            address.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+        }
+    }
+
+    /// The value at `address` as slot words; packed integers are sign-extended when `signed`,
+    /// zero-extended otherwise.
+    @inline(__always)
+    func load(at address: UnsafeRawPointer, signed: Bool) -> (low: UInt64, high: UInt64) {
+        switch self {
+        case .i8:
+            let byte = address.load(as: UInt8.self)
+            return (signed ? UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte)))) : UInt64(byte), 0)
+        case .i16:
+            let half = address.loadUnaligned(as: UInt16.self)
+            return (signed ? UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half)))) : UInt64(half), 0)
+        case .i32: return (UInt64(address.loadUnaligned(as: UInt32.self)), 0)
+        case .i64, .reference: return (address.loadUnaligned(as: UInt64.self), 0)
+        case .v128:
+            return (address.loadUnaligned(as: UInt64.self), address.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
+
+    /// Slots a value of this storage takes on the value stack.
+    var slotCount: Int { self == .v128 ? 2 : 1 }
+}
+
+extension GCLayout {
+    /// Field `index`'s address in `object` (a struct of this layout).
+    @inline(__always)
+    func field(_ index: Int, of object: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        GCObjectHeader.payload(object) + offsets[index]
+    }
+
+    /// Element `index`'s address in `object` (an array of this layout).
+    @inline(__always)
+    func element(_ index: Int, of object: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        GCObjectHeader.payload(object) + index * element.size
+    }
+}
+
+extension GCHeap {
+    /// Allocation without collection, for the host and for instantiation, whose intermediate
+    /// values (a constant expression's operands) are in no root the collector sees. Nested
+    /// suppressions count.
+    func withoutCollection<T>(_ body: () throws -> T) rethrows -> T {
+        suppressed += 1
+        defer { suppressed -= 1 }
+        return try body()
     }
 }
