@@ -91,6 +91,7 @@ public enum GCInstruction: Hashable, Sendable {
 
 /// How a packed (`i8`, `i16`) field or an `i31` becomes an `i32`: sign- or zero-extended.
 public enum PackedExtension: Hashable, Sendable {
+    /// `_s`: sign-extended; `_u`: zero-extended.
     case signed, unsigned
 
     var suffix: String { self == .signed ? "_s" : "_u" }

@@ -164,6 +164,8 @@ extension CompiledFunction {
             return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
         case .const:
             return ("\(name) \(s(a)), #\(word(1)) (0x\(String(word(1), radix: 16)))", 2)
+        case .returnCall where GCIROp(header: w0) != nil:
+            return describeGC(w0, word(1), word(2))
         case .returnCall where FunctionReferenceOp(header: w0) != nil:
             return describeFunctionReference(w0, word(1))
         case .call, .callImport, .returnCall, .returnCallImport, .throw:

@@ -33,7 +33,7 @@ extension Translator {
         case .brOnNull(let depth):
             let reference = try pop()
             let referenceSlot = slot(of: reference, depth: operands.count)
-            emitBranch(when: .brIfI64Eqz, otherwise: .brIfI64Nez, slot: referenceSlot, toLabel: label(atDepth: depth))
+            emitReferenceBranch(when: .brIfI64Eqz, otherwise: .brIfI64Nez, slot: referenceSlot, toLabel: label(atDepth: depth))
             push(reference)
         case .brOnNonNull(let depth):
             // The reference stays on the stack as the label's last value.
@@ -42,7 +42,7 @@ extension Translator {
                 throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
             }
             let referenceSlot = slot(of: operands[top], depth: top)
-            emitBranch(when: .brIfI64Nez, otherwise: .brIfI64Eqz, slot: referenceSlot, toLabel: label(atDepth: depth))
+            emitReferenceBranch(when: .brIfI64Nez, otherwise: .brIfI64Eqz, slot: referenceSlot, toLabel: label(atDepth: depth))
             _ = try pop()
         default:
             break
@@ -75,7 +75,7 @@ extension Translator {
 
     /// A conditional branch to label `index` on the reference in `slot`: `taken` branches,
     /// `notTaken` is its negation, used to skip the moves when the label's values must move.
-    private mutating func emitBranch(when taken: IROpcode, otherwise notTaken: IROpcode, slot: Int, toLabel index: Int) {
+    mutating func emitReferenceBranch(when taken: IROpcode, otherwise notTaken: IROpcode, slot: Int, toLabel index: Int) {
         let label = labels[index]
         if label.kind != .function && valuesInPlace(for: label) {
             let start = emit(taken, slot)

@@ -32,6 +32,9 @@ extension Interpreter {
                          store: Store) -> ErrorOr<TailCallTarget> {
         let op = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self)
         let base = high(w0)
+        if op == .returnCall, let gcOp = GCIROp(header: w0) {
+            return gcInstruction(gcOp, pc: pc, sp: sp, fn: fn, instance: instance, stacks: stacks, store: store)
+        }
         if op == .returnCall, let referenceOp = FunctionReferenceOp(header: w0) {
             return functionReference(referenceOp, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance,
                                      stacks: stacks, store: store)

@@ -106,6 +106,9 @@ final class InstanceState {
     var dataSegments: [Range<Int>] = []
     /// Canonical type ids of the module's type section, for call_indirect.
     var typeIDs: [Int] = []
+    /// Object layouts of the module's struct and array types, filled in on first use
+    /// (`gcLayout`).
+    var gcLayouts: [GCLayout?] = []
     /// The public handle, for `Caller.instance`; weak because the handle owns nothing extra.
     weak var handle: Instance?
     /// The store it lives in, for what rare paths need of it (a blocked `memory.atomic.wait`

@@ -1,0 +1,327 @@
+// The GC instructions in the IR. Like the typed function reference instructions, none has a
+// case of its own in the interpreter loop: each is a `returnCall` header with a `GCIROp` in
+// bits 16..31 (raw values from 0x100, above `FunctionReferenceOp`'s), run out of line by
+// `tailCall`, which hands them the store (allocation) and the frame's extent (the collector's
+// stack roots). Struct and array accesses read the field's storage from the object's own
+// layout: a subtype's fields begin with its supertype's, at the same offsets.
+//
+//   structNew        [op|d][type|base]                fields in slots base... (v128: 2 slots)
+//   structNewDefault [op|d][type|0]
+//   structGet        [op|d][ref|field][type|signed]
+//   structSet        [op|ref][value|field][type|0]
+//   arrayNew         [op|d][type|value][length|0]
+//   arrayNewDefault  [op|d][type|length]
+//   arrayNewFixed    [op|d][type|base][count|0]
+//   arrayNewData     [op|d][type|data][offset|length]
+//   arrayNewElem     [op|d][type|element][offset|length]
+//   arrayGet         [op|d][ref|index][type|signed]
+//   arraySet         [op|ref][index|value][type|0]
+//   arrayLen         [op|d][ref|0]
+//   arrayFill        [op|ref][offset|value][count|type]
+//   arrayCopy        [op|destination][destinationOffset|source][sourceOffset|count][types]
+//   arrayInitData    [op|ref][d|s][n|data][type|0]
+//   arrayInitElem    [op|ref][d|s][n|element][type|0]
+//   refTest, refCast [op|d][ref|target][type|0]       target: `GCCastTarget` | nullable << 8
+//   refI31           [op|d][value|0]
+//   i31Get           [op|d][ref|signed]
+
+/// Which GC instruction a `returnCall` header carries.
+enum GCIROp: UInt16 {
+    case structNew = 0x100, structNewDefault, structGet, structSet
+    case arrayNew, arrayNewDefault, arrayNewFixed, arrayNewData, arrayNewElem
+    case arrayGet, arraySet, arrayLen, arrayFill, arrayCopy, arrayInitData, arrayInitElem
+    case refTest, refCast, refI31, i31Get
+
+    /// The op in a `returnCall` header word, or nil.
+    init?(header: UInt64) {
+        self.init(rawValue: UInt16(truncatingIfNeeded: header >> 16))
+    }
+
+    /// The header word of this op with operand `a`.
+    func header(_ a: Int) -> UInt64 {
+        UInt64(IROpcode.returnCall.rawValue) | UInt64(rawValue) << 16 | UInt64(UInt32(truncatingIfNeeded: a)) << 32
+    }
+
+    /// Words of the instruction, header included.
+    var wordCount: Int {
+        switch self {
+        case .structNew, .structNewDefault, .arrayNewDefault, .arrayLen, .refI31, .i31Get: return 2
+        case .arrayCopy, .arrayInitData, .arrayInitElem: return 4
+        default: return 3
+        }
+    }
+}
+
+/// What `ref.test`, `ref.cast` and `br_on_cast` test a non-null reference for.
+enum GCCastTarget: UInt8 {
+    /// any, func, extern, exn: every non-null value of the hierarchy.
+    case top
+    case eq, i31, structure, array
+    /// none, nofunc, noextern, noexn: no non-null value.
+    case bottom
+    /// A struct or array type (by module type index).
+    case concreteObject
+    /// A function type (by module type index).
+    case concreteFunction
+}
+
+extension InstanceState {
+    /// The object layout of the module's type `index`, looked up once per instance.
+    func gcLayout(_ index: Int, store: Store) -> GCLayout? {
+        guard index >= 0, index < typeIDs.count else { return nil }
+        if gcLayouts.count != typeIDs.count { gcLayouts = Array(repeating: nil, count: typeIDs.count) }
+        if let layout = gcLayouts[index] { return layout }
+        let layout = store.engine.types.layout(typeIDs[index])
+        gcLayouts[index] = layout
+        return layout
+    }
+}
+
+extension Interpreter {
+    /// Runs the GC instruction at `pc` (see above). Errors: traps, without backtrace (the loop
+    /// adds it).
+    @inline(never)
+    static func gcInstruction(_ op: GCIROp, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                              fn: UnsafePointer<UInt64>, instance: Unmanaged<InstanceState>,
+                              stacks: ExecutionState, store: Store) -> ErrorOr<TailCallTarget> {
+        let state = instance.takeUnretainedValue()
+        if let reason = runGC(op, pc: pc, sp: sp, liveSlots: sp + fn.frameSlots, state: state, store: store) {
+            return .failure(SwasmError.trap(Trap(reason)))
+        }
+        return .success(TailCallTarget(pc: pc + op.wordCount, function: fn, instance: instance))
+    }
+
+    private static func runGC(_ op: GCIROp, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                              liveSlots: UnsafeMutablePointer<UInt64>, state: InstanceState,
+                              store: Store) -> TrapReason? {
+        let a = high(pc.pointee)
+        let w1 = pc[1]
+        func allocate(_ typeIndex: Int, length: Int) -> UnsafeMutableRawPointer? {
+            guard let layout = state.gcLayout(typeIndex, store: store) else { return nil }
+            return store.allocateObject(layout, length: length, liveSlots: liveSlots)
+        }
+        switch op {
+        case .structNew, .structNewDefault:
+            guard let object = allocate(low(w1), length: 0) else { return .gcHeapExhausted }
+            if op == .structNew {
+                let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+                var slot = high(w1)
+                for (index, storage) in layout.fields.enumerated() {
+                    storage.store(sp[slot], storage == .v128 ? sp[slot + 1] : 0, at: layout.field(index, of: object))
+                    slot += storage.slotCount
+                }
+            }
+            sp[a] = UInt64(UInt(bitPattern: object))
+        case .structGet:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return .nullStructureReference }
+            let object = GCObjectHeader.object(reference)
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            let field = high(w1)
+            guard field < layout.fields.count else { return .castFailure }
+            let value = layout.fields[field].load(at: layout.field(field, of: object), signed: high(pc[2]) != 0)
+            sp[a] = value.low
+            if layout.fields[field] == .v128 { sp[a + 1] = value.high }
+        case .structSet:
+            let reference = sp[a]
+            guard reference != RefEncoding.null else { return .nullStructureReference }
+            let object = GCObjectHeader.object(reference)
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            let field = high(w1), value = low(w1)
+            guard field < layout.fields.count else { return .castFailure }
+            let storage = layout.fields[field]
+            storage.store(sp[value], storage == .v128 ? sp[value + 1] : 0, at: layout.field(field, of: object))
+        case .arrayNew, .arrayNewDefault:
+            let lengthSlot = op == .arrayNew ? low(pc[2]) : high(w1)
+            guard let object = allocate(low(w1), length: Int(sp.u32(lengthSlot))) else { return .gcHeapExhausted }
+            if op == .arrayNew {
+                let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+                let value = high(w1)
+                let high = layout.element == .v128 ? sp[value + 1] : 0
+                for i in 0..<Int(sp.u32(lengthSlot)) {
+                    layout.element.store(sp[value], high, at: layout.element(i, of: object))
+                }
+            }
+            sp[a] = UInt64(UInt(bitPattern: object))
+        case .arrayNewFixed:
+            let count = low(pc[2])
+            guard let object = allocate(low(w1), length: count) else { return .gcHeapExhausted }
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            var slot = high(w1)
+            for i in 0..<count {
+                layout.element.store(sp[slot], layout.element == .v128 ? sp[slot + 1] : 0, at: layout.element(i, of: object))
+                slot += layout.element.slotCount
+            }
+            sp[a] = UInt64(UInt(bitPattern: object))
+        case .arrayNewData, .arrayNewElem:
+            let segment = high(w1)
+            let offset = Int(sp.u32(low(pc[2]))), length = Int(sp.u32(high(pc[2])))
+            guard let layout = state.gcLayout(low(w1), store: store) else { return .gcHeapExhausted }
+            if op == .arrayNewData {
+                guard segment < state.dataSegments.count,
+                      offset + length * layout.element.size <= state.dataSegments[segment].count else {
+                    return .outOfBoundsMemoryAccess
+                }
+            } else {
+                guard segment < state.elementSegments.count,
+                      offset + length <= state.elementSegments[segment].count else {
+                    return .outOfBoundsTableAccess
+                }
+            }
+            guard let object = store.allocateObject(layout, length: length, liveSlots: liveSlots) else {
+                return .gcHeapExhausted
+            }
+            if op == .arrayNewData {
+                copyData(state, segment: segment, from: offset, to: object, at: 0, count: length, layout: layout)
+            } else {
+                copyElements(state, segment: segment, from: offset, to: object, at: 0, count: length, layout: layout)
+            }
+            sp[a] = UInt64(UInt(bitPattern: object))
+        case .arrayGet, .arraySet:
+            let reference = op == .arrayGet ? sp[low(w1)] : sp[a]
+            guard reference != RefEncoding.null else { return .nullArrayReference }
+            let object = GCObjectHeader.object(reference)
+            let index = op == .arrayGet ? sp.u32(high(w1)) : sp.u32(low(w1))
+            guard index < GCObjectHeader.length(object) else { return .outOfBoundsArrayAccess }
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            let address = layout.element(Int(index), of: object)
+            if op == .arrayGet {
+                let value = layout.element.load(at: address, signed: high(pc[2]) != 0)
+                sp[a] = value.low
+                if layout.element == .v128 { sp[a + 1] = value.high }
+            } else {
+                let value = high(w1)
+                layout.element.store(sp[value], layout.element == .v128 ? sp[value + 1] : 0, at: address)
+            }
+        case .arrayLen:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return .nullArrayReference }
+            sp[a] = UInt64(GCObjectHeader.length(GCObjectHeader.object(reference)))
+        case .arrayFill:
+            let reference = sp[a]
+            guard reference != RefEncoding.null else { return .nullArrayReference }
+            let object = GCObjectHeader.object(reference)
+            let offset = UInt64(sp.u32(low(w1))), count = UInt64(sp.u32(low(pc[2])))
+            guard offset + count <= UInt64(GCObjectHeader.length(object)) else { return .outOfBoundsArrayAccess }
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            let value = high(w1)
+            let highWord = layout.element == .v128 ? sp[value + 1] : 0
+            for i in Int(offset)..<Int(offset + count) {
+                layout.element.store(sp[value], highWord, at: layout.element(i, of: object))
+            }
+        case .arrayCopy:
+            let destination = sp[a], source = sp[high(w1)]
+            guard destination != RefEncoding.null, source != RefEncoding.null else { return .nullArrayReference }
+            let d = UInt64(sp.u32(low(w1))), s = UInt64(sp.u32(low(pc[2]))), n = UInt64(sp.u32(high(pc[2])))
+            let target = GCObjectHeader.object(destination), origin = GCObjectHeader.object(source)
+            guard d + n <= UInt64(GCObjectHeader.length(target)), s + n <= UInt64(GCObjectHeader.length(origin)) else {
+                return .outOfBoundsArrayAccess
+            }
+            let size = GCObjectHeader.layout(target).takeUnretainedValue().element.size
+            if n > 0 {
+                // Overlapping ranges of one array copy as if through a temporary (memmove).
+                (GCObjectHeader.payload(target) + Int(d) * size)
+                    .copyMemory(from: GCObjectHeader.payload(origin) + Int(s) * size, byteCount: Int(n) * size)
+            }
+        case .arrayInitData, .arrayInitElem:
+            let reference = sp[a]
+            guard reference != RefEncoding.null else { return .nullArrayReference }
+            let object = GCObjectHeader.object(reference)
+            let d = UInt64(sp.u32(low(w1))), s = UInt64(sp.u32(high(w1))), n = UInt64(sp.u32(low(pc[2])))
+            let segment = high(pc[2])
+            guard d + n <= UInt64(GCObjectHeader.length(object)) else { return .outOfBoundsArrayAccess }
+            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+            if op == .arrayInitData {
+                guard segment < state.dataSegments.count,
+                      s + n * UInt64(layout.element.size) <= UInt64(state.dataSegments[segment].count) else {
+                    return .outOfBoundsMemoryAccess
+                }
+                copyData(state, segment: segment, from: Int(s), to: object, at: Int(d), count: Int(n), layout: layout)
+            } else {
+                guard segment < state.elementSegments.count,
+                      s + n <= UInt64(state.elementSegments[segment].count) else {
+                    return .outOfBoundsTableAccess
+                }
+                copyElements(state, segment: segment, from: Int(s), to: object, at: Int(d), count: Int(n), layout: layout)
+            }
+        case .refTest, .refCast:
+            let reference = sp[low(w1)]
+            let target = high(w1)
+            let matches = castMatches(reference, target: target, typeIndex: low(pc[2]), state: state, store: store)
+            if op == .refTest {
+                sp[a] = matches ? 1 : 0
+            } else {
+                guard matches else { return .castFailure }
+                sp[a] = reference
+            }
+        case .refI31:
+            sp[a] = RefEncoding.i31(sp.u32(low(w1)))
+        case .i31Get:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return .nullI31Reference }
+            sp[a] = UInt64(RefEncoding.i31Value(reference, signed: high(w1) != 0))
+        }
+        return nil
+    }
+
+    /// Whether `reference` is a value of the cast target (see `GCCastTarget`).
+    static func castMatches(_ reference: UInt64, target: Int, typeIndex: Int, state: InstanceState, store: Store) -> Bool {
+        if reference == RefEncoding.null { return target & 0x100 != 0 }
+        switch GCCastTarget(rawValue: UInt8(truncatingIfNeeded: target)) {
+        case .top?: return true
+        case .bottom?, nil: return false
+        case .eq?: return RefEncoding.isI31(reference) || RefEncoding.isObject(reference)
+        case .i31?: return RefEncoding.isI31(reference)
+        case .structure?, .array?:
+            guard RefEncoding.isObject(reference) else { return false }
+            let kind = GCObjectHeader.layout(GCObjectHeader.object(reference)).takeUnretainedValue().kind
+            return kind == (target & 0xFF == Int(GCCastTarget.structure.rawValue) ? .structure : .array)
+        case .concreteObject?:
+            guard RefEncoding.isObject(reference), let expected = state.gcLayout(typeIndex, store: store) else { return false }
+            return GCObjectHeader.layout(GCObjectHeader.object(reference)).takeUnretainedValue().isSubtype(of: expected)
+        case .concreteFunction?:
+            guard typeIndex < state.typeIDs.count,
+                  let function = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))) else {
+                return false
+            }
+            return typeMatches(function.typeID, state.typeIDs[typeIndex], store: store)
+        }
+    }
+
+    /// Copies `count` elements' bytes from data segment `segment` at byte `offset` (checked).
+    private static func copyData(_ state: InstanceState, segment: Int, from offset: Int,
+                                 to object: UnsafeMutableRawPointer, at index: Int, count: Int, layout: GCLayout) {
+        guard count > 0 else { return }
+        let range = state.dataSegments[segment]
+        let bytes = count * layout.element.size
+        state.module.sections.bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            layout.element(index, of: object).copyMemory(from: base + range.lowerBound + offset, byteCount: bytes)
+        }
+    }
+
+    /// Copies `count` references from element segment `segment` at `offset` (checked).
+    private static func copyElements(_ state: InstanceState, segment: Int, from offset: Int,
+                                     to object: UnsafeMutableRawPointer, at index: Int, count: Int, layout: GCLayout) {
+        let elements = state.elementSegments[segment]
+        for i in 0..<count {
+            layout.element(index + i, of: object).storeBytes(of: elements[offset + i], as: UInt64.self)
+        }
+    }
+}
+
+extension CompiledFunction {
+    /// The disassembly of a GC instruction (header `w0`, operand words after it).
+    static func describeGC(_ w0: UInt64, _ w1: UInt64, _ w2: UInt64) -> (String, Int) {
+        guard let op = GCIROp(header: w0) else { return ("returnCall", 2) }
+        let a = Int(w0 >> 32)
+        let l1 = Int(UInt32(truncatingIfNeeded: w1)), h1 = Int(w1 >> 32)
+        let l2 = Int(UInt32(truncatingIfNeeded: w2)), h2 = Int(w2 >> 32)
+        let text: String
+        switch op.wordCount {
+        case 2: text = "\(op) s\(a), \(l1), \(h1)"
+        default: text = "\(op) s\(a), \(l1), \(h1), \(l2), \(h2)"
+        }
+        return (text, op.wordCount)
+    }
+}
