@@ -72,11 +72,11 @@ extension Translator {
             emitPair(offset, value)
             emitPair(count, Int(type))
         case .arrayCopy(let destination, let source):
-            let (d, s, n) = try popSlots3()
+            let (sourceArray, sourceOffset, count) = try popSlots3()
             let (destinationArray, destinationOffset) = try popSlots2()
             emitGC(.arrayCopy, destinationArray)
-            emitPair(destinationOffset, d)
-            emitPair(s, n)
+            emitPair(destinationOffset, sourceArray)
+            emitPair(sourceOffset, count)
             emitPair(Int(destination), Int(source))
         case .arrayInitData(let type, let data):
             let (reference, d, s, n) = try popSlots4()

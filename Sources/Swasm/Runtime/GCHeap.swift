@@ -201,7 +201,8 @@ final class GCHeap {
         }
         let size = GCObjectHeader.size + payload
         guard size <= byteLimit else { return nil }
-        if allocatedSinceCollection + size > threshold && suppressed == 0 {
+        if suppressed == 0 && (allocatedSinceCollection + size > threshold
+                               || liveBytes + allocatedSinceCollection + size > byteLimit) {
             collect()
         }
         guard liveBytes + allocatedSinceCollection + size <= byteLimit,
