@@ -225,7 +225,8 @@ final class InstructionReaderTests: XCTestCase {
         assertMalformed([0xfe, 0x03, 0x01], "zero byte expected", at: 2)
         assertMalformed([0x14, 0x00], "illegal opcode")  // call_ref without function references
         assertUnsupported([0x12, 0x00])
-        assertUnsupported([0xd3])  // ref.eq (GC)
+        assertMalformed([0xd3], "illegal opcode d3")  // ref.eq without GC
+        assertMalformed([0xfb, 0x00, 0x00], "illegal opcode fb")  // struct.new without GC
     }
 
     func testFunctionReferencesWhenEnabled() throws {

@@ -34,6 +34,8 @@ extension ByteReader {
                 guard sub == 12 else { throw nonConstant(at: opcodeOffset) }
                 let (lo, hi) = try readV128()
                 instructions.append(.v128Const(lo, hi))
+            case 0xFB:
+                instructions.append(.gc(try readConstGC(at: opcodeOffset)))
             case 0xFC:
                 let sub = try readU32()
                 guard sub <= 17 else { throw malformed("illegal opcode", at: opcodeOffset) }
@@ -47,14 +49,34 @@ extension ByteReader {
         }
     }
 
+    /// The GC instructions a constant expression may hold: allocations, `ref.i31` and the
+    /// extern conversions.
+    private mutating func readConstGC(at opcodeOffset: Int) throws -> GCInstruction {
+        let sub = try readU32()
+        switch sub {
+        case 0: return .structNew(try readU32())
+        case 1: return .structNewDefault(try readU32())
+        case 6: return .arrayNew(try readU32())
+        case 7: return .arrayNewDefault(try readU32())
+        case 8:
+            let type = try readU32()
+            return .arrayNewFixed(type, count: try readU32())
+        case 26: return .anyConvertExtern
+        case 27: return .externConvertAny
+        case 28: return .refI31
+        case 0...30: throw nonConstant(at: opcodeOffset)
+        default: throw malformed("illegal opcode", at: opcodeOffset)
+        }
+    }
+
     private func nonConstant(at position: Int) -> SwasmError {
         .invalid("constant expression required", function: nil, offset: position)
     }
 
-    /// Whether `opcode` is a one-byte instruction (or prefix) defined by Wasm 2.0.
+    /// Whether `opcode` is a one-byte instruction (or prefix) defined by Wasm 2.0, or `ref.eq`.
     static func isDefinedSingleByteOpcode(_ opcode: UInt8) -> Bool {
         switch opcode {
-        case 0x00...0x05, 0x0B...0x11, 0x1A...0x1C, 0x20...0x26, 0x28...0xC4, 0xD0...0xD2,
+        case 0x00...0x05, 0x0B...0x11, 0x1A...0x1C, 0x20...0x26, 0x28...0xC4, 0xD0...0xD3,
              0xFC, 0xFD:
             return true
         default:

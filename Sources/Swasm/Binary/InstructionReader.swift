@@ -16,8 +16,8 @@
 /// Errors are `SwasmError.malformed` with the module offset of the offending byte, using the
 /// spec reference interpreter's messages: "illegal opcode", "zero byte expected",
 /// "malformed memop flags", "integer representation too long", "integer too large",
-/// "unexpected end of section or function". Opcodes of proposals this build does not execute
-/// are `SwasmError.unsupported`. See https://webassembly.github.io/spec/core/binary/instructions.html
+/// "unexpected end of section or function". Opcodes of a proposal missing from `features` are
+/// "illegal opcode" (tail calls and wide arithmetic: `SwasmError.unsupported`). See https://webassembly.github.io/spec/core/binary/instructions.html
 public struct InstructionReader {
     /// Proposals beyond Wasm 2.0 whose instruction encodings the reader accepts.
     public struct Features: OptionSet, Hashable, Sendable {
@@ -31,6 +31,8 @@ public struct InstructionReader {
         public static let multiMemory = Features(rawValue: 1 << 1)
         /// `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on_non_null`.
         public static let functionReferences = Features(rawValue: 1 << 2)
+        /// The GC instructions: `ref.eq` and the `0xFB` prefix (InstructionGC.swift).
+        public static let gc = Features(rawValue: 1 << 3)
     }
 
     private var input: ByteReader
@@ -122,7 +124,12 @@ public struct InstructionReader {
             return .tryTable(type, try readCatchClauses())
         case 0x14, 0x15, 0xD4, 0xD5, 0xD6:
             return try readFunctionReferenceInstruction(opcode)
-        case 0xD3, 0xFB: throw unsupported("garbage collection", opcode)
+        case 0xD3:
+            guard features.contains(.gc) else { throw illegalOpcode(opcode) }
+            return .gc(.refEq)
+        case 0xFB:
+            guard features.contains(.gc) else { throw illegalOpcode(opcode) }
+            return .gc(try readGCAfterPrefix())
         case 0xFD: return .simd(try readSIMDAfterPrefix())
         case 0xFE: return try readAtomicAfterPrefix()
         default: throw illegalOpcode(opcode)
@@ -292,6 +299,78 @@ public struct InstructionReader {
         let start = input.offset
         guard try input.readU8() == 0 else { throw SwasmError.malformed("zero byte expected", offset: start) }
         return .atomic(op, MemArg(offset: 0, alignLog2: 0))
+    }
+
+    // MARK: GC
+
+    /// The rest of a GC instruction after its `0xFB` prefix: the sub-opcode, then type, field,
+    /// segment and label indices, heap types, and for `br_on_cast(_fail)` a flags byte (bit 0:
+    /// the source type is nullable, bit 1: the target type is).
+    private mutating func readGCAfterPrefix() throws -> GCInstruction {
+        let subOpcode = try input.readU32()
+        switch subOpcode {
+        case 0: return .structNew(try input.readU32())
+        case 1: return .structNewDefault(try input.readU32())
+        case 2...4:
+            let type = try input.readU32()
+            return .structGet(type, field: try input.readU32(), extension: Self.packedExtension(subOpcode - 2))
+        case 5:
+            let type = try input.readU32()
+            return .structSet(type, field: try input.readU32())
+        case 6: return .arrayNew(try input.readU32())
+        case 7: return .arrayNewDefault(try input.readU32())
+        case 8:
+            let type = try input.readU32()
+            return .arrayNewFixed(type, count: try input.readU32())
+        case 9:
+            let type = try input.readU32()
+            return .arrayNewData(type, data: try input.readU32())
+        case 10:
+            let type = try input.readU32()
+            return .arrayNewElem(type, element: try input.readU32())
+        case 11...13: return .arrayGet(try input.readU32(), extension: Self.packedExtension(subOpcode - 11))
+        case 14: return .arraySet(try input.readU32())
+        case 15: return .arrayLen
+        case 16: return .arrayFill(try input.readU32())
+        case 17:
+            let destination = try input.readU32()
+            return .arrayCopy(destination: destination, source: try input.readU32())
+        case 18:
+            let type = try input.readU32()
+            return .arrayInitData(type, data: try input.readU32())
+        case 19:
+            let type = try input.readU32()
+            return .arrayInitElem(type, element: try input.readU32())
+        case 20, 21: return .refTest(RefType(nullable: subOpcode == 21, heapType: try input.readHeapType()))
+        case 22, 23: return .refCast(RefType(nullable: subOpcode == 23, heapType: try input.readHeapType()))
+        case 24, 25:
+            let flagsOffset = input.offset
+            let flags = try input.readU8()
+            guard flags & ~0b11 == 0 else {
+                throw SwasmError.malformed("malformed br_on_cast flags", offset: flagsOffset)
+            }
+            let label = try input.readU32()
+            let source = RefType(nullable: flags & 1 != 0, heapType: try input.readHeapType())
+            let target = RefType(nullable: flags & 2 != 0, heapType: try input.readHeapType())
+            return subOpcode == 24 ? .brOnCast(label, from: source, to: target)
+                                   : .brOnCastFail(label, from: source, to: target)
+        case 26: return .anyConvertExtern
+        case 27: return .externConvertAny
+        case 28: return .refI31
+        case 29: return .i31Get(.signed)
+        case 30: return .i31Get(.unsigned)
+        default:
+            throw SwasmError.malformed("illegal opcode fb \(subOpcode)", offset: instructionOffset)
+        }
+    }
+
+    /// The extension of `get`, `get_s`, `get_u` (0, 1, 2 after the family's first sub-opcode).
+    private static func packedExtension(_ variant: UInt32) -> PackedExtension? {
+        switch variant {
+        case 0: return nil
+        case 1: return .signed
+        default: return .unsigned
+        }
     }
 
     // MARK: SIMD

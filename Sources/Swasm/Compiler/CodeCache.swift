@@ -32,6 +32,7 @@ final class CodeCache: @unchecked Sendable {
         var features: InstructionReader.Features = [.tailCall]
         if configuration.multipleMemories { features.insert(.multiMemory) }
         if configuration.functionReferences { features.insert(.functionReferences) }
+        if configuration.features.contains(.gc) { features.insert(.gc) }
         context = FunctionValidationContext(module: sections, features: features)
         emitCheckpoints = configuration.consumeFuel
         let count = sections.code.count

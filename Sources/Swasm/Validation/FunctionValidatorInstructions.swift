@@ -290,7 +290,7 @@ extension FunctionValidator {
     }
 
     @inline(__always)
-    private func elementType(_ index: UInt32) throws -> RefType {
+    func elementType(_ index: UInt32) throws -> RefType {
         guard Int(index) < context.elementTypes.count else {
             throw invalid("unknown elem segment \(index)")
         }
@@ -298,7 +298,7 @@ extension FunctionValidator {
     }
 
     @inline(__always)
-    private func checkDataSegment(_ index: UInt32) throws {
+    func checkDataSegment(_ index: UInt32) throws {
         guard let count = context.dataCount else {
             // A binary-format rule (the section makes single-pass decoding possible).
             throw SwasmError.malformed("data count section required", offset: offset)

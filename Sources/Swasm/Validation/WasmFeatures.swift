@@ -208,6 +208,7 @@ private struct FeatureScan {
         for instruction in expression.instructions {
             switch instruction {
             case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul: found.insert(.extendedConst)
+            case .gc: found.insert(.gc)
             default: break
             }
         }
@@ -215,7 +216,7 @@ private struct FeatureScan {
 
     mutating func scanBody(_ body: FunctionBody) {
         var reader = InstructionReader(bytes: module.bytes, range: body.code,
-                                       features: [.tailCall, .multiMemory, .functionReferences])
+                                       features: [.tailCall, .multiMemory, .functionReferences, .gc])
         while !reader.isAtEnd {
             guard let instruction = try? reader.read() else { return }
             note(instruction)
@@ -268,6 +269,8 @@ private struct FeatureScan {
             found.insert(simd.op.isRelaxed ? .relaxedSIMD : .simd)
         case .load(_, let arg), .store(_, let arg):
             if arg.memory != 0 { found.insert(.multiMemory) }
+        case .gc:
+            found.insert(.gc)
         case .atomic(_, let arg):
             found.insert(.threads)
             if arg.memory != 0 { found.insert(.multiMemory) }
