@@ -169,6 +169,23 @@ final class GCValidationTests: XCTestCase {
         DecoderCheck.malformed(DecoderFixture.module(DecoderFixture.section(6, [0x01] + unknown)), "illegal opcode")
     }
 
+    func testFeatureScanReportsGCInstructions() throws {
+        // Neither module declares a GC type: only the instruction says it uses GC.
+        let body = try ModuleDecoder.decode(try WAT.encode(
+            "(module (func (result i32) (ref.eq (ref.null none) (ref.null none))))"))
+        XCTAssertEqual(body.featuresUsed(), [.referenceTypes, .gc])
+        let constant = try ModuleDecoder.decode(try WAT.encode(
+            "(module (global externref (extern.convert_any (ref.null none))))"))
+        XCTAssertEqual(constant.featuresUsed(), [.referenceTypes, .gc])
+        var configuration = EngineConfiguration()
+        configuration.features.remove(.gc)
+        XCTAssertThrowsError(try Module(engine: Engine(configuration: configuration), bytes: WAT.encode(
+            "(module (func (result i32) (ref.eq (ref.null none) (ref.null none))))"))) { error in
+            guard case SwasmError.invalid(let message, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("gc"), message)
+        }
+    }
+
     func testReaderDecodesThePrefixOnlyWithTheFeature() throws {
         // br_on_cast 0 (ref null any) (ref i31): flags 0b01; ref.test (ref null eq); ref.eq.
         let bytes: [UInt8] = [0xFB, 0x18, 0x01, 0x00, 0x6E, 0x6C, 0xFB, 0x15, 0x6D, 0xD3, 0xFB, 0x1E]
