@@ -171,6 +171,8 @@ func formatResult(_ value: Value) -> String {
         return heap == .extern ? "<null externref>" : "<null funcref>"
     case .ref(.function): return "<funcref>"
     case .ref(.extern): return "<externref>"
+    case .ref(.i31): return "<i31ref>"
+    case .ref(.object(let object)): return object.isArray ? "<arrayref>" : "<structref>"
     }
 }
 

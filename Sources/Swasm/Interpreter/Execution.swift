@@ -62,8 +62,9 @@ enum Execution {
         var results: [Value] = []
         results.reserveCapacity(types.count)
         slot = 0
+        let closed = TypeCloser(typeIDs: instance.typeIDs)
         for type in types {
-            results.append(Value(slot: sp[slot], high: type == .v128 ? sp[slot + 1] : 0, type: type))
+            results.append(Value(slot: sp[slot], high: type == .v128 ? sp[slot + 1] : 0, type: closed(type), store: store))
             slot += type.slotCount
         }
         return results

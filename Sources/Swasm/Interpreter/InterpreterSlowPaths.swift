@@ -51,7 +51,7 @@ extension Interpreter {
         arguments.reserveCapacity(type.params.count)
         var slot = 0
         for param in type.params {
-            arguments.append(Value(slot: slots[slot], high: param == .v128 ? slots[slot + 1] : 0, type: param))
+            arguments.append(Value(slot: slots[slot], high: param == .v128 ? slots[slot + 1] : 0, type: param, store: store))
             slot += param.slotCount
         }
         do {

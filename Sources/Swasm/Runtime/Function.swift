@@ -83,8 +83,8 @@ public struct Function {
 
     var instance: FunctionInstance? { store.function(at: address) }
 
-    /// The function's signature.
-    public var type: FuncType { instance?.type ?? FuncType(params: [], results: []) }
+    /// The function's signature; concrete heap types in it are engine-wide type ids.
+    public var type: FuncType { instance?.closedType ?? FuncType(params: [], results: []) }
 
     /// Calls the function with `arguments` of its parameter types. Throws `APIError` when the
     /// arguments do not match, `SwasmError.trap` on a trap, and whatever a host function threw.
@@ -92,7 +92,7 @@ public struct Function {
         guard let function = instance else {
             throw APIError("function #\(address.rawValue) does not belong to this store")
         }
-        try checkArguments(arguments, for: function.type, in: store)
+        try checkArguments(arguments, for: function.closedType, in: store)
         if case .host(let body) = function.kind {
             // No Wasm frame is involved, so the interpreter need not be.
             return try callHost(body, type: function.type, arguments: arguments, caller: Caller(store: store, state: nil))
@@ -116,6 +116,21 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
     public init(_ message: String) { self.message = message }
     /// The message.
     public var description: String { message }
+}
+
+extension FunctionInstance {
+    /// The type with concrete heap types as engine-wide ids, as the API takes and gives them.
+    /// A Wasm function's type uses its module's type indices; a host function's is given
+    /// closed.
+    var closedType: FuncType {
+        guard case .wasm(let instance, _) = kind else { return type }
+        func isConcrete(_ type: ValueType) -> Bool {
+            if case .ref(let reference) = type, case .concrete = reference.heapType { return true }
+            return false
+        }
+        guard type.params.contains(where: isConcrete) || type.results.contains(where: isConcrete) else { return type }
+        return TypeCloser(typeIDs: instance.typeIDs)(type)
+    }
 }
 
 func checkArguments(_ arguments: [Value], for type: FuncType, in store: Store) throws {

@@ -12,6 +12,8 @@ public struct Global {
         self.store = store
         self.object = GlobalInstance(type: type, value: value.slot)
         object.high = value.highSlot
+        // The collector must see the reference it may hold: no instance lists it.
+        if case .ref = type.valueType { store.hostGlobals.append(object) }
     }
 
     init(store: Store, object: GlobalInstance) {
@@ -22,7 +24,7 @@ public struct Global {
     /// The global's value type and mutability.
     public var type: GlobalType { object.type }
     /// The current value (``get(_:)`` reads it as a Swift number).
-    public var value: Value { Value(slot: object.value, high: object.high, type: object.type.valueType) }
+    public var value: Value { Value(slot: object.value, high: object.high, type: object.type.valueType, store: store) }
 
     /// Sets a mutable global; throws `APIError` when immutable or the type does not match.
     public func set(_ value: Value) throws {

@@ -13,6 +13,8 @@ public struct Table {
         try store.checkLimits(instances: 0, memories: [], tables: [type])
         self.store = store
         self.object = try store.allocateTable(type, fill: initial.slot)
+        // The collector must see the references it holds: no instance lists it.
+        store.hostTables.append(object)
     }
 
     init(store: Store, object: TableInstance) {
@@ -28,7 +30,7 @@ public struct Table {
     /// The element at `index`; throws a trap when out of bounds.
     public func get(_ index: Int) throws -> Reference {
         guard index >= 0, index < object.elements.count else { throw SwasmError.trap(Trap(.outOfBoundsTableAccess)) }
-        return Reference(slot: object.elements[index], type: object.type.elementType)
+        return Reference(slot: object.elements[index], type: object.type.elementType, store: store)
     }
 
     /// Sets the element at `index`; throws a trap when out of bounds and `APIError` when

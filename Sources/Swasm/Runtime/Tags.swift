@@ -60,6 +60,9 @@ public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable
     /// The exception's tag.
     public let tag: Tag
     let object: ExceptionInstance
+    /// The GC objects among the values: the exception is a root only while its store has it
+    /// registered, and the host may keep it longer.
+    let objects: [GCObject]
 
     /// A new exception of `tag` carrying `values`; throws `APIError` when they do not match
     /// the tag's parameter types.
@@ -76,11 +79,13 @@ public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable
         }
         self.tag = tag
         self.object = ExceptionInstance(tag: tag.object, payload: payload)
+        objects = values.compactMap { if case .ref(.object(let object)) = $0 { return object } else { return nil } }
     }
 
     init(store: Store, object: ExceptionInstance) {
         self.tag = Tag(store: store, object: object.tag)
         self.object = object
+        objects = GCObject.handles(in: object.payload, types: object.tag.type.params, store: store)
     }
 
     /// The values the exception carries, typed by the tag's parameters.
@@ -89,7 +94,7 @@ public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable
         var slot = 0
         for type in tag.type.params {
             guard slot + type.slotCount <= object.payload.count else { break }
-            result.append(Value(slot: object.payload[slot], high: type == .v128 ? object.payload[slot + 1] : 0, type: type))
+            result.append(Value(slot: object.payload[slot], high: type == .v128 ? object.payload[slot + 1] : 0, type: type, store: tag.store))
             slot += type.slotCount
         }
         return result

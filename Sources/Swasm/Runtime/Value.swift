@@ -16,7 +16,7 @@ public enum Value: Hashable, Sendable {
     case f64(UInt64)
     /// A 128-bit vector: low 64 bits, high 64 bits.
     case v128(UInt64, UInt64)
-    /// A reference: null, a function, or a host value.
+    /// A reference: null, a function, a host value, an i31 or a GC object.
     case ref(Reference)
 
     /// The value's type; nil for references, whose precise type depends on the context
@@ -34,13 +34,24 @@ public enum Value: Hashable, Sendable {
 }
 
 /// A reference value.
+///
+/// The `any` and `extern` hierarchies share their values: `any.convert_extern` and
+/// `extern.convert_any` change a reference's type, not the reference, so a host value is an
+/// `externref` and (internalised) an `anyref`, and an i31 or object that Wasm externalised
+/// arrives as an `externref` with the same case. A concrete heap type in a ``RefType`` the API
+/// takes or gives is an engine-wide type id (as in ``Module/exports``), not a module's index.
 public enum Reference: Hashable, Sendable {
     /// A null reference of the given heap type.
     case null(HeapType)
     /// A function reference (store address of the function).
     case function(FunctionAddress)
-    /// A host reference; the payload is chosen by the host (`ref.extern N` in WAST).
+    /// A host reference; the payload is chosen by the host and at most
+    /// `2^62 - 1` (`ref.extern N` in WAST, and `ref.host N` where it is an `anyref`).
     case extern(UInt64)
+    /// An `i31ref`: a 31-bit value, `0...0x7FFF_FFFF` (`i31.get_s` sign-extends it).
+    case i31(UInt32)
+    /// A struct or array of the store's GC heap.
+    case object(GCObject)
 
     /// Whether this is a null reference.
     public var isNull: Bool {
@@ -86,29 +97,58 @@ enum HeapHierarchy {
         case .exn, .noexn: self = .exception
         }
     }
+
+    /// The hierarchy of a closed heap type: a concrete type's (an engine-wide id) depends on
+    /// whether it is a function, struct or array type.
+    init(_ heapType: HeapType, types: TypeRegistry) {
+        if case .concrete(let id) = heapType {
+            self = types.kind(Int(id)) == .function ? .function : .any
+        } else {
+            self.init(heapType)
+        }
+    }
 }
 
 extension Reference {
-    /// Whether this reference is a value of `type` in `store`. Function references must name
-    /// a function of that store, so a reference can never reach into another store.
+    /// Whether this reference is a value of `type` (closed: concrete heap types are
+    /// engine-wide ids) in `store`. Functions and objects must belong to that store, so a
+    /// reference can never reach into another store.
     func matches(_ type: RefType, in store: Store) -> Bool {
+        let types = store.engine.types
         switch self {
         case .null(let heapType):
-            return type.nullable && HeapHierarchy(heapType) == HeapHierarchy(type.heapType)
+            return type.nullable && HeapHierarchy(heapType, types: types) == HeapHierarchy(type.heapType, types: types)
         case .function(let address):
-            guard address.rawValue >= 0, address.rawValue < store.functions.count else { return false }
+            guard let function = store.function(at: address) else { return false }
             switch type.heapType {
             case .func: return true
-            case .concrete(let index):
-                // A concrete function type is only meaningful inside one module; the embedder
-                // API can check the structure but not the index, so accept any function.
-                _ = index
-                return true
+            case .concrete(let id):
+                // A host function of a type that names no other types may have no id (-1):
+                // its structure alone cannot say which concrete type it is, so only a function
+                // with an id is checked.
+                return function.typeID < 0 ? types.kind(Int(id)) == .function
+                    : types.isSubtype(function.typeID, Int(id))
             default: return false
             }
         case .extern(let payload):
             // The payload travels in the slot's upper 62 bits (GCHeap.swift).
-            return type.heapType == .extern && payload <= RefEncoding.maxHostPayload
+            guard payload <= RefEncoding.maxHostPayload else { return false }
+            return type.heapType == .extern || type.heapType == .any
+        case .i31(let value):
+            guard value <= 0x7FFF_FFFF else { return false }
+            switch type.heapType {
+            case .any, .eq, .i31, .extern: return true
+            default: return false
+            }
+        case .object(let object):
+            guard object.belongs(to: store) else { return false }
+            switch type.heapType {
+            case .any, .eq, .extern: return true
+            case .struct: return object.isStruct
+            case .array: return object.isArray
+            case .concrete(let id): return types.isSubtype(object.layout.typeID, Int(id))
+            default: return false
+            }
         }
     }
 
@@ -118,18 +158,33 @@ extension Reference {
         case .null: return RefEncoding.null
         case .function(let address): return RefEncoding.function(address)
         case .extern(let payload): return RefEncoding.extern(payload)
+        case .i31(let value): return RefEncoding.i31(value)
+        case .object(let object): return object.address
         }
     }
 
-    /// Decodes a slot holding a reference of `type`.
-    init(slot: UInt64, type: RefType) {
+    /// Decodes a slot holding a reference of `type` (closed) in `store`. Without a store
+    /// (numbers-only callers) no object can be named: an object's slot then decodes as null,
+    /// which no caller that may see one relies on.
+    init(slot: UInt64, type: RefType, store: Store?) {
         if slot == RefEncoding.null {
             self = .null(type.heapType)
             return
         }
-        switch HeapHierarchy(type.heapType) {
-        case .extern: self = .extern(RefEncoding.hostPayload(slot))
-        default: self = .function(FunctionAddress(rawValue: Int(truncatingIfNeeded: slot &- 1)))
+        let hierarchy = store.map { HeapHierarchy(type.heapType, types: $0.engine.types) } ?? HeapHierarchy(type.heapType)
+        switch hierarchy {
+        case .extern, .any:
+            if RefEncoding.isI31(slot) {
+                self = .i31(RefEncoding.i31Value(slot, signed: false))
+            } else if RefEncoding.isHost(slot) {
+                self = .extern(RefEncoding.hostPayload(slot))
+            } else if let store, store.gcHeap.contains(slot) {
+                self = .object(GCObject(heap: store.gcHeap, address: slot))
+            } else {
+                self = .null(type.heapType)
+            }
+        case .function, .exception:
+            self = .function(FunctionAddress(rawValue: Int(truncatingIfNeeded: slot &- 1)))
         }
     }
 }
@@ -163,16 +218,22 @@ extension Value {
         return 0
     }
 
-    /// Decodes slot words holding a value of `type`.
+    /// Decodes slot words holding a value of a number or vector `type` (the typed API's).
     @usableFromInline
     init(slot: UInt64, high: UInt64 = 0, type: ValueType) {
+        self.init(slot: slot, high: high, type: type, store: nil)
+    }
+
+    /// Decodes slot words holding a value of `type` (closed) in `store`, which a reference to
+    /// a GC object needs (see `Reference.init(slot:type:store:)`).
+    init(slot: UInt64, high: UInt64 = 0, type: ValueType, store: Store?) {
         switch type {
         case .i32: self = .i32(UInt32(truncatingIfNeeded: slot))
         case .i64: self = .i64(slot)
         case .f32: self = .f32(UInt32(truncatingIfNeeded: slot))
         case .f64: self = .f64(slot)
         case .v128: self = .v128(slot, high)
-        case .ref(let r): self = .ref(Reference(slot: slot, type: r))
+        case .ref(let r): self = .ref(Reference(slot: slot, type: r, store: store))
         }
     }
 }
@@ -190,6 +251,8 @@ func describe(_ value: Value) -> String {
     case .ref(.null(let h)): return "ref.null \(h)"
     case .ref(.function(let a)): return "funcref #\(a.rawValue)"
     case .ref(.extern(let p)): return "ref.extern \(p)"
+    case .ref(.i31(let v)): return "ref.i31 \(v)"
+    case .ref(.object(let o)): return "ref \(o)"
     }
 }
 
