@@ -45,10 +45,12 @@ public final class GCObject: Hashable, CustomStringConvertible, @unchecked Senda
     /// Whether `store` holds this object (a reference into another store is never valid there).
     func belongs(to store: Store) -> Bool { heap === store.gcHeap }
 
+    /// Whether both handles name the same object of the same heap.
     public static func == (lhs: GCObject, rhs: GCObject) -> Bool {
         lhs.heap === rhs.heap && lhs.address == rhs.address
     }
 
+    /// Hashes the object's identity (its heap and address).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(ObjectIdentifier(heap))
         hasher.combine(address)
