@@ -59,9 +59,17 @@ enum Execution {
         }
         if let error { throw OutOfLineTrap.resolve(error) }
 
+        return results(in: sp, types: types, instance: instance, store: store)
+    }
+
+    /// The results a call left in `sp[0...]`, decoded by their types (closed, so that a
+    /// concrete type names its engine-wide id).
+    @inline(never)
+    private static func results(in sp: UnsafeMutablePointer<UInt64>, types: [ValueType], instance: InstanceState,
+                                store: Store) -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(types.count)
-        slot = 0
+        var slot = 0
         let closed = TypeCloser(typeIDs: instance.typeIDs)
         for type in types {
             results.append(Value(slot: sp[slot], high: type == .v128 ? sp[slot + 1] : 0, type: closed(type), store: store))
