@@ -136,6 +136,85 @@ final class GCReferenceTests: XCTestCase {
         XCTAssertEqual(Array(values[1...]), [.i32(7), .ref(.extern(5))])
     }
 
+    // MARK: From Wasm code
+
+    static let program = """
+        (module
+          (type $point (struct (field i32) (field (mut anyref))))
+          (type $bytes (array (mut i8)))
+          (import "host" "value" (global $imported externref))
+          (global (export "origin") (ref $point) (struct.new $point (i32.const 7) (ref.i31 (i32.const 9))))
+          (global (export "i31") i31ref (ref.i31 (i32.const -1)))
+          (global (export "externalized") externref (extern.convert_any (ref.i31 (i32.const 3))))
+          (global (export "host") anyref (any.convert_extern (global.get $imported)))
+          (global (export "bytes") (ref $bytes) (array.new_fixed $bytes 3 (i32.const 1) (i32.const 2) (i32.const 300)))
+          (table (export "t") 2 anyref (array.new_default $bytes (i32.const 5)))
+          (func (export "make") (param i32) (result (ref $point)) (struct.new $point (local.get 0) (ref.null any)))
+          (func (export "x") (param (ref $point)) (result i32) (struct.get $point 0 (local.get 0)))
+          (func (export "len") (param anyref) (result i32) (array.len (ref.cast (ref $bytes) (local.get 0))))
+          (func (export "internalize") (param externref) (result anyref) (any.convert_extern (local.get 0)))
+          (func (export "externalize") (param anyref) (result externref) (extern.convert_any (local.get 0)))
+          (func (export "garbage") (param i32)
+            (loop $again
+              (drop (array.new_default $bytes (i32.const 1000)))
+              (br_if $again (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))
+        """
+
+    func testReferencesMadeByWasmCodeAndConstantExpressions() throws {
+        let store = Store(engine: Engine())
+        let host = try Global(store: store, type: GlobalType(valueType: .externref, mutable: false), value: .ref(.extern(11)))
+        let linker = Linker()
+        linker.define(module: "host", name: "value", .global(host))
+        let instance = try linker.instantiate(store: store, module: Module(engine: store.engine, bytes: WAT.encode(Self.program)))
+        func global(_ name: String) throws -> Value {
+            guard case .global(let global)? = instance.export(name) else { throw APIError("no global \(name)") }
+            return global.value
+        }
+        guard case .ref(.object(let origin)) = try global("origin") else { return XCTFail("origin is no object") }
+        XCTAssertTrue(origin.isStruct)
+        XCTAssertEqual(try instance.function("x")?.call([.ref(.object(origin))]), [.i32(7)])
+        XCTAssertEqual(try global("i31"), .ref(.i31(0x7FFF_FFFF)))
+        XCTAssertEqual(try global("externalized"), .ref(.i31(3)))
+        XCTAssertEqual(try global("host"), .ref(.extern(11)))
+        guard case .ref(.object(let bytes)) = try global("bytes") else { return XCTFail("bytes is no object") }
+        XCTAssertEqual(bytes.count, 3)
+        XCTAssertEqual(try instance.function("len")?.call([.ref(.object(bytes))]), [.i32(3)])
+        guard case .table(let table)? = instance.export("t"), case .object(let filler) = try table.get(1) else {
+            return XCTFail("the table's elements are no objects")
+        }
+        XCTAssertEqual(filler.count, 5)
+        XCTAssertNotEqual(filler, bytes)
+        XCTAssertEqual(try table.get(0), .object(filler), "one initialiser value fills the table")
+        XCTAssertEqual(try instance.function("internalize")?.call([.ref(.extern(4))]), [.ref(.extern(4))])
+        XCTAssertEqual(try instance.function("externalize")?.call([.ref(.object(origin))]), [.ref(.object(origin))])
+        XCTAssertEqual(try instance.function("internalize")?.call([.ref(.i31(8))]), [.ref(.i31(8))])
+    }
+
+    func testHandleOfAnObjectMadeByWasmSurvivesCollectionsWasmRuns() throws {
+        let store = Store(engine: Engine())
+        let host = try Global(store: store, type: GlobalType(valueType: .externref, mutable: false), value: .ref(.null(.extern)))
+        let linker = Linker()
+        linker.define(module: "host", name: "value", .global(host))
+        let instance = try linker.instantiate(store: store, module: Module(engine: store.engine, bytes: WAT.encode(Self.program)))
+        let heap = store.gcHeap
+        let x = try XCTUnwrap(instance.function("x")), garbage = try XCTUnwrap(instance.function("garbage"))
+        // Instantiation made the origin, the bytes and the table's filler.
+        XCTAssertEqual(heap.objectCount, 3)
+        var handle: GCObject?
+        if case .ref(.object(let made))? = try instance.function("make")?.call([.i32(42)]).first { handle = made }
+        XCTAssertNotNil(handle)
+        let collections = heap.collections
+        // About 4 MiB of garbage: the collector runs several times while Wasm allocates.
+        _ = try garbage.call([.i32(4000)])
+        XCTAssertGreaterThan(heap.collections, collections)
+        XCTAssertEqual(try x.call([.ref(.object(try XCTUnwrap(handle)))]), [.i32(42)])
+        store.collectGarbage(liveSlots: nil)
+        XCTAssertEqual(heap.objectCount, 4)
+        handle = nil
+        store.collectGarbage(liveSlots: nil)
+        XCTAssertEqual(heap.objectCount, 3, "globals and the table keep the rest")
+    }
+
     // MARK: Handles and roots
 
     func testHandleKeepsItsObjectAliveUntilItAndEveryOtherRootAreGone() throws {
