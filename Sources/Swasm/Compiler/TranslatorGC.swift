@@ -19,15 +19,17 @@ extension Translator {
             emitGC(.structNewDefault, pushResult())
             emitPair(Int(type), 0)
         case .structGet(let type, let field, let ext):
+            let (storage, offset) = try structField(type, field)
             let reference = try popSlot()
-            emitGC(.structGet, pushResult())
-            emitPair(reference, Int(field))
-            emitPair(Int(type), ext == .signed ? 1 : 0)
+            emitSIMD(.gcStructGet, pushResult())
+            emitPair(reference, offset)
+            emitPair(Int(storage.rawValue), ext == .signed ? 1 : 0)
         case .structSet(let type, let field):
+            let (storage, offset) = try structField(type, field)
             let (reference, value) = try popSlots2()
-            emitGC(.structSet, reference)
-            emitPair(value, Int(field))
-            emitPair(Int(type), 0)
+            emitSIMD(.gcStructSet, reference)
+            emitPair(value, offset)
+            emitPair(Int(storage.rawValue), 0)
         case .arrayNew(let type):
             let (value, length) = try popSlots2()
             emitGC(.arrayNew, pushResult())
@@ -53,18 +55,20 @@ extension Translator {
             emitPair(Int(type), Int(element))
             emitPair(offset, length)
         case .arrayGet(let type, let ext):
+            let storage = try arrayElement(type)
             let (reference, index) = try popSlots2()
-            emitGC(.arrayGet, pushResult())
+            emitSIMD(.gcArrayGet, pushResult())
             emitPair(reference, index)
-            emitPair(Int(type), ext == .signed ? 1 : 0)
+            emitPair(Int(storage.rawValue), ext == .signed ? 1 : 0)
         case .arraySet(let type):
+            let storage = try arrayElement(type)
             let (reference, index, value) = try popSlots3()
-            emitGC(.arraySet, reference)
+            emitSIMD(.gcArraySet, reference)
             emitPair(index, value)
-            emitPair(Int(type), 0)
+            emitPair(Int(storage.rawValue), 0)
         case .arrayLen:
             let reference = try popSlot()
-            emitGC(.arrayLen, pushResult())
+            emitSIMD(.gcArrayLen, pushResult())
             emitPair(reference, 0)
         case .arrayFill(let type):
             let (reference, offset, value, count) = try popSlots4()
@@ -92,12 +96,12 @@ extension Translator {
             emitPair(Int(type), 0)
         case .refTest(let target):
             let reference = try popSlot()
-            emitGC(.refTest, pushResult())
+            emitSIMD(.gcRefTest, pushResult())
             emitPair(reference, castCode(target))
             emitPair(castTypeIndex(target), 0)
         case .refCast(let target):
             let reference = try popSlot()
-            emitGC(.refCast, pushResult())
+            emitSIMD(.gcRefCast, pushResult())
             emitPair(reference, castCode(target))
             emitPair(castTypeIndex(target), 0)
         case .brOnCast(let depth, _, let target), .brOnCastFail(let depth, _, let target):
@@ -110,7 +114,7 @@ extension Translator {
             let reference = slot(of: operands[top], depth: top)
             let test = pushResult()
             _ = try pop()
-            emitGC(.refTest, test)
+            emitSIMD(.gcRefTest, test)
             emitPair(reference, castCode(target))
             emitPair(castTypeIndex(target), 0)
             if case .brOnCast = instruction {
@@ -120,11 +124,11 @@ extension Translator {
             }
         case .refI31:
             let value = try popSlot()
-            emitGC(.refI31, pushResult())
+            emitSIMD(.gcRefI31, pushResult())
             emitPair(value, 0)
         case .i31Get(let ext):
             let reference = try popSlot()
-            emitGC(.i31Get, pushResult())
+            emitSIMD(.gcI31Get, pushResult())
             emitPair(reference, ext == .signed ? 1 : 0)
         }
     }
@@ -154,6 +158,24 @@ extension Translator {
         materializeTop(count)
         operands.removeLast(count)
         return home(operands.count)
+    }
+
+    /// A field's storage and offset in every struct of type `type` or a subtype.
+    private func structField(_ type: UInt32, _ field: UInt32) throws -> (GCStorage, Int) {
+        let fields = GCLayout.structFields(try structFields(type))
+        guard Int(field) < fields.count else {
+            throw SwasmError.invalid("unknown field \(field)", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        return (fields[Int(field)].storage, fields[Int(field)].offset)
+    }
+
+    /// The element storage of array type `type` (and its subtypes).
+    private func arrayElement(_ type: UInt32) throws -> GCStorage {
+        let composites = context.typeHierarchy.composites
+        guard Int(type) < composites.count, case .array(let element) = composites[Int(type)] else {
+            throw SwasmError.invalid("unknown type \(type)", function: validator.functionIndex, offset: reader.instructionOffset)
+        }
+        return GCStorage(element.storage)
     }
 
     private func structFields(_ type: UInt32) throws -> [FieldType] {

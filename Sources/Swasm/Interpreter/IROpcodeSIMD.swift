@@ -52,6 +52,18 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     /// Every atomic instruction (threads), also out of line (InterpreterAtomics.swift):
     /// [simd op|d][address|a][b|atomicOp8 memory24][offset64].
     case atomic
+    /// The GC accessors (InterpreterGCAccess.swift), on this path so that they run without
+    /// leaving the loop; the rest of GC runs as `returnCall` forms (InterpreterGC.swift).
+    /// Field offsets and storage are the static type's:
+    ///   gcStructGet [simd op|d][ref|offset][storage|signed]
+    ///   gcStructSet [simd op|ref][value|offset][storage|0]
+    ///   gcArrayGet  [simd op|d][ref|index][storage|signed]
+    ///   gcArraySet  [simd op|ref][index|value][storage|0]
+    ///   gcArrayLen  [simd op|d][ref|0]
+    ///   gcRefI31    [simd op|d][value|0]
+    ///   gcI31Get    [simd op|d][ref|signed]
+    ///   gcRefTest, gcRefCast [simd op|d][ref|target][typeIndex|0] (target: `GCCastTarget`)
+    case gcStructGet, gcStructSet, gcArrayGet, gcArraySet, gcArrayLen, gcRefI31, gcI31Get, gcRefTest, gcRefCast
 
     /// Words of the instruction, header included.
     var wordCount: Int {
@@ -59,6 +71,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
         case .v128Const, .select128, .lanes, .memory, .loadMemory, .storeMemory: return 3
         case .memoryFill64, .memoryInit64, .tableGrow64: return 3
         case .i8x16Shuffle, .memoryAccess, .memoryCopy64, .atomic: return 4
+        case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcRefTest, .gcRefCast: return 3
         default: return 2
         }
     }
@@ -103,8 +116,25 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.atomic.rawValue else { return nil }
+        guard index < SIMDIROpcode.gcRefCast.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
+    }
+
+    /// The GC operation a GC accessor's words also describe (its full form, for the cases the
+    /// fast path leaves to it).
+    var gcOperation: GCIROp? {
+        switch self {
+        case .gcStructGet: return .structGet
+        case .gcStructSet: return .structSet
+        case .gcArrayGet: return .arrayGet
+        case .gcArraySet: return .arraySet
+        case .gcArrayLen: return .arrayLen
+        case .gcRefI31: return .refI31
+        case .gcI31Get: return .i31Get
+        case .gcRefTest: return .refTest
+        case .gcRefCast: return .refCast
+        default: return nil
+        }
     }
 
     /// The last operand word of `.lanes` and `.memory`: the op and its lane immediate.

@@ -904,6 +904,16 @@ enum Interpreter {
                 pc += 2
             }
         }
+        if trap == .outOfBoundsMemoryAccess {
+            switch finishGCAccess(pc: pc, sp: sp, fn: fn, instance: instance, store: store) {
+            case .notAnAccessor: break
+            case .trap(let reason): trap = reason
+            case .next(let next):
+                trap = nil
+                pc = next
+                continue resume
+            }
+        }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
            op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
             switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {

@@ -70,9 +70,9 @@ extension InstanceState {
     func gcLayout(_ index: Int, store: Store) -> GCLayout? {
         guard index >= 0, index < typeIDs.count else { return nil }
         if gcLayouts.count != typeIDs.count { gcLayouts = Array(repeating: nil, count: typeIDs.count) }
-        if let layout = gcLayouts[index] { return layout }
+        if let layout = gcLayouts[index] { return layout.takeUnretainedValue() }
         let layout = store.engine.types.layout(typeIDs[index])
-        gcLayouts[index] = layout
+        gcLayouts[index] = Unmanaged.passUnretained(layout)
         return layout
     }
 }
@@ -91,7 +91,7 @@ extension Interpreter {
         return .success(TailCallTarget(pc: pc + op.wordCount, function: fn, instance: instance))
     }
 
-    private static func runGC(_ op: GCIROp, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+    static func runGC(_ op: GCIROp, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
                               liveSlots: UnsafeMutablePointer<UInt64>, state: InstanceState,
                               store: Store) -> TrapReason? {
         let a = high(pc.pointee)
@@ -112,25 +112,32 @@ extension Interpreter {
                 }
             }
             sp[a] = UInt64(UInt(bitPattern: object))
-        case .structGet:
-            let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return .nullStructureReference }
+        case .structGet, .structSet, .arrayGet, .arraySet:
+            // The accessors' words (IROpcodeSIMD.swift): the fast path declined, so this one
+            // finds the trap, or finishes what the fast path could not.
+            let isGet = op == .structGet || op == .arrayGet
+            let reference = isGet ? sp[low(w1)] : sp[a]
+            guard reference != RefEncoding.null else {
+                return op == .structGet || op == .structSet ? .nullStructureReference : .nullArrayReference
+            }
             let object = GCObjectHeader.object(reference)
-            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-            let field = high(w1)
-            guard field < layout.fields.count else { return .castFailure }
-            let value = layout.fields[field].load(at: layout.field(field, of: object), signed: high(pc[2]) != 0)
-            sp[a] = value.low
-            if layout.fields[field] == .v128 { sp[a + 1] = value.high }
-        case .structSet:
-            let reference = sp[a]
-            guard reference != RefEncoding.null else { return .nullStructureReference }
-            let object = GCObjectHeader.object(reference)
-            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-            let field = high(w1), value = low(w1)
-            guard field < layout.fields.count else { return .castFailure }
-            let storage = layout.fields[field]
-            storage.store(sp[value], storage == .v128 ? sp[value + 1] : 0, at: layout.field(field, of: object))
+            let storage = GCStorage(field: low(pc[2]))
+            var address = object + GCObjectHeader.size
+            if op == .structGet || op == .structSet {
+                address += high(w1)
+            } else {
+                let index = op == .arrayGet ? sp.u32(high(w1)) : sp.u32(low(w1))
+                guard index < GCObjectHeader.length(object) else { return .outOfBoundsArrayAccess }
+                address += Int(index) << storage.shift
+            }
+            if isGet {
+                let value = storage.load(at: address, signed: high(pc[2]) != 0)
+                sp[a] = value.low
+                if storage == .v128 { sp[a + 1] = value.high }
+            } else {
+                let value = op == .structSet ? low(w1) : high(w1)
+                storage.store(sp[value], storage == .v128 ? sp[value + 1] : 0, at: address)
+            }
         case .arrayNew, .arrayNewDefault:
             let lengthSlot = op == .arrayNew ? low(pc[2]) : high(w1)
             guard let object = allocate(low(w1), length: Int(sp.u32(lengthSlot))) else { return .gcHeapExhausted }
@@ -177,22 +184,6 @@ extension Interpreter {
                 copyElements(state, segment: segment, from: offset, to: object, at: 0, count: length, layout: layout)
             }
             sp[a] = UInt64(UInt(bitPattern: object))
-        case .arrayGet, .arraySet:
-            let reference = op == .arrayGet ? sp[low(w1)] : sp[a]
-            guard reference != RefEncoding.null else { return .nullArrayReference }
-            let object = GCObjectHeader.object(reference)
-            let index = op == .arrayGet ? sp.u32(high(w1)) : sp.u32(low(w1))
-            guard index < GCObjectHeader.length(object) else { return .outOfBoundsArrayAccess }
-            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-            let address = layout.element(Int(index), of: object)
-            if op == .arrayGet {
-                let value = layout.element.load(at: address, signed: high(pc[2]) != 0)
-                sp[a] = value.low
-                if layout.element == .v128 { sp[a + 1] = value.high }
-            } else {
-                let value = high(w1)
-                layout.element.store(sp[value], layout.element == .v128 ? sp[value + 1] : 0, at: address)
-            }
         case .arrayLen:
             let reference = sp[low(w1)]
             guard reference != RefEncoding.null else { return .nullArrayReference }

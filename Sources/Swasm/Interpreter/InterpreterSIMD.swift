@@ -39,9 +39,15 @@ extension Interpreter {
     @inline(never)
     static func executeSIMD(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ memBase: UnsafeMutableRawPointer,
                             _ memSize: UInt64, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let start = pc
         var pc = pc
         repeat {
-            guard let next = executeSIMDInstruction(sp, pc, memBase, memSize, instance) else { return nil }
+            guard let next = executeSIMDInstruction(sp, pc, memBase, memSize, instance) else {
+                // Every instruction here checks before it acts, so a failed one did nothing: stop
+                // before it, and it runs again first in line, where the loop's trap path knows
+                // its address (which the GC accessors' full forms need).
+                return pc == start ? nil : pc
+            }
             pc = next
         } while UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.simd.rawValue
         return pc
@@ -73,6 +79,8 @@ extension Interpreter {
             return storeOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
         case .atomic:
             return executeAtomic(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
+        case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcArrayLen, .gcRefI31, .gcI31Get, .gcRefTest, .gcRefCast:
+            return executeGCAccess(op, sp, pc, instance)
         case .v128Store:
             let w = pc[1]
             guard let ea = effectiveAddress(sp.u32(a), highU32(w), 16, memSize) else { return nil }

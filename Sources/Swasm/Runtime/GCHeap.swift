@@ -94,42 +94,54 @@ final class GCLayout {
     let referenceOffsets: [Int]
     /// Arrays: the element's storage.
     let element: GCStorage
+    /// `display` in memory of its own, and its last index, for the interpreter's casts, which
+    /// read them without reference counting (layouts live as long as the engine).
+    let depth: Int
+    let ancestors: UnsafeMutablePointer<Int>
 
     init(typeID: Int, composite: CompositeType, display: [Int]) {
         self.typeID = typeID
         self.display = display
         kind = composite.kind
-        var fields: [GCStorage] = []
-        var offsets: [Int] = []
-        var references: [Int] = []
-        var size = 0
+        depth = display.count - 1
+        ancestors = .allocate(capacity: Swift.max(display.count, 1))
+        ancestors.initialize(repeating: typeID, count: Swift.max(display.count, 1))
+        for (i, id) in display.enumerated() { ancestors[i] = id }
         var element = GCStorage.i64
+        var fields: [(storage: GCStorage, offset: Int)] = []
         switch composite {
         case .function: break
-        case .structure(let types):
-            for type in types {
-                let storage = GCStorage(type.storage)
-                size = (size + storage.size - 1) / storage.size * storage.size
-                fields.append(storage)
-                offsets.append(size)
-                if storage == .reference { references.append(size) }
-                size += storage.size
-            }
-        case .array(let type):
-            element = GCStorage(type.storage)
+        case .structure(let types): fields = GCLayout.structFields(types)
+        case .array(let type): element = GCStorage(type.storage)
         }
-        self.fields = fields
-        self.offsets = offsets
-        self.referenceOffsets = references
-        self.payloadSize = size
+        self.fields = fields.map(\.storage)
+        self.offsets = fields.map(\.offset)
+        self.referenceOffsets = fields.filter { $0.storage == .reference }.map(\.offset)
+        self.payloadSize = fields.last.map { $0.offset + $0.storage.size } ?? 0
         self.element = element
     }
 
-    /// Whether objects of this type are values of type `id` (declared subtyping).
+    deinit { ancestors.deallocate() }
+
+    /// Where a struct's fields go: in declaration order, each aligned to its size. The
+    /// translator uses it too (the static type's fields are a prefix of every subtype's).
+    static func structFields(_ types: [FieldType]) -> [(storage: GCStorage, offset: Int)] {
+        var result: [(storage: GCStorage, offset: Int)] = []
+        var size = 0
+        for type in types {
+            let storage = GCStorage(type.storage)
+            size = (size + storage.size - 1) / storage.size * storage.size
+            result.append((storage, size))
+            size += storage.size
+        }
+        return result
+    }
+
+    /// Whether objects of this type are values of type `other` (declared subtyping).
     @inline(__always)
     func isSubtype(of other: GCLayout) -> Bool {
-        let depth = other.display.count - 1
-        return depth >= 0 && depth < display.count && display[depth] == other.typeID
+        let depth = other.depth
+        return depth >= 0 && depth <= self.depth && ancestors[depth] == other.typeID
     }
 }
 
@@ -151,11 +163,66 @@ enum GCObjectHeader {
     }
 }
 
+/// A set of object addresses: open addressing with linear probing and a multiplicative hash
+/// (addresses are 16-byte aligned, so their low bits carry nothing). Swift's `Set` hashes with
+/// SipHash, which cost more than the rest of an allocation.
+struct AddressSet {
+    private var slots: [UInt]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) private func home(_ address: UInt) -> Int {
+        Int(truncatingIfNeeded: (address >> 4) &* 0x9E37_79B9_7F4A_7C15 >> 20) & mask
+    }
+
+    func contains(_ address: UInt) -> Bool {
+        guard address != 0 else { return false }
+        var i = home(address)
+        while true {
+            let entry = slots[i]
+            if entry == address { return true }
+            if entry == 0 { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    mutating func insert(_ address: UInt) {
+        if (count + 1) * 2 > slots.count { grow(to: slots.count * 2) }
+        var i = home(address)
+        while slots[i] != 0 {
+            if slots[i] == address { return }
+            i = (i + 1) & mask
+        }
+        slots[i] = address
+        count += 1
+    }
+
+    private mutating func grow(to size: Int) {
+        let old = slots
+        slots = [UInt](repeating: 0, count: size)
+        mask = size - 1
+        count = 0
+        for address in old where address != 0 { insert(address) }
+    }
+
+    /// Calls `body` with every address.
+    func forEach(_ body: (UInt) -> Void) {
+        for address in slots where address != 0 { body(address) }
+    }
+}
+
 /// A store's GC heap.
 final class GCHeap {
     /// Every live allocation's address: what the collector sweeps, and how a conservative
     /// root tells an object's address from an integer.
-    private var objects = Set<UInt>()
+    private var objects = AddressSet()
     /// Bytes allocated since the last collection, and what it kept.
     private var allocatedSinceCollection = 0
     private(set) var liveBytes = 0
@@ -176,7 +243,7 @@ final class GCHeap {
     init(byteLimit: Int) { self.byteLimit = byteLimit }
 
     deinit {
-        for address in objects { free(UnsafeMutableRawPointer(bitPattern: address)) }
+        objects.forEach { free(UnsafeMutableRawPointer(bitPattern: $0)) }
     }
 
     var objectCount: Int { objects.count }
@@ -265,9 +332,9 @@ final class GCHeap {
             }
         }
         var live = 0
-        var survivors = Set<UInt>(minimumCapacity: objects.count)
-        for address in objects {
-            guard let object = UnsafeMutableRawPointer(bitPattern: address) else { continue }
+        var survivors = AddressSet(capacity: objects.count)
+        objects.forEach { address in
+            guard let object = UnsafeMutableRawPointer(bitPattern: address) else { return }
             if object.load(fromByteOffset: 12, as: UInt32.self) != 0 {
                 object.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
                 survivors.insert(address)

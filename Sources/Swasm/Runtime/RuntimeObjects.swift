@@ -108,7 +108,8 @@ final class InstanceState {
     var typeIDs: [Int] = []
     /// Object layouts of the module's struct and array types, filled in on first use
     /// (`gcLayout`).
-    var gcLayouts: [GCLayout?] = []
+    /// Unmanaged: the engine's type registry keeps layouts for its lifetime.
+    @exclusivity(unchecked) var gcLayouts: [Unmanaged<GCLayout>?] = []
     /// The public handle, for `Caller.instance`; weak because the handle owns nothing extra.
     weak var handle: Instance?
     /// The store it lives in, for what rare paths need of it (a blocked `memory.atomic.wait`

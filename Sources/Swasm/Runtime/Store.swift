@@ -28,7 +28,7 @@ public final class Store {
     /// The interpreter's stacks, allocated on the first call into Wasm.
     lazy var execution = ExecutionState(configuration: engine.configuration)
     /// The structs and arrays of the GC proposal (GCHeap.swift), created on first use.
-    lazy var gcHeap = GCHeap(byteLimit: limits.gcHeapSize ?? StoreLimits.defaultGCHeapSize)
+    let gcHeap: GCHeap
     /// Tables and globals the host created (not in any instance): roots of the GC heap.
     var hostTables: [TableInstance] = []
     var hostGlobals: [GlobalInstance] = []
@@ -42,6 +42,7 @@ public final class Store {
     public init(engine: Engine, limits: StoreLimits = StoreLimits()) {
         self.engine = engine
         self.limits = limits
+        gcHeap = GCHeap(byteLimit: limits.gcHeapSize ?? StoreLimits.defaultGCHeapSize)
     }
 
     deinit {

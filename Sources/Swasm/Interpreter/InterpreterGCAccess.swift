@@ -1,0 +1,151 @@
+// The fast path of the GC accessors (struct and array reads and writes, array.len, i31, casts),
+// run on the SIMD instructions' out-of-line path so that they never leave the interpreter
+// loop (IROpcodeSIMD.swift gives their words). What it cannot finish (a null reference, an
+// index out of bounds, a cast it cannot decide here) it declines: the loop's trap path then
+// runs the instruction's full form, `Interpreter.runGC`, on the same words, which traps with
+// the right reason or completes it.
+
+extension GCStorage {
+    /// log2 of `size`.
+    @inline(__always) var shift: Int {
+        switch self {
+        case .i8: return 0
+        case .i16: return 1
+        case .i32: return 2
+        case .i64, .reference: return 3
+        case .v128: return 4
+        }
+    }
+
+    /// The storage in an instruction's storage field (anything unknown reads as i64).
+    @inline(__always) init(field: Int) {
+        self = GCStorage(rawValue: UInt8(truncatingIfNeeded: field)) ?? .i64
+    }
+}
+
+extension Interpreter {
+    /// Runs the GC accessor `op` at `pc`; nil when it declines (see above).
+    @inline(__always)
+    static func executeGCAccess(_ op: SIMDIROpcode, _ sp: Slots, _ pc: UnsafePointer<UInt64>,
+                                _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let a = high(pc.pointee), w1 = pc[1]
+        switch op {
+        case .gcStructGet, .gcArrayGet:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return nil }
+            let object = GCObjectHeader.object(reference)
+            let w2 = pc[2]
+            let storage = GCStorage(field: low(w2))
+            let address: UnsafeMutableRawPointer
+            if op == .gcStructGet {
+                address = object + (GCObjectHeader.size + high(w1))
+            } else {
+                let index = sp.u32(high(w1))
+                guard index < GCObjectHeader.length(object) else { return nil }
+                address = object + (GCObjectHeader.size + Int(index) << storage.shift)
+            }
+            let value = storage.load(at: address, signed: high(w2) != 0)
+            sp[a] = value.low
+            if storage == .v128 { sp[a + 1] = value.high }
+            return pc + 3
+        case .gcStructSet, .gcArraySet:
+            let reference = sp[a]
+            guard reference != RefEncoding.null else { return nil }
+            let object = GCObjectHeader.object(reference)
+            let storage = GCStorage(field: low(pc[2]))
+            let address: UnsafeMutableRawPointer
+            let value: Int
+            if op == .gcStructSet {
+                address = object + (GCObjectHeader.size + high(w1))
+                value = low(w1)
+            } else {
+                let index = sp.u32(low(w1))
+                guard index < GCObjectHeader.length(object) else { return nil }
+                address = object + (GCObjectHeader.size + Int(index) << storage.shift)
+                value = high(w1)
+            }
+            storage.store(sp[value], storage == .v128 ? sp[value + 1] : 0, at: address)
+            return pc + 3
+        case .gcArrayLen:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return nil }
+            sp[a] = UInt64(GCObjectHeader.length(GCObjectHeader.object(reference)))
+            return pc + 2
+        case .gcRefI31:
+            sp[a] = RefEncoding.i31(sp.u32(low(w1)))
+            return pc + 2
+        case .gcI31Get:
+            let reference = sp[low(w1)]
+            guard reference != RefEncoding.null else { return nil }
+            sp[a] = UInt64(RefEncoding.i31Value(reference, signed: high(w1) != 0))
+            return pc + 2
+        case .gcRefTest, .gcRefCast:
+            let reference = sp[low(w1)]
+            guard let matches = quickCast(reference, target: high(w1), typeIndex: low(pc[2]), instance: instance) else {
+                return nil
+            }
+            if op == .gcRefTest {
+                sp[a] = matches ? 1 : 0
+            } else {
+                guard matches else { return nil }
+                sp[a] = reference
+            }
+            return pc + 3
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `reference` is of the cast target, when that is quick to tell (nil: a function
+    /// type, or a struct or array type whose layout this instance has not looked up yet).
+    @inline(__always)
+    static func quickCast(_ reference: UInt64, target: Int, typeIndex: Int, instance: Unmanaged<InstanceState>) -> Bool? {
+        if reference == RefEncoding.null { return target & 0x100 != 0 }
+        switch GCCastTarget(rawValue: UInt8(truncatingIfNeeded: target)) {
+        case .top?: return true
+        case .bottom?: return false
+        case .eq?: return RefEncoding.isI31(reference) || RefEncoding.isObject(reference)
+        case .i31?: return RefEncoding.isI31(reference)
+        case .structure?, .array?:
+            guard RefEncoding.isObject(reference) else { return false }
+            let kind = GCObjectHeader.layout(GCObjectHeader.object(reference))._withUnsafeGuaranteedRef { $0.kind }
+            return kind == (target & 0xFF == Int(GCCastTarget.structure.rawValue) ? .structure : .array)
+        case .concreteObject?:
+            guard RefEncoding.isObject(reference) else { return false }
+            let expected = instance._withUnsafeGuaranteedRef { state in
+                typeIndex < state.gcLayouts.count ? state.gcLayouts[typeIndex] : nil
+            }
+            guard let expected else { return nil }
+            return expected._withUnsafeGuaranteedRef { target in
+                GCObjectHeader.layout(GCObjectHeader.object(reference))._withUnsafeGuaranteedRef { $0.isSubtype(of: target) }
+            }
+        case .concreteFunction?, nil:
+            return nil
+        }
+    }
+}
+
+/// What became of an instruction that trapped out of bounds, if it was a GC accessor.
+enum GCAccessOutcome {
+    case notAnAccessor
+    case trap(TrapReason)
+    case next(UnsafePointer<UInt64>)
+}
+
+extension Interpreter {
+    /// The loop's trap path for an out-of-bounds trap at `pc`: when that is a GC accessor its
+    /// fast path declined, the full form traps with the right reason or finishes it.
+    @inline(never)
+    static func finishGCAccess(pc: UnsafePointer<UInt64>, sp: Slots, fn: UnsafePointer<UInt64>,
+                               instance: Unmanaged<InstanceState>, store: Store) -> GCAccessOutcome {
+        guard UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.simd.rawValue,
+              let accessor = SIMDIROpcode(header: pc.pointee), let operation = accessor.gcOperation else {
+            return .notAnAccessor
+        }
+        if let reason = runGC(operation, pc: pc, sp: sp, liveSlots: sp + fn.frameSlots,
+                              state: instance.takeUnretainedValue(), store: store) {
+            return .trap(reason)
+        }
+        return .next(pc + accessor.wordCount)
+    }
+}
