@@ -65,6 +65,18 @@ final class ExecutionState {
     /// interrupt request at every backward branch (a loop's back-edge) and call instead.
     let checksInterruptsInline: Bool
 
+    /// The reason of a trap that an out-of-line path could only report as an out-of-bounds
+    /// access (the GC accessors' full forms); the loop reports this one instead.
+    var pendingTrap: TrapReason?
+
+    /// The trap to report for `trap`: a pending reason, once.
+    @inline(never)
+    func takePendingTrap(_ trap: TrapReason) -> TrapReason {
+        guard let pending = pendingTrap else { return trap }
+        pendingTrap = nil
+        return pending
+    }
+
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
     private var resolvedCount = 0

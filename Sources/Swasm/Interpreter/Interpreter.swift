@@ -904,16 +904,6 @@ enum Interpreter {
                 pc += 2
             }
         }
-        if trap == .outOfBoundsMemoryAccess {
-            switch finishGCAccess(pc: pc, sp: sp, fn: fn, instance: instance, store: store) {
-            case .notAnAccessor: break
-            case .trap(let reason): trap = reason
-            case .next(let next):
-                trap = nil
-                pc = next
-                continue resume
-            }
-        }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
            op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
             switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
@@ -946,7 +936,7 @@ enum Interpreter {
         if stacks.meterFuel { store.remainingFuel = stacks.fuel }
         if let trap {
             if checks && trap == .interrupted { stacks.consumeInterrupt() }
-            return SwasmError.trap(Trap(trap, backtrace: backtrace(function: fn, instance: instance, frame: fp)))
+            return SwasmError.trap(Trap(stacks.takePendingTrap(trap), backtrace: backtrace(function: fn, instance: instance, frame: fp)))
         }
         if let failure {
             // A trap raised further in (a host function, a nested entry) continues its backtrace here.

@@ -1,9 +1,10 @@
-// The fast path of the GC accessors (struct and array reads and writes, array.len, i31, casts),
-// run on the SIMD instructions' out-of-line path so that they never leave the interpreter
-// loop (IROpcodeSIMD.swift gives their words). What it cannot finish (a null reference, an
-// index out of bounds, a cast it cannot decide here) it declines: the loop's trap path then
-// runs the instruction's full form, `Interpreter.runGC`, on the same words, which traps with
-// the right reason or completes it.
+// The GC accessors (struct and array reads and writes, array.len, i31, casts), run on the SIMD
+// instructions' out-of-line path so that they never leave the interpreter loop
+// (IROpcodeSIMD.swift gives their words). What the fast path below cannot finish (a null
+// reference, an index out of bounds, a cast it cannot decide) goes to the instruction's full
+// form, `Interpreter.runGC`, on the same words, which completes it or names the trap. That
+// path returns nil like an out-of-bounds access, and leaves the trap's real reason in the
+// store's `ExecutionState.pendingTrap`, which the loop reports instead.
 
 extension GCStorage {
     /// log2 of `size`.
@@ -32,7 +33,7 @@ extension Interpreter {
         switch op {
         case .gcStructGet, .gcArrayGet:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return nil }
+            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
             let object = GCObjectHeader.object(reference)
             let w2 = pc[2]
             let storage = GCStorage(field: low(w2))
@@ -41,7 +42,7 @@ extension Interpreter {
                 address = object + (GCObjectHeader.size + high(w1))
             } else {
                 let index = sp.u32(high(w1))
-                guard index < GCObjectHeader.length(object) else { return nil }
+                guard index < GCObjectHeader.length(object) else { return finishGCAccess(op, sp, pc, instance) }
                 address = object + (GCObjectHeader.size + Int(index) << storage.shift)
             }
             let value = storage.load(at: address, signed: high(w2) != 0)
@@ -50,7 +51,7 @@ extension Interpreter {
             return pc + 3
         case .gcStructSet, .gcArraySet:
             let reference = sp[a]
-            guard reference != RefEncoding.null else { return nil }
+            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
             let object = GCObjectHeader.object(reference)
             let storage = GCStorage(field: low(pc[2]))
             let address: UnsafeMutableRawPointer
@@ -60,7 +61,7 @@ extension Interpreter {
                 value = low(w1)
             } else {
                 let index = sp.u32(low(w1))
-                guard index < GCObjectHeader.length(object) else { return nil }
+                guard index < GCObjectHeader.length(object) else { return finishGCAccess(op, sp, pc, instance) }
                 address = object + (GCObjectHeader.size + Int(index) << storage.shift)
                 value = high(w1)
             }
@@ -68,7 +69,7 @@ extension Interpreter {
             return pc + 3
         case .gcArrayLen:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return nil }
+            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
             sp[a] = UInt64(GCObjectHeader.length(GCObjectHeader.object(reference)))
             return pc + 2
         case .gcRefI31:
@@ -76,23 +77,23 @@ extension Interpreter {
             return pc + 2
         case .gcI31Get:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return nil }
+            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
             sp[a] = UInt64(RefEncoding.i31Value(reference, signed: high(w1) != 0))
             return pc + 2
         case .gcRefTest, .gcRefCast:
             let reference = sp[low(w1)]
             guard let matches = quickCast(reference, target: high(w1), typeIndex: low(pc[2]), instance: instance) else {
-                return nil
+                return finishGCAccess(op, sp, pc, instance)
             }
             if op == .gcRefTest {
                 sp[a] = matches ? 1 : 0
             } else {
-                guard matches else { return nil }
+                guard matches else { return finishGCAccess(op, sp, pc, instance) }
                 sp[a] = reference
             }
             return pc + 3
         default:
-            return nil
+            return finishGCAccess(op, sp, pc, instance)
         }
     }
 
@@ -125,27 +126,20 @@ extension Interpreter {
     }
 }
 
-/// What became of an instruction that trapped out of bounds, if it was a GC accessor.
-enum GCAccessOutcome {
-    case notAnAccessor
-    case trap(TrapReason)
-    case next(UnsafePointer<UInt64>)
-}
 
 extension Interpreter {
-    /// The loop's trap path for an out-of-bounds trap at `pc`: when that is a GC accessor its
-    /// fast path declined, the full form traps with the right reason or finishes it.
+    /// Runs the full form of GC accessor `op` at `pc`: the next instruction, or nil for a trap
+    /// whose reason it leaves in `ExecutionState.pendingTrap`.
     @inline(never)
-    static func finishGCAccess(pc: UnsafePointer<UInt64>, sp: Slots, fn: UnsafePointer<UInt64>,
-                               instance: Unmanaged<InstanceState>, store: Store) -> GCAccessOutcome {
-        guard UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.simd.rawValue,
-              let accessor = SIMDIROpcode(header: pc.pointee), let operation = accessor.gcOperation else {
-            return .notAnAccessor
+    static func finishGCAccess(_ op: SIMDIROpcode, _ sp: Slots, _ pc: UnsafePointer<UInt64>,
+                               _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let state = instance.takeUnretainedValue()
+        guard let operation = op.gcOperation, let store = state.store else { return nil }
+        // Accessors allocate nothing, so the collector's stack extent is not needed.
+        if let reason = runGC(operation, pc: pc, sp: sp, liveSlots: sp, state: state, store: store) {
+            store.execution.pendingTrap = reason
+            return nil
         }
-        if let reason = runGC(operation, pc: pc, sp: sp, liveSlots: sp + fn.frameSlots,
-                              state: instance.takeUnretainedValue(), store: store) {
-            return .trap(reason)
-        }
-        return .next(pc + accessor.wordCount)
+        return pc + op.wordCount
     }
 }

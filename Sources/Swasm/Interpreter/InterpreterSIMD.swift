@@ -39,15 +39,9 @@ extension Interpreter {
     @inline(never)
     static func executeSIMD(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ memBase: UnsafeMutableRawPointer,
                             _ memSize: UInt64, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
-        let start = pc
         var pc = pc
         repeat {
-            guard let next = executeSIMDInstruction(sp, pc, memBase, memSize, instance) else {
-                // Every instruction here checks before it acts, so a failed one did nothing: stop
-                // before it, and it runs again first in line, where the loop's trap path knows
-                // its address (which the GC accessors' full forms need).
-                return pc == start ? nil : pc
-            }
+            guard let next = executeSIMDInstruction(sp, pc, memBase, memSize, instance) else { return nil }
             pc = next
         } while UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.simd.rawValue
         return pc
