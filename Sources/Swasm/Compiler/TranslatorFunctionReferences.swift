@@ -27,7 +27,7 @@ extension Translator {
             }
         case .refAsNonNull:
             let reference = try pop()
-            emit(.refAsNonNull, slot(of: reference, depth: operands.count))
+            emitSIMD(.refAsNonNull, slot(of: reference, depth: operands.count))
             emitPair(0, 0)
             push(reference)
         case .brOnNull(let depth):

@@ -12,12 +12,16 @@ extension Translator {
             break
         case .structNew(let type):
             let count = try structFields(type).count
+            let liveEnd = home(operands.count)
             let base = try takeConsecutive(count)
-            emitGC(.structNew, pushResult())
+            emitSIMD(.gcStructNew, pushResult())
             emitPair(Int(type), base)
+            emitPair(liveEnd, 0)
         case .structNewDefault(let type):
-            emitGC(.structNewDefault, pushResult())
+            let liveEnd = home(operands.count)
+            emitSIMD(.gcStructNewDefault, pushResult())
             emitPair(Int(type), 0)
+            emitPair(liveEnd, 0)
         case .structGet(let type, let field, let ext):
             let (storage, offset) = try structField(type, field)
             let reference = try popSlot()
@@ -31,19 +35,23 @@ extension Translator {
             emitPair(value, offset)
             emitPair(Int(storage.rawValue), 0)
         case .arrayNew(let type):
+            let liveEnd = home(operands.count)
             let (value, length) = try popSlots2()
-            emitGC(.arrayNew, pushResult())
+            emitSIMD(.gcArrayNew, pushResult())
             emitPair(Int(type), value)
-            emitPair(length, 0)
+            emitPair(length, liveEnd)
         case .arrayNewDefault(let type):
+            let liveEnd = home(operands.count)
             let length = try popSlot()
-            emitGC(.arrayNewDefault, pushResult())
+            emitSIMD(.gcArrayNewDefault, pushResult())
             emitPair(Int(type), length)
+            emitPair(liveEnd, 0)
         case .arrayNewFixed(let type, let count):
+            let liveEnd = home(operands.count)
             let base = try takeConsecutive(Int(count))
-            emitGC(.arrayNewFixed, pushResult())
+            emitSIMD(.gcArrayNewFixed, pushResult())
             emitPair(Int(type), base)
-            emitPair(Int(count), 0)
+            emitPair(Int(count), liveEnd)
         case .arrayNewData(let type, let data):
             let (offset, length) = try popSlots2()
             emitGC(.arrayNewData, pushResult())

@@ -64,6 +64,16 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     ///   gcI31Get    [simd op|d][ref|signed]
     ///   gcRefTest, gcRefCast [simd op|d][ref|target][typeIndex|0] (target: `GCCastTarget`)
     case gcStructGet, gcStructSet, gcArrayGet, gcArraySet, gcArrayLen, gcRefI31, gcI31Get, gcRefTest, gcRefCast
+    /// Allocation, with the end of the slots live across it (locals and operands, those it
+    /// consumes included) for the collector it may run:
+    ///   gcStructNew        [simd op|d][type|base][liveEnd|0]      fields in slots base...
+    ///   gcStructNewDefault [simd op|d][type|0][liveEnd|0]
+    ///   gcArrayNew         [simd op|d][type|value][length|liveEnd]
+    ///   gcArrayNewDefault  [simd op|d][type|length][liveEnd|0]
+    ///   gcArrayNewFixed    [simd op|d][type|base][count|liveEnd]
+    case gcStructNew, gcStructNewDefault, gcArrayNew, gcArrayNewDefault, gcArrayNewFixed
+    /// [simd op|s][0]: `ref.as_non_null`, trapping on null.
+    case refAsNonNull
 
     /// Words of the instruction, header included.
     var wordCount: Int {
@@ -72,6 +82,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
         case .memoryFill64, .memoryInit64, .tableGrow64: return 3
         case .i8x16Shuffle, .memoryAccess, .memoryCopy64, .atomic: return 4
         case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcRefTest, .gcRefCast: return 3
+        case .gcStructNew, .gcStructNewDefault, .gcArrayNew, .gcArrayNewDefault, .gcArrayNewFixed: return 3
         default: return 2
         }
     }
@@ -116,7 +127,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.gcRefCast.rawValue else { return nil }
+        guard index < SIMDIROpcode.refAsNonNull.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 
@@ -133,6 +144,11 @@ enum SIMDIROpcode: UInt16, CaseIterable {
         case .gcI31Get: return .i31Get
         case .gcRefTest: return .refTest
         case .gcRefCast: return .refCast
+        case .gcStructNew: return .structNew
+        case .gcStructNewDefault: return .structNewDefault
+        case .gcArrayNew: return .arrayNew
+        case .gcArrayNewDefault: return .arrayNewDefault
+        case .gcArrayNewFixed: return .arrayNewFixed
         default: return nil
         }
     }

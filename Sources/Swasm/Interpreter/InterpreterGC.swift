@@ -45,7 +45,7 @@ enum GCIROp: UInt16 {
     /// Words of the instruction, header included.
     var wordCount: Int {
         switch self {
-        case .structNew, .structNewDefault, .arrayNewDefault, .arrayLen, .refI31, .i31Get: return 2
+        case .arrayLen, .refI31, .i31Get: return 2
         case .arrayCopy, .arrayInitData, .arrayInitElem: return 4
         default: return 3
         }

@@ -92,7 +92,14 @@ extension Interpreter {
                 sp[a] = reference
             }
             return pc + 3
+        case .refAsNonNull:
+            guard sp[a] != RefEncoding.null else {
+                setPendingTrap(.nullReference, instance)
+                return nil
+            }
+            return pc + 2
         default:
+            // Allocation: the full form (it may collect).
             return finishGCAccess(op, sp, pc, instance)
         }
     }
@@ -133,13 +140,29 @@ extension Interpreter {
     @inline(never)
     static func finishGCAccess(_ op: SIMDIROpcode, _ sp: Slots, _ pc: UnsafePointer<UInt64>,
                                _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
-        let state = instance.takeUnretainedValue()
-        guard let operation = op.gcOperation, let store = state.store else { return nil }
-        // Accessors allocate nothing, so the collector's stack extent is not needed.
-        if let reason = runGC(operation, pc: pc, sp: sp, liveSlots: sp, state: state, store: store) {
-            store.execution.pendingTrap = reason
+        guard let operation = op.gcOperation,
+              let owner = instance._withUnsafeGuaranteedRef({ $0.owner }) else { return nil }
+        // Allocations carry the end of their live slots (accessors allocate nothing).
+        let liveEnd: Int
+        switch op {
+        case .gcArrayNew, .gcArrayNewFixed: liveEnd = high(pc[2])
+        case .gcStructNew, .gcStructNewDefault, .gcArrayNewDefault: liveEnd = low(pc[2])
+        default: liveEnd = 0
+        }
+        let failure = instance._withUnsafeGuaranteedRef { state in
+            owner._withUnsafeGuaranteedRef { store in
+                runGC(operation, pc: pc, sp: sp, liveSlots: sp + liveEnd, state: state, store: store)
+            }
+        }
+        if let failure {
+            owner._withUnsafeGuaranteedRef { $0.execution.pendingTrap = failure }
             return nil
         }
         return pc + op.wordCount
+    }
+
+    @inline(never)
+    static func setPendingTrap(_ reason: TrapReason, _ instance: Unmanaged<InstanceState>) {
+        instance._withUnsafeGuaranteedRef { $0.owner }?._withUnsafeGuaranteedRef { $0.execution.pendingTrap = reason }
     }
 }

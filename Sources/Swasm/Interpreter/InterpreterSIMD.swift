@@ -73,7 +73,8 @@ extension Interpreter {
             return storeOtherMemory(sp, pc, instance.takeUnretainedValue()) == nil ? pc + 3 : nil
         case .atomic:
             return executeAtomic(sp, pc, instance.takeUnretainedValue()) ? pc + 4 : nil
-        case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcArrayLen, .gcRefI31, .gcI31Get, .gcRefTest, .gcRefCast:
+        case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcArrayLen, .gcRefI31, .gcI31Get, .gcRefTest, .gcRefCast,
+             .gcStructNew, .gcStructNewDefault, .gcArrayNew, .gcArrayNewDefault, .gcArrayNewFixed, .refAsNonNull:
             return executeGCAccess(op, sp, pc, instance)
         case .v128Store:
             let w = pc[1]

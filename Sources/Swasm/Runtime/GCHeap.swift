@@ -165,21 +165,24 @@ enum GCObjectHeader {
 
 /// A set of object addresses: open addressing with linear probing and a multiplicative hash
 /// (addresses are 16-byte aligned, so their low bits carry nothing). Swift's `Set` hashes with
-/// SipHash, which cost more than the rest of an allocation.
+/// SipHash, which cost more than the rest of an allocation. The owner frees it (`release`).
 struct AddressSet {
-    private var slots: [UInt]
-    private var mask: Int
+    private var slots: UnsafeMutablePointer<UInt>
+    private var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int = 1024) {
+    init(capacity wanted: Int = 1024) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = [UInt](repeating: 0, count: size)
-        mask = size - 1
+        while size < wanted * 2 { size <<= 1 }
+        capacity = size
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: 0, count: size)
     }
 
+    func release() { slots.deallocate() }
+
     @inline(__always) private func home(_ address: UInt) -> Int {
-        Int(truncatingIfNeeded: (address >> 4) &* 0x9E37_79B9_7F4A_7C15 >> 20) & mask
+        Int(truncatingIfNeeded: (address >> 4) &* 0x9E37_79B9_7F4A_7C15 >> 20) & (capacity - 1)
     }
 
     func contains(_ address: UInt) -> Bool {
@@ -189,51 +192,63 @@ struct AddressSet {
             let entry = slots[i]
             if entry == address { return true }
             if entry == 0 { return false }
-            i = (i + 1) & mask
+            i = (i + 1) & (capacity - 1)
         }
     }
 
+    @inline(__always)
     mutating func insert(_ address: UInt) {
-        if (count + 1) * 2 > slots.count { grow(to: slots.count * 2) }
+        if (count + 1) * 2 > capacity { grow() }
         var i = home(address)
         while slots[i] != 0 {
             if slots[i] == address { return }
-            i = (i + 1) & mask
+            i = (i + 1) & (capacity - 1)
         }
         slots[i] = address
         count += 1
     }
 
-    private mutating func grow(to size: Int) {
-        let old = slots
-        slots = [UInt](repeating: 0, count: size)
-        mask = size - 1
+    @inline(never)
+    private mutating func grow() {
+        let old = slots, oldCapacity = capacity
+        capacity *= 2
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
         count = 0
-        for address in old where address != 0 { insert(address) }
+        for i in 0..<oldCapacity where old[i] != 0 { insert(old[i]) }
+        old.deallocate()
     }
 
     /// Calls `body` with every address.
     func forEach(_ body: (UInt) -> Void) {
-        for address in slots where address != 0 { body(address) }
+        for i in 0..<capacity where slots[i] != 0 { body(slots[i]) }
     }
 }
 
 /// A store's GC heap.
 final class GCHeap {
+    // The allocator's state is read and written on every allocation by the one thread that
+    // runs the store, so it is exempt from dynamic exclusivity checks.
     /// Every live allocation's address: what the collector sweeps, and how a conservative
     /// root tells an object's address from an integer.
-    private var objects = AddressSet()
+    @exclusivity(unchecked) private var objects = AddressSet()
     /// Bytes allocated since the last collection, and what it kept.
-    private var allocatedSinceCollection = 0
-    private(set) var liveBytes = 0
-    private var threshold = GCHeap.minimumThreshold
+    @exclusivity(unchecked) private var allocatedSinceCollection = 0
+    @exclusivity(unchecked) private(set) var liveBytes = 0
+    @exclusivity(unchecked) private var threshold = GCHeap.minimumThreshold
+    /// Blocks the collector freed, by size in 16-byte granules (up to `reusedGranules`), for
+    /// reuse before asking malloc; bounded by `reusableBytes`.
+    @exclusivity(unchecked) private var freeBlocks = [UnsafeMutableRawPointer?](repeating: nil, count: GCHeap.reusedGranules + 1)
+    @exclusivity(unchecked) private var freeBlockBytes = 0
+    static let reusedGranules = 32
+    static let reusableBytes = 8 << 20
     static let minimumThreshold = 1 << 20
     /// Most bytes the heap may hold after a collection before allocation traps.
     let byteLimit: Int
     /// Collections run so far (observable in tests).
     private(set) var collections = 0
     /// Non-zero while allocation must not collect (`withoutCollection`).
-    fileprivate var suppressed = 0
+    @exclusivity(unchecked) fileprivate var suppressed = 0
 
     /// Objects the host holds handles to, with their handle counts. Guarded by `rootsLock`:
     /// a handle may be released on any thread.
@@ -244,6 +259,13 @@ final class GCHeap {
 
     deinit {
         objects.forEach { free(UnsafeMutableRawPointer(bitPattern: $0)) }
+        objects.release()
+        for var block in freeBlocks {
+            while let current = block {
+                block = current.load(as: UnsafeMutableRawPointer?.self)
+                free(current)
+            }
+        }
     }
 
     var objectCount: Int { objects.count }
@@ -273,12 +295,38 @@ final class GCHeap {
             collect()
         }
         guard liveBytes + allocatedSinceCollection + size <= byteLimit,
-              let object = calloc(1, size) else { return nil }
+              let object = takeBlock(size) else { return nil }
         object.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(layout).toOpaque())), as: UInt64.self)
         object.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: 8, as: UInt32.self)
         objects.insert(UInt(bitPattern: object))
         allocatedSinceCollection += size
         return object
+    }
+
+    /// A zeroed block of `size` bytes: a freed one of the same granule count, or malloc's.
+    @inline(__always)
+    private func takeBlock(_ size: Int) -> UnsafeMutableRawPointer? {
+        let granules = (size + 15) >> 4
+        if granules <= GCHeap.reusedGranules, let block = freeBlocks[granules] {
+            freeBlocks[granules] = block.load(as: UnsafeMutableRawPointer?.self)
+            freeBlockBytes -= granules << 4
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: granules << 4)
+            return block
+        }
+        return calloc(1, granules << 4)
+    }
+
+    /// Gives a dead object's block back: kept for reuse while the kept bytes stay bounded.
+    @inline(__always)
+    private func releaseBlock(_ block: UnsafeMutableRawPointer, size: Int) {
+        let granules = (size + 15) >> 4
+        guard granules <= GCHeap.reusedGranules, freeBlockBytes + (granules << 4) <= GCHeap.reusableBytes else {
+            free(block)
+            return
+        }
+        block.storeBytes(of: freeBlocks[granules], as: UnsafeMutableRawPointer?.self)
+        freeBlocks[granules] = block
+        freeBlockBytes += granules << 4
     }
 
     /// The bytes an object takes.
@@ -335,14 +383,16 @@ final class GCHeap {
         var survivors = AddressSet(capacity: objects.count)
         objects.forEach { address in
             guard let object = UnsafeMutableRawPointer(bitPattern: address) else { return }
+            let bytes = size(of: object)
             if object.load(fromByteOffset: 12, as: UInt32.self) != 0 {
                 object.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
                 survivors.insert(address)
-                live += size(of: object)
+                live += bytes
             } else {
-                free(object)
+                releaseBlock(object, size: bytes)
             }
         }
+        objects.release()
         objects = survivors
         liveBytes = live
         allocatedSinceCollection = 0

@@ -27,6 +27,7 @@ enum Instantiation {
 
         let state = InstanceState(module: module)
         state.store = store
+        state.owner = Unmanaged.passUnretained(store)
         state.typeIDs = module.typeIDs
         store.instances.append(state)
 

@@ -115,6 +115,10 @@ final class InstanceState {
     /// The store it lives in, for what rare paths need of it (a blocked `memory.atomic.wait`
     /// watches the store's interrupt handle).
     weak var store: Store?
+    /// The same store, unmanaged, for the interpreter's out-of-line paths: an instance runs
+    /// only while its store does, and a strong or weak reference would cost reference counting
+    /// there (a store's counts are slow ones: weak references point at it).
+    var owner: Unmanaged<Store>?
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
     init(module: Module) { self.module = module }
