@@ -47,13 +47,14 @@ func matches(_ actual: Value, _ expected: WastExpected) -> Bool {
 /// `(ref.func)`, `(ref.any)`, `(ref.i31)`...: a non-null reference of that abstract heap type
 /// or a subtype, as the reference interpreter matches them: `eq` is an i31, struct or array,
 /// `any` also an internalised host value (`any.convert_extern` keeps it as it is), and an
-/// externalised i31 or object is an `extern`. Exception references match nothing yet.
+/// externalised i31 or object is an `extern`, and a caught exception an `exn`.
 private func matchesNonNull(_ reference: Reference, _ heap: WastHeapType) -> Bool {
     switch reference {
     case .null: return false
     case .function: return heap == .func
     case .extern: return heap == .extern || heap == .any
     case .i31: return heap == .i31 || heap == .eq || heap == .any || heap == .extern
+    case .exception: return heap == .exn
     case .object(let object):
         switch heap {
         case .struct: return object.isStruct
@@ -152,6 +153,7 @@ func describe(_ value: Value) -> String {
     case .ref(.extern(let p)): return "ref.extern \(p)"
     case .ref(.i31(let v)): return "ref.i31 \(v)"
     case .ref(.object(let o)): return "ref.\(o.isArray ? "array" : "struct") (\(o))"
+    case .ref(.exception): return "ref.exn"
     }
 }
 

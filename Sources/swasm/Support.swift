@@ -173,6 +173,7 @@ func formatResult(_ value: Value) -> String {
     case .ref(.extern): return "<externref>"
     case .ref(.i31): return "<i31ref>"
     case .ref(.object(let object)): return object.isArray ? "<arrayref>" : "<structref>"
+    case .ref(.exception): return "<exnref>"
     }
 }
 

@@ -211,4 +211,44 @@ final class ExceptionTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(instance.function("tryTable")).call([]), [.i64(19)])
         XCTAssertEqual(try XCTUnwrap(instance.function("legacy")).call([]), [.i64(62)])
     }
+
+    /// An `exnref` reaches the host as `Reference.exception`, with its tag and values, and goes
+    /// back into Wasm as the same exception; one the host makes is thrown by `throw_ref` too.
+    func testExceptionReferencesCrossTheAPI() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module
+              (tag $e (export "e") (param i32))
+              (func (export "catchRef") (param i32) (result exnref) (local exnref)
+                (block $h (result i32 exnref)
+                  (try_table (catch_ref $e $h) (throw $e (local.get 0)))
+                  (unreachable))
+                (local.set 1) (drop) (local.get 1))
+              (func (export "rethrow") (param exnref) (result i32)
+                (block $h (result i32)
+                  (try_table (catch $e $h) (throw_ref (local.get 0)))
+                  (unreachable))))
+            """))
+        let instance = try Linker().instantiate(store: store, module: module)
+        let tag = try XCTUnwrap(instance.tag("e"))
+        let caught = try call(instance, "catchRef", [.i32(5)])
+        guard caught.count == 1, case .ref(.exception(let exception)) = caught[0] else {
+            return XCTFail("expected an exnref, got \(caught)")
+        }
+        XCTAssertTrue(exception.tag.isSame(as: tag))
+        XCTAssertEqual(exception.values, [.i32(5)])
+        XCTAssertEqual(caught[0], caught[0])
+        XCTAssertNotEqual(caught, try call(instance, "catchRef", [.i32(5)]), "each throw is its own exception")
+        XCTAssertEqual(try call(instance, "rethrow", caught), [.i32(5)])
+        let made = try WasmException(tag: tag, values: [.i32(42)])
+        XCTAssertEqual(try call(instance, "rethrow", [.ref(.exception(made))]), [.i32(42)])
+        XCTAssertThrowsError(try call(instance, "rethrow", [.ref(.null(.exn))])) { error in
+            guard case .trap(let trap)? = error as? SwasmError else { return XCTFail("\(error)") }
+            XCTAssertEqual(trap.reason, .nullExceptionReference)
+        }
+        // An exception of another store is no value of this one.
+        let otherStore = Store(engine: store.engine)
+        let foreign = try WasmException(tag: Tag(store: otherStore, type: FuncType(params: [.i32], results: [])), values: [.i32(1)])
+        XCTAssertThrowsError(try call(instance, "rethrow", [.ref(.exception(foreign))]))
+    }
 }

@@ -56,7 +56,7 @@ public struct Tag {
 /// handler catches reaches the embedder as `SwasmError.trap` with reason
 /// ``TrapReason/uncaughtException`` and the exception in ``Trap/exception``; a host function
 /// that rethrows that error lets the exception continue into the Wasm code that called it.
-public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable {
+public struct WasmException: Error, CustomStringConvertible, Hashable, @unchecked Sendable {
     /// The exception's tag.
     public let tag: Tag
     let object: ExceptionInstance
@@ -87,6 +87,12 @@ public struct WasmException: Error, CustomStringConvertible, @unchecked Sendable
         self.object = object
         objects = GCObject.handles(in: object.payload, types: object.tag.type.params, store: store)
     }
+
+    /// Whether both name the same exception (the same throw, or the same host-made value).
+    public static func == (lhs: WasmException, rhs: WasmException) -> Bool { lhs.object === rhs.object }
+
+    /// Hashes the exception's identity.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(object)) }
 
     /// The values the exception carries, typed by the tag's parameters.
     public var values: [Value] {

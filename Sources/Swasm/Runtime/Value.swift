@@ -52,6 +52,8 @@ public enum Reference: Hashable, Sendable {
     case i31(UInt32)
     /// A struct or array of the store's GC heap.
     case object(GCObject)
+    /// An `exnref`: a caught exception (`catch_ref`, `catch_all_ref`), with its tag and values.
+    indirect case exception(WasmException)
 
     /// Whether this is a null reference.
     public var isNull: Bool {
@@ -140,6 +142,9 @@ extension Reference {
             case .any, .eq, .i31, .extern: return true
             default: return false
             }
+        case .exception(let exception):
+            guard exception.tag.store === store else { return false }
+            return type.heapType == .exn
         case .object(let object):
             guard object.belongs(to: store) else { return false }
             switch type.heapType {
@@ -160,6 +165,10 @@ extension Reference {
         case .extern(let payload): return RefEncoding.extern(payload)
         case .i31(let value): return RefEncoding.i31(value)
         case .object(let object): return object.address
+        case .exception(let exception):
+            // Registered in its store on first use, as `catch_ref` registers one.
+            let store = exception.tag.store
+            return store.exceptionReference(exception.object, liveSlots: store.execution.slotTop)
         }
     }
 
@@ -183,8 +192,14 @@ extension Reference {
             } else {
                 self = .null(type.heapType)
             }
-        case .function, .exception:
+        case .function:
             self = .function(FunctionAddress(rawValue: Int(truncatingIfNeeded: slot &- 1)))
+        case .exception:
+            if let store, let exception = store.exception(reference: slot) {
+                self = .exception(WasmException(store: store, object: exception))
+            } else {
+                self = .null(type.heapType)
+            }
         }
     }
 }
@@ -253,6 +268,7 @@ func describe(_ value: Value) -> String {
     case .ref(.extern(let p)): return "ref.extern \(p)"
     case .ref(.i31(let v)): return "ref.i31 \(v)"
     case .ref(.object(let o)): return "ref \(o)"
+    case .ref(.exception(let e)): return "exnref (\(e))"
     }
 }
 
