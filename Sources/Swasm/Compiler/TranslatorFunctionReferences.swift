@@ -14,7 +14,7 @@ extension Translator {
             let calleeSlot = slot(of: callee, depth: operands.count)
             let base = try prepareArguments(type)
             if case .callRef = instruction {
-                emit(.prepareCallRef, calleeSlot)
+                emitSIMD(.prepareCallRef, calleeSlot)
                 emitPair(Int(typeIndex), 0)
                 // The instance's scratch entry follows the function index space.
                 emit(.callImport, base)

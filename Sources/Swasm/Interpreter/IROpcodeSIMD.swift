@@ -74,6 +74,10 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     case gcStructNew, gcStructNewDefault, gcArrayNew, gcArrayNewDefault, gcArrayNewFixed
     /// [simd op|s][0]: `ref.as_non_null`, trapping on null.
     case refAsNonNull
+    /// [simd op|calleeSlot][typeIndex|0], always followed by [callImport|base][scratch|0]:
+    /// `call_ref` points the instance's scratch function entry at its callee (trapping on
+    /// null), and the `callImport` calls that like any import (InterpreterFunctionReferences.swift).
+    case prepareCallRef
 
     /// Words of the instruction, header included.
     var wordCount: Int {
@@ -127,7 +131,7 @@ enum SIMDIROpcode: UInt16, CaseIterable {
     @inline(__always)
     init?(header w0: UInt64) {
         let index = UInt16(truncatingIfNeeded: w0 &>> 16) &- 1
-        guard index < SIMDIROpcode.refAsNonNull.rawValue else { return nil }
+        guard index < SIMDIROpcode.prepareCallRef.rawValue else { return nil }
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 

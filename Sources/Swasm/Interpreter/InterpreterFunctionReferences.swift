@@ -1,13 +1,11 @@
-// The typed function reference instructions in the IR. They are rare, so none has a case of
-// its own in the interpreter loop (each case there costs every program instructions): they
-// are `returnCall` instructions with a `FunctionReferenceOp` in the header's bits 16..31, which
-// the loop leaves for `tailCall` to run out of line.
+// The typed function reference instructions in the IR. None has a case of its own in the
+// interpreter loop (each case there costs every program instructions). `ref.as_non_null` and
+// `call_ref`'s first half (`prepareCallRef`, which points the instance's scratch function
+// entry at the callee; a `callImport` then calls it like any import, with the loop's own call
+// path) run on the SIMD instructions' out-of-line path (IROpcodeSIMD.swift), which stays in
+// the loop. The others are `returnCall` instructions with a `FunctionReferenceOp` in the
+// header's bits 16..31, which the loop leaves for `tailCall` to run out of line:
 //
-//   refAsNonNull     [returnCall·op|s][0]: traps when the reference in slot s is null.
-//   prepareCallRef   [returnCall·op|calleeSlot][typeIndex|0], always followed by
-//                    [callImport|base][scratch|0]: points the instance's scratch function entry
-//                    at the callee of `call_ref` (trapping on null), and the `callImport` after
-//                    it calls that like any import: the loop's own call path, frames and all.
 //   returnCallRef    [returnCall·op|base][typeIndex|calleeSlot]: `return_call_ref`.
 //   prepareCallIndirect [returnCall·op|indexSlot][typeIndex|table], followed by the same
 //                    `callImport`: `call_indirect` of a non-final type, whose callee may have
@@ -15,7 +13,7 @@
 
 /// Which typed function reference instruction a `returnCall` header carries.
 enum FunctionReferenceOp: UInt16 {
-    case refAsNonNull = 1, prepareCallRef, returnCallRef, prepareCallIndirect
+    case returnCallRef = 3, prepareCallIndirect
 
     /// The op in a `returnCall` header word, or nil for a plain `return_call`.
     init?(header: UInt64) {
@@ -38,27 +36,18 @@ extension Interpreter {
                                   stacks: ExecutionState, store: Store) -> ErrorOr<TailCallTarget> {
         let a = high(pc.pointee)
         switch op {
-        case .refAsNonNull:
-            guard sp[a] != RefEncoding.null else { return .failure(SwasmError.trap(Trap(.nullReference))) }
-            return .success(TailCallTarget(pc: pc + 2, function: fn, instance: instance))
-        case .prepareCallRef, .prepareCallIndirect:
-            var reference = sp[a]
-            if op == .prepareCallIndirect {
-                let state = instance.takeUnretainedValue()
-                switch tableGet(state, table: high(pc[1]), index: sp.u32(a)) {
-                case .success(let element): reference = element
-                case .failure: return .failure(SwasmError.trap(Trap(.undefinedElement)))
-                }
-                guard reference != RefEncoding.null else {
-                    return .failure(SwasmError.trap(Trap(.uninitializedElement)))
-                }
-                let actual = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1)))?.typeID ?? -1
-                guard typeMatches(actual, stacks.context.typeIDs[low(pc[1])], store: store) else {
-                    return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
-                }
+        case .prepareCallIndirect:
+            let reference: UInt64
+            switch tableGet(instance.takeUnretainedValue(), table: high(pc[1]), index: sp.u32(a)) {
+            case .success(let element): reference = element
+            case .failure: return .failure(SwasmError.trap(Trap(.undefinedElement)))
             }
             guard reference != RefEncoding.null else {
-                return .failure(SwasmError.trap(Trap(.nullFunctionReference)))
+                return .failure(SwasmError.trap(Trap(.uninitializedElement)))
+            }
+            let actual = store.function(at: FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1)))?.typeID ?? -1
+            guard typeMatches(actual, stacks.context.typeIDs[low(pc[1])], store: store) else {
+                return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
             }
             let next = pc + 2
             let scratch = low(next[1])
@@ -89,14 +78,41 @@ extension Interpreter {
     }
 }
 
+extension Interpreter {
+    /// `call_ref`'s first half on the SIMD instructions' out-of-line path (so a call through a
+    /// reference does not leave the loop): points the instance's scratch function entry at the
+    /// callee; the `callImport` after it makes the call. Nil for a trap, whose reason it leaves
+    /// in `ExecutionState.pendingTrap`.
+    @inline(__always)
+    static func prepareCallRef(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let reference = sp[high(pc.pointee)]
+        guard reference != RefEncoding.null else {
+            setPendingTrap(.nullFunctionReference, instance)
+            return nil
+        }
+        let next = pc + 2
+        let scratch = low(next[1])
+        let address = FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))
+        // Only the address changes: no array write, no reference counting.
+        let placed = instance._withUnsafeGuaranteedRef { state in
+            guard scratch < state.functions.count else { return false }
+            state.functions[scratch].address = address
+            return true
+        }
+        guard placed else {
+            setPendingTrap(.undefinedElement, instance)
+            return nil
+        }
+        return next
+    }
+}
+
 extension CompiledFunction {
     /// The disassembly of a function reference instruction (header `w0`, operand word `w1`).
     static func describeFunctionReference(_ w0: UInt64, _ w1: UInt64) -> (String, Int) {
         let a = Int(w0 >> 32)
         let low = Int(UInt32(truncatingIfNeeded: w1)), high = Int(w1 >> 32)
         switch FunctionReferenceOp(header: w0) {
-        case .refAsNonNull: return ("refAsNonNull s\(a)", 2)
-        case .prepareCallRef: return ("prepareCallRef type \(low) callee s\(a)", 2)
         case .returnCallRef: return ("returnCallRef type \(low) callee s\(high) base s\(a)", 2)
         case .prepareCallIndirect: return ("prepareCallIndirect type \(low) table \(high) index s\(a)", 2)
         case nil: return ("returnCall", 2)

@@ -76,6 +76,8 @@ extension Interpreter {
         case .gcStructGet, .gcStructSet, .gcArrayGet, .gcArraySet, .gcArrayLen, .gcRefI31, .gcI31Get, .gcRefTest, .gcRefCast,
              .gcStructNew, .gcStructNewDefault, .gcArrayNew, .gcArrayNewDefault, .gcArrayNewFixed, .refAsNonNull:
             return executeGCAccess(op, sp, pc, instance)
+        case .prepareCallRef:
+            return prepareCallRef(sp, pc, instance)
         case .v128Store:
             let w = pc[1]
             guard let ea = effectiveAddress(sp.u32(a), highU32(w), 16, memSize) else { return nil }
