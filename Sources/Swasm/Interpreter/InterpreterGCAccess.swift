@@ -98,8 +98,9 @@ extension Interpreter {
                 return nil
             }
             return pc + 2
+        case .gcStructNew, .gcStructNewDefault, .gcArrayNew, .gcArrayNewDefault, .gcArrayNewFixed:
+            return allocate(op, sp, pc, instance) ?? finishGCAccess(op, sp, pc, instance)
         default:
-            // Allocation: the full form (it may collect).
             return finishGCAccess(op, sp, pc, instance)
         }
     }
@@ -164,5 +165,62 @@ extension Interpreter {
     @inline(never)
     static func setPendingTrap(_ reason: TrapReason, _ instance: Unmanaged<InstanceState>) {
         instance._withUnsafeGuaranteedRef { $0.owner }?._withUnsafeGuaranteedRef { $0.execution.pendingTrap = reason }
+    }
+}
+
+extension Interpreter {
+    /// The allocations' fast path: an object of a layout this instance has looked up before,
+    /// when the heap has room without collecting (nil otherwise: the full form allocates, and
+    /// collects). Everything here is unmanaged: reference counting would cost more than the
+    /// allocation.
+    @inline(never)
+    static func allocate(_ op: SIMDIROpcode, _ sp: Slots, _ pc: UnsafePointer<UInt64>,
+                         _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let w1 = pc[1]
+        let typeIndex = low(w1)
+        let found = instance._withUnsafeGuaranteedRef { state -> (Unmanaged<GCLayout>, Unmanaged<GCHeap>)? in
+            guard typeIndex < state.gcLayouts.count, let layout = state.gcLayouts[typeIndex], let heap = state.heap else {
+                return nil
+            }
+            return (layout, heap)
+        }
+        guard let (layout, heap) = found else { return nil }
+        let length: Int
+        switch op {
+        case .gcArrayNewDefault: length = Int(sp.u32(high(w1)))
+        case .gcArrayNew: length = Int(sp.u32(low(pc[2])))
+        case .gcArrayNewFixed: length = low(pc[2])
+        default: length = 0
+        }
+        guard let object = heap._withUnsafeGuaranteedRef({ $0.allocateIfRoom(layout, length: length) }) else { return nil }
+        let payload = GCObjectHeader.payload(object)
+        layout._withUnsafeGuaranteedRef { layout in
+            switch op {
+            case .gcStructNew:
+                var slot = high(w1)
+                for i in 0..<layout.fieldCount {
+                    let (storage, offset) = layout.fieldTable[i]
+                    storage.store(sp[slot], storage == .v128 ? sp[slot + 1] : 0, at: payload + offset)
+                    slot += storage.slotCount
+                }
+            case .gcArrayNew:
+                let element = layout.element, value = high(w1)
+                let low = sp[value], high = element == .v128 ? sp[value + 1] : 0
+                if low != 0 || high != 0 {
+                    for i in 0..<length { element.store(low, high, at: payload + i << element.shift) }
+                }
+            case .gcArrayNewFixed:
+                let element = layout.element
+                var slot = high(w1)
+                for i in 0..<length {
+                    element.store(sp[slot], element == .v128 ? sp[slot + 1] : 0, at: payload + i << element.shift)
+                    slot += element.slotCount
+                }
+            default:
+                break
+            }
+        }
+        sp[high(pc.pointee)] = UInt64(UInt(bitPattern: object))
+        return pc + 3
     }
 }

@@ -98,6 +98,9 @@ final class GCLayout {
     /// read them without reference counting (layouts live as long as the engine).
     let depth: Int
     let ancestors: UnsafeMutablePointer<Int>
+    /// `fields` and `offsets` in memory of their own, for the interpreter's allocation path.
+    let fieldCount: Int
+    let fieldTable: UnsafeMutablePointer<(storage: GCStorage, offset: Int)>
 
     init(typeID: Int, composite: CompositeType, display: [Int]) {
         self.typeID = typeID
@@ -114,6 +117,9 @@ final class GCLayout {
         case .structure(let types): fields = GCLayout.structFields(types)
         case .array(let type): element = GCStorage(type.storage)
         }
+        fieldCount = fields.count
+        fieldTable = .allocate(capacity: Swift.max(fields.count, 1))
+        fieldTable.initialize(from: fields, count: fields.count)
         self.fields = fields.map(\.storage)
         self.offsets = fields.map(\.offset)
         self.referenceOffsets = fields.filter { $0.storage == .reference }.map(\.offset)
@@ -121,7 +127,10 @@ final class GCLayout {
         self.element = element
     }
 
-    deinit { ancestors.deallocate() }
+    deinit {
+        ancestors.deallocate()
+        fieldTable.deallocate()
+    }
 
     /// Where a struct's fields go: in declaration order, each aligned to its size. The
     /// translator uses it too (the static type's fields are a prefix of every subtype's).
@@ -297,6 +306,28 @@ final class GCHeap {
         guard liveBytes + allocatedSinceCollection + size <= byteLimit,
               let object = takeBlock(size) else { return nil }
         object.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(layout).toOpaque())), as: UInt64.self)
+        object.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: 8, as: UInt32.self)
+        objects.insert(UInt(bitPattern: object))
+        allocatedSinceCollection += size
+        return object
+    }
+
+    /// A new zeroed object when no collection is due and the limit allows it, else nil (the
+    /// caller then allocates through `allocate`, which collects).
+    @inline(__always)
+    func allocateIfRoom(_ layout: Unmanaged<GCLayout>, length: Int) -> UnsafeMutableRawPointer? {
+        let (kind, element, payloadSize) = layout._withUnsafeGuaranteedRef { ($0.kind, $0.element, $0.payloadSize) }
+        let payload: Int
+        if kind == .array {
+            guard length >= 0, length <= 1 << 24 else { return nil }
+            payload = length << element.shift
+        } else {
+            payload = payloadSize
+        }
+        let size = GCObjectHeader.size + payload
+        guard allocatedSinceCollection + size <= threshold, liveBytes + allocatedSinceCollection + size <= byteLimit,
+              let object = takeBlock(size) else { return nil }
+        object.storeBytes(of: UInt64(UInt(bitPattern: layout.toOpaque())), as: UInt64.self)
         object.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: 8, as: UInt32.self)
         objects.insert(UInt(bitPattern: object))
         allocatedSinceCollection += size

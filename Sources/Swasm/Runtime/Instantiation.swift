@@ -28,6 +28,7 @@ enum Instantiation {
         let state = InstanceState(module: module)
         state.store = store
         state.owner = Unmanaged.passUnretained(store)
+        state.heap = Unmanaged.passUnretained(store.gcHeap)
         state.typeIDs = module.typeIDs
         store.instances.append(state)
 

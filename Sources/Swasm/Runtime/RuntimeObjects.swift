@@ -119,6 +119,8 @@ final class InstanceState {
     /// only while its store does, and a strong or weak reference would cost reference counting
     /// there (a store's counts are slow ones: weak references point at it).
     var owner: Unmanaged<Store>?
+    /// The store's GC heap, unmanaged for the same reason.
+    var heap: Unmanaged<GCHeap>?
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
     init(module: Module) { self.module = module }
