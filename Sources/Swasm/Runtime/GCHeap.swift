@@ -249,6 +249,8 @@ final class GCHeap {
     /// reuse before asking malloc; bounded by `reusableBytes`.
     @exclusivity(unchecked) private var freeBlocks = [UnsafeMutableRawPointer?](repeating: nil, count: GCHeap.reusedGranules + 1)
     @exclusivity(unchecked) private var freeBlockBytes = 0
+    /// The collector's queue of marked objects still to trace.
+    @exclusivity(unchecked) private var markStack: [UnsafeMutableRawPointer] = []
     static let reusedGranules = 32
     static let reusableBytes = 8 << 20
     static let minimumThreshold = 1 << 20
@@ -361,12 +363,13 @@ final class GCHeap {
     }
 
     /// The bytes an object takes.
+    @inline(__always)
     private func size(of object: UnsafeMutableRawPointer) -> Int {
-        let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-        if layout.kind == .array {
-            return GCObjectHeader.size + Int(GCObjectHeader.length(object)) * layout.element.size
+        GCObjectHeader.layout(object)._withUnsafeGuaranteedRef { layout in
+            layout.kind == .array
+                ? GCObjectHeader.size + Int(GCObjectHeader.length(object)) << layout.element.shift
+                : GCObjectHeader.size + layout.payloadSize
         }
-        return GCObjectHeader.size + layout.payloadSize
     }
 
     // MARK: Host handles
@@ -384,30 +387,37 @@ final class GCHeap {
 
     // MARK: Collection
 
+    /// Marks the object `word` is the address of, if it is one and not yet marked, and queues
+    /// it for tracing.
+    @inline(__always)
+    private func mark(_ word: UInt64) {
+        guard RefEncoding.isObject(word), objects.contains(UInt(word)) else { return }
+        let object = GCObjectHeader.object(word)
+        guard object.load(fromByteOffset: 12, as: UInt32.self) == 0 else { return }
+        object.storeBytes(of: 1, toByteOffset: 12, as: UInt32.self)
+        markStack.append(object)
+    }
+
     /// Marks what `roots` reaches and frees the rest. `roots` calls its argument with every
     /// root word (any word: those that are not object addresses are ignored).
     func collect(roots: ((UInt64) -> Void) -> Void) {
         collections += 1
-        var pending: [UnsafeMutableRawPointer] = []
-        func visit(_ word: UInt64) {
-            guard RefEncoding.isObject(word), objects.contains(UInt(word)) else { return }
-            let object = GCObjectHeader.object(word)
-            guard object.load(fromByteOffset: 12, as: UInt32.self) == 0 else { return }
-            object.storeBytes(of: 1, toByteOffset: 12, as: UInt32.self)
-            pending.append(object)
-        }
-        roots(visit)
+        markStack.removeAll(keepingCapacity: true)
+        roots { self.mark($0) }
         let held = rootsLock.withLock { Array(hostRoots.keys) }
-        for address in held { visit(UInt64(address)) }
-        while let object = pending.popLast() {
-            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
+        for address in held { mark(UInt64(address)) }
+        while let object = markStack.popLast() {
             let payload = GCObjectHeader.payload(object)
-            if layout.kind == .array {
-                guard layout.element == .reference else { continue }
-                let count = Int(GCObjectHeader.length(object))
-                for i in 0..<count { visit(payload.load(fromByteOffset: i * 8, as: UInt64.self)) }
-            } else {
-                for offset in layout.referenceOffsets { visit(payload.load(fromByteOffset: offset, as: UInt64.self)) }
+            GCObjectHeader.layout(object)._withUnsafeGuaranteedRef { layout in
+                if layout.kind == .array {
+                    guard layout.element == .reference else { return }
+                    let count = Int(GCObjectHeader.length(object))
+                    for i in 0..<count { mark(payload.load(fromByteOffset: i * 8, as: UInt64.self)) }
+                } else {
+                    for i in 0..<layout.fieldCount where layout.fieldTable[i].storage == .reference {
+                        mark(payload.load(fromByteOffset: layout.fieldTable[i].offset, as: UInt64.self))
+                    }
+                }
             }
         }
         var live = 0
