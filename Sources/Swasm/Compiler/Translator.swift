@@ -119,6 +119,9 @@ struct Translator {
     let context: FunctionValidationContext
     private(set) var definedIndex: Int
     let emitCheckpoints: Bool
+    /// Whether the module has a 64-bit memory or table, or more than one memory: only then
+    /// can an instruction need `translateAddress64`'s forms, and only then is it asked.
+    let hasWideAddresses: Bool
 
     var validator: FunctionValidator
     var reader: InstructionReader
@@ -151,6 +154,8 @@ struct Translator {
         self.context = context
         self.definedIndex = definedIndex
         self.emitCheckpoints = emitCheckpoints
+        hasWideAddresses = context.memories.count > 1 || context.memories.contains { $0.limits.is64 }
+            || context.tables.contains { $0.limits.is64 }
         validator = try FunctionValidator(module: sections, context: context, definedIndex: definedIndex)
         let body = sections.code[definedIndex]
         reader = InstructionReader(bytes: sections.bytes, range: body.code, features: context.features)

@@ -31,7 +31,7 @@ extension Translator {
         }
 
         instructionCount += 1
-        if try translateAddress64(instruction) { return }
+        if hasWideAddresses, try translateAddress64(instruction) { return }
         switch instruction {
         case .simd(let simd):
             try translateSIMD(simd)
