@@ -192,7 +192,19 @@ extension Interpreter {
         case .gcArrayNewFixed: length = low(pc[2])
         default: length = 0
         }
-        guard let object = heap._withUnsafeGuaranteedRef({ $0.allocateIfRoom(layout, length: length) }) else { return nil }
+        // struct.new and array.new_fixed write every field and element below; array.new does
+        // unless its value is zero, which a zeroed block already holds.
+        let initialized: Bool
+        switch op {
+        case .gcStructNew, .gcArrayNewFixed: initialized = true
+        case .gcArrayNew:
+            let value = high(w1)
+            initialized = sp[value] != 0 || (layout._withUnsafeGuaranteedRef { $0.element } == .v128 && sp[value + 1] != 0)
+        default: initialized = false
+        }
+        guard let object = heap._withUnsafeGuaranteedRef({ $0.allocateIfRoom(layout, length: length, initialized: initialized) }) else {
+            return nil
+        }
         let payload = GCObjectHeader.payload(object)
         layout._withUnsafeGuaranteedRef { layout in
             switch op {

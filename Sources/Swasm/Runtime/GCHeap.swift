@@ -317,7 +317,9 @@ final class GCHeap {
     /// A new zeroed object when no collection is due and the limit allows it, else nil (the
     /// caller then allocates through `allocate`, which collects).
     @inline(__always)
-    func allocateIfRoom(_ layout: Unmanaged<GCLayout>, length: Int) -> UnsafeMutableRawPointer? {
+    /// `initialized`: the caller writes every field or element before anything can read the
+    /// object, so the block need not be zeroed (the header's mark is cleared either way).
+    func allocateIfRoom(_ layout: Unmanaged<GCLayout>, length: Int, initialized: Bool = false) -> UnsafeMutableRawPointer? {
         let (kind, element, payloadSize) = layout._withUnsafeGuaranteedRef { ($0.kind, $0.element, $0.payloadSize) }
         let payload: Int
         if kind == .array {
@@ -328,7 +330,7 @@ final class GCHeap {
         }
         let size = GCObjectHeader.size + payload
         guard allocatedSinceCollection + size <= threshold, liveBytes + allocatedSinceCollection + size <= byteLimit,
-              let object = takeBlock(size) else { return nil }
+              let object = takeBlock(size, zeroed: !initialized) else { return nil }
         object.storeBytes(of: UInt64(UInt(bitPattern: layout.toOpaque())), as: UInt64.self)
         object.storeBytes(of: UInt32(truncatingIfNeeded: length), toByteOffset: 8, as: UInt32.self)
         objects.insert(UInt(bitPattern: object))
@@ -338,15 +340,21 @@ final class GCHeap {
 
     /// A zeroed block of `size` bytes: a freed one of the same granule count, or malloc's.
     @inline(__always)
-    private func takeBlock(_ size: Int) -> UnsafeMutableRawPointer? {
+    private func takeBlock(_ size: Int, zeroed: Bool = true) -> UnsafeMutableRawPointer? {
         let granules = (size + 15) >> 4
         if granules <= GCHeap.reusedGranules, let block = freeBlocks[granules] {
             freeBlocks[granules] = block.load(as: UnsafeMutableRawPointer?.self)
             freeBlockBytes -= granules << 4
-            block.initializeMemory(as: UInt8.self, repeating: 0, count: granules << 4)
+            if zeroed {
+                block.initializeMemory(as: UInt8.self, repeating: 0, count: granules << 4)
+            } else {
+                block.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
+            }
             return block
         }
-        return calloc(1, granules << 4)
+        guard !zeroed, let block = malloc(granules << 4) else { return calloc(1, granules << 4) }
+        block.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
+        return block
     }
 
     /// Gives a dead object's block back: kept for reuse while the kept bytes stay bounded.
