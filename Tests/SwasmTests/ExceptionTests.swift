@@ -251,4 +251,36 @@ final class ExceptionTests: XCTestCase {
         let foreign = try WasmException(tag: Tag(store: otherStore, type: FuncType(params: [.i32], results: [])), values: [.i32(1)])
         XCTAssertThrowsError(try call(instance, "rethrow", [.ref(.exception(foreign))]))
     }
+
+    /// An `exnref` kept only in a GC struct's field survives the reclaiming of the exception
+    /// table that thousands of other caught exceptions trigger.
+    func testExceptionReferenceInAStructSurvivesReclaiming() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module
+              (tag $e (param i32))
+              (type $box (struct (field exnref)))
+              (global $kept (mut (ref null $box)) (ref.null $box))
+              (func $catch (param i32) (result exnref) (local exnref)
+                (block $h (result i32 exnref)
+                  (try_table (catch_ref $e $h) (throw $e (local.get 0)))
+                  (unreachable))
+                (local.set 1) (drop) (local.get 1))
+              (func (export "keep") (param i32)
+                (global.set $kept (struct.new $box (call $catch (local.get 0)))))
+              (func (export "churn") (param i32)
+                (loop $again
+                  (drop (call $catch (local.get 0)))
+                  (br_if $again (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+              (func (export "rethrowKept") (result i32)
+                (block $h (result i32)
+                  (try_table (catch $e $h) (throw_ref (struct.get $box 0 (global.get $kept))))
+                  (unreachable))))
+            """))
+        let instance = try Linker().instantiate(store: store, module: module)
+        _ = try call(instance, "keep", [.i32(7)])
+        _ = try call(instance, "churn", [.i32(20_000)])
+        XCTAssertLessThan(store.exceptions.count, 20_000, "the exception table was never reclaimed")
+        XCTAssertEqual(try call(instance, "rethrowKept", []), [.i32(7)])
+    }
 }

@@ -49,16 +49,9 @@ extension Interpreter {
             guard typeMatches(actual, stacks.context.typeIDs[low(pc[1])], store: store) else {
                 return .failure(SwasmError.trap(Trap(.indirectCallTypeMismatch)))
             }
-            let next = pc + 2
-            let scratch = low(next[1])
-            let address = FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))
-            // Only the address changes: no array write, no reference counting.
-            let placed = instance._withUnsafeGuaranteedRef { state in
-                guard scratch < state.functions.count else { return false }
-                state.functions[scratch].address = address
-                return true
+            guard let next = placeCallee(reference, before: pc + 2, instance) else {
+                return .failure(SwasmError.trap(Trap(.undefinedElement)))
             }
-            guard placed else { return .failure(SwasmError.trap(Trap(.undefinedElement))) }
             return .success(TailCallTarget(pc: next, function: fn, instance: instance))
         case .returnCallRef:
             let reference = sp[high(pc[1])]
@@ -90,20 +83,29 @@ extension Interpreter {
             setPendingTrap(.nullFunctionReference, instance)
             return nil
         }
-        let next = pc + 2
-        let scratch = low(next[1])
+        guard let next = placeCallee(reference, before: pc + 2, instance) else {
+            setPendingTrap(.undefinedElement, instance)
+            return nil
+        }
+        return next
+    }
+}
+
+extension Interpreter {
+    /// Points the instance's scratch function entry, named by the `callImport` at `call`, at
+    /// the function `reference` (non-null) refers to; returns `call`, or nil when the entry
+    /// does not exist. Only the address changes: no array write, no reference counting.
+    @inline(__always)
+    static func placeCallee(_ reference: UInt64, before call: UnsafePointer<UInt64>,
+                            _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        let scratch = low(call[1])
         let address = FunctionAddress(rawValue: Int(truncatingIfNeeded: reference &- 1))
-        // Only the address changes: no array write, no reference counting.
         let placed = instance._withUnsafeGuaranteedRef { state in
             guard scratch < state.functions.count else { return false }
             state.functions[scratch].address = address
             return true
         }
-        guard placed else {
-            setPendingTrap(.undefinedElement, instance)
-            return nil
-        }
-        return next
+        return placed ? call : nil
     }
 }
 

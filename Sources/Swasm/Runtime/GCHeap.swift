@@ -395,6 +395,25 @@ final class GCHeap {
 
     // MARK: Collection
 
+    /// Calls `visit` with every reference field and element of every object (an `exnref` kept
+    /// in a struct is a root of the exception table).
+    func forEachReferenceWord(_ visit: (UInt64) -> Void) {
+        objects.forEach { address in
+            guard let object = UnsafeMutableRawPointer(bitPattern: address) else { return }
+            let payload = GCObjectHeader.payload(object)
+            GCObjectHeader.layout(object)._withUnsafeGuaranteedRef { layout in
+                if layout.kind == .array {
+                    guard layout.element == .reference else { return }
+                    for i in 0..<Int(GCObjectHeader.length(object)) { visit(payload.load(fromByteOffset: i * 8, as: UInt64.self)) }
+                } else {
+                    for i in 0..<layout.fieldCount where layout.fieldTable[i].storage == .reference {
+                        visit(payload.load(fromByteOffset: layout.fieldTable[i].offset, as: UInt64.self))
+                    }
+                }
+            }
+        }
+    }
+
     /// Marks the object `word` is the address of, if it is one and not yet marked, and queues
     /// it for tracing.
     @inline(__always)
@@ -453,24 +472,28 @@ extension Store {
     /// Runs the collector. `liveSlots` ends the value stack's live part (the running frame's
     /// last slot + 1); nil when no Wasm frame is running here beyond the host's entries.
     func collectGarbage(liveSlots: UnsafeMutablePointer<UInt64>?) {
-        let heap = gcHeap
-        let stack = execution
-        let end = liveSlots ?? stack.slotTop
-        heap.collect { visit in
-            var slot = stack.slots
-            while slot < end {
-                visit(slot.pointee)
-                slot += 1
-            }
-            for instance in instances {
-                for global in instance.globals { visit(global.value) }
-                for table in instance.tables { table.elements.forEach(visit) }
-                for segment in instance.elementSegments { segment.forEach(visit) }
-            }
-            for table in hostTables { table.elements.forEach(visit) }
-            for global in hostGlobals { visit(global.value) }
+        gcHeap.collect { visit in
+            forEachRootWord(liveSlots: liveSlots ?? execution.slotTop, visit)
             for case let exception? in exceptions { exception.payload.forEach(visit) }
         }
+    }
+
+    /// Calls `visit` with every word outside the GC heap and the exception table that may
+    /// hold a reference: the live part of the value stack (up to `end`), every instance's
+    /// globals, tables and element segments, and the tables and globals the host created.
+    func forEachRootWord(liveSlots end: UnsafeMutablePointer<UInt64>, _ visit: (UInt64) -> Void) {
+        var slot = execution.slots
+        while slot < end {
+            visit(slot.pointee)
+            slot += 1
+        }
+        for instance in instances {
+            for global in instance.globals { visit(global.value) }
+            for table in instance.tables { table.elements.forEach(visit) }
+            for segment in instance.elementSegments { segment.forEach(visit) }
+        }
+        for table in hostTables { table.elements.forEach(visit) }
+        for global in hostGlobals { visit(global.value) }
     }
 
     /// A new object of `layout` (see `GCHeap.allocate`), collecting first when due.

@@ -142,8 +142,9 @@ extension Store {
         return exceptions[Int(reference - 1)]
     }
 
-    /// Frees the entries nothing can refer to. Slots are untyped, so every word that could be
-    /// a reference counts as one (conservative: an integer may keep an entry alive, a live
+    /// Frees the entries nothing can refer to: no root word (`forEachRootWord`), no field of a
+    /// GC object, no live exception's value. Slots are untyped, so every word that could be a
+    /// reference counts as one (conservative: an integer may keep an entry alive, a live
     /// reference is never lost).
     private func reclaimExceptions(liveSlots: UnsafeMutablePointer<UInt64>) {
         var marked = [Bool](repeating: false, count: exceptions.count)
@@ -157,15 +158,8 @@ extension Store {
                 pending.append(index)
             }
         }
-        var slot = execution.slots
-        while slot < liveSlots {
-            visit(slot.pointee)
-            slot += 1
-        }
-        for instance in instances {
-            for global in instance.globals { visit(global.value) }
-            for table in instance.tables { table.elements.forEach(visit) }
-        }
+        forEachRootWord(liveSlots: liveSlots, visit)
+        gcHeap.forEachReferenceWord(visit)
         while let index = pending.popLast() {
             exceptions[index]?.payload.forEach(visit)
         }
