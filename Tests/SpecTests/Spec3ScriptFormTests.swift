@@ -208,8 +208,9 @@ final class Spec3SuiteCounts: XCTestCase {
         // Deeply nested scripts need more stack than the test thread has.
         let totals = Totals()
         let done = DispatchSemaphore(value: 0)
+        let scripts = paths
         let thread = Thread {
-            for path in paths {
+            for path in scripts {
                 let result = WastRunner.runFile(atPath: path)
                 totals.passed += result.passed
                 totals.failed += result.failed

@@ -449,7 +449,6 @@ extension Translator {
         let depth = operands.count
         var lhsDepth = depth, rhsDepth = depth + 1
         var op = op
-        let isCompare = op.signature.shape == .compare
         let isInteger = op.signature.operand == .i32 || op.signature.operand == .i64
 
         // A constant on the left of a commutative op or comparison moves to the right.
