@@ -140,4 +140,42 @@ final class GCCollectorTests: XCTestCase {
         // Within the limit the same program runs.
         XCTAssertEqual(try call(instance, "list", .i32(1000), .i32(0)), [.i64(500_500)])
     }
+
+    /// `array.new` and `array.fill` write whole runs of every element width (packed i8 and
+    /// i16, i32, i64, v128), and leave the elements around the filled range alone.
+    func testArrayNewAndFillEveryWidth() throws {
+        let store = Store(engine: Engine())
+        let module = try Module(engine: store.engine, bytes: WAT.encode("""
+            (module
+              (type $i8 (array (mut i8)))
+              (type $i16 (array (mut i16)))
+              (type $i32 (array (mut i32)))
+              (type $i64 (array (mut i64)))
+              (type $v128 (array (mut v128)))
+              (func (export "bytes") (result i32) (local $a (ref null $i8))
+                (local.set $a (array.new $i8 (i32.const 0x1FF) (i32.const 1000003)))
+                (array.fill $i8 (local.get $a) (i32.const 10) (i32.const 3) (i32.const 5))
+                (i32.add (i32.add (array.get_u $i8 (local.get $a) (i32.const 1000002))
+                                  (array.get_u $i8 (local.get $a) (i32.const 14)))
+                         (i32.mul (i32.const 1000) (array.get_u $i8 (local.get $a) (i32.const 15)))))
+              (func (export "halves") (result i32) (local $a (ref null $i16))
+                (local.set $a (array.new $i16 (i32.const -2) (i32.const 9)))
+                (i32.add (array.get_s $i16 (local.get $a) (i32.const 8)) (array.get_u $i16 (local.get $a) (i32.const 0))))
+              (func (export "words") (result i32) (local $a (ref null $i32))
+                (local.set $a (array.new $i32 (i32.const 7) (i32.const 100)))
+                (array.fill $i32 (local.get $a) (i32.const 1) (i32.const 40) (i32.const 98))
+                (i32.add (i32.add (array.get $i32 (local.get $a) (i32.const 0)) (array.get $i32 (local.get $a) (i32.const 98)))
+                         (array.get $i32 (local.get $a) (i32.const 99))))
+              (func (export "longs") (result i64)
+                (array.get $i64 (array.new $i64 (i64.const -5) (i32.const 33)) (i32.const 32)))
+              (func (export "vectors") (result i64)
+                (i64x2.extract_lane 1 (array.get $v128 (array.new $v128 (v128.const i64x2 3 4) (i32.const 5)) (i32.const 4)))))
+            """))
+        let instance = try Linker().instantiate(store: store, module: module)
+        XCTAssertEqual(try call(instance, "bytes"), [.i32(0xFF + 3 + 0xFF * 1000)])  // last, last filled, first after
+        XCTAssertEqual(try call(instance, "halves"), [.i32(UInt32(bitPattern: -2) &+ 0xFFFE)])
+        XCTAssertEqual(try call(instance, "words"), [.i32(7 + 40 + 7)])
+        XCTAssertEqual(try call(instance, "longs"), [.i64(UInt64(bitPattern: -5))])
+        XCTAssertEqual(try call(instance, "vectors"), [.i64(4)])
+    }
 }

@@ -145,9 +145,7 @@ extension Interpreter {
                 let layout = GCObjectHeader.layout(object).takeUnretainedValue()
                 let value = high(w1)
                 let high = layout.element == .v128 ? sp[value + 1] : 0
-                for i in 0..<Int(sp.u32(lengthSlot)) {
-                    layout.element.store(sp[value], high, at: layout.element(i, of: object))
-                }
+                layout.element.fill(sp[value], high, at: GCObjectHeader.payload(object), count: Int(sp.u32(lengthSlot)))
             }
             sp[a] = UInt64(UInt(bitPattern: object))
         case .arrayNewFixed:
@@ -197,9 +195,7 @@ extension Interpreter {
             let layout = GCObjectHeader.layout(object).takeUnretainedValue()
             let value = high(w1)
             let highWord = layout.element == .v128 ? sp[value + 1] : 0
-            for i in Int(offset)..<Int(offset + count) {
-                layout.element.store(sp[value], highWord, at: layout.element(i, of: object))
-            }
+            layout.element.fill(sp[value], highWord, at: layout.element(Int(offset), of: object), count: Int(count))
         case .arrayCopy:
             let destination = sp[a], source = sp[high(w1)]
             guard destination != RefEncoding.null, source != RefEncoding.null else { return .nullArrayReference }

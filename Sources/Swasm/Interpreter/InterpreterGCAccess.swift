@@ -219,7 +219,7 @@ extension Interpreter {
                 let element = layout.element, value = high(w1)
                 let low = sp[value], high = element == .v128 ? sp[value + 1] : 0
                 if low != 0 || high != 0 {
-                    for i in 0..<length { element.store(low, high, at: payload + i << element.shift) }
+                    element.fill(low, high, at: payload, count: length)
                 }
             case .gcArrayNewFixed:
                 let element = layout.element

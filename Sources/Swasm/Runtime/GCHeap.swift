@@ -538,6 +538,20 @@ extension GCStorage {
         }
     }
 
+    /// Stores the value `count` times from `address` on (`array.new`, `array.fill`), as
+    /// whole runs of the element's width rather than one store per element.
+    func fill(_ low: UInt64, _ high: UInt64, at address: UnsafeMutableRawPointer, count: Int) {
+        guard count > 0 else { return }
+        switch self {
+        case .i8: address.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: low), count: count)
+        case .i16: address.initializeMemory(as: UInt16.self, repeating: UInt16(truncatingIfNeeded: low), count: count)
+        case .i32: address.initializeMemory(as: UInt32.self, repeating: UInt32(truncatingIfNeeded: low), count: count)
+        case .i64, .reference: address.initializeMemory(as: UInt64.self, repeating: low, count: count)
+        case .v128:
+            for i in 0..<count { store(low, high, at: address + i * 16) }
+        }
+    }
+
     /// Slots a value of this storage takes on the value stack.
     var slotCount: Int { self == .v128 ? 2 : 1 }
 }
