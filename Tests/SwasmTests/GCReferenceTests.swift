@@ -351,7 +351,7 @@ final class GCReferenceTests: XCTestCase {
         let store = Store(engine: Engine())
         let (types, _) = try makeTypes(store)
         func load(_ object: GCObject, field: Int, signed: Bool = false) -> UInt64 {
-            object.layout.fields[field].load(at: object.layout.field(field, of: GCObjectHeader.object(object.address)), signed: signed).low
+            object.layout.fieldTable[field].storage.load(at: object.layout.field(field, of: GCObjectHeader.object(object.address)), signed: signed).low
         }
         func element(_ object: GCObject, _ index: Int, signed: Bool = false) -> (low: UInt64, high: UInt64) {
             object.layout.element.load(at: object.layout.element(index, of: GCObjectHeader.object(object.address)), signed: signed)

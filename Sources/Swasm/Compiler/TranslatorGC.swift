@@ -52,15 +52,10 @@ extension Translator {
             emitSIMD(.gcArrayNewFixed, pushResult())
             emitPair(Int(type), base)
             emitPair(Int(count), liveEnd)
-        case .arrayNewData(let type, let data):
+        case .arrayNewData(let type, let segment), .arrayNewElem(let type, let segment):
             let (offset, length) = try popSlots2()
-            emitGC(.arrayNewData, pushResult())
-            emitPair(Int(type), Int(data))
-            emitPair(offset, length)
-        case .arrayNewElem(let type, let element):
-            let (offset, length) = try popSlots2()
-            emitGC(.arrayNewElem, pushResult())
-            emitPair(Int(type), Int(element))
+            emitGC(instruction == .arrayNewData(type, data: segment) ? .arrayNewData : .arrayNewElem, pushResult())
+            emitPair(Int(type), Int(segment))
             emitPair(offset, length)
         case .arrayGet(let type, let ext):
             let storage = try arrayElement(type)
@@ -90,26 +85,15 @@ extension Translator {
             emitPair(destinationOffset, sourceArray)
             emitPair(sourceOffset, count)
             emitPair(Int(destination), Int(source))
-        case .arrayInitData(let type, let data):
+        case .arrayInitData(let type, let segment), .arrayInitElem(let type, let segment):
             let (reference, d, s, n) = try popSlots4()
-            emitGC(.arrayInitData, reference)
+            emitGC(instruction == .arrayInitData(type, data: segment) ? .arrayInitData : .arrayInitElem, reference)
             emitPair(d, s)
-            emitPair(n, Int(data))
+            emitPair(n, Int(segment))
             emitPair(Int(type), 0)
-        case .arrayInitElem(let type, let element):
-            let (reference, d, s, n) = try popSlots4()
-            emitGC(.arrayInitElem, reference)
-            emitPair(d, s)
-            emitPair(n, Int(element))
-            emitPair(Int(type), 0)
-        case .refTest(let target):
+        case .refTest(let target), .refCast(let target):
             let reference = try popSlot()
-            emitSIMD(.gcRefTest, pushResult())
-            emitPair(reference, castCode(target))
-            emitPair(castTypeIndex(target), 0)
-        case .refCast(let target):
-            let reference = try popSlot()
-            emitSIMD(.gcRefCast, pushResult())
+            emitSIMD(instruction == .refTest(target) ? .gcRefTest : .gcRefCast, pushResult())
             emitPair(reference, castCode(target))
             emitPair(castTypeIndex(target), 0)
         case .brOnCast(let depth, _, let target), .brOnCastFail(let depth, _, let target):

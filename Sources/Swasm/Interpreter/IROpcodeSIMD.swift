@@ -135,17 +135,10 @@ enum SIMDIROpcode: UInt16, CaseIterable {
         self = unsafeBitCast(UInt8(truncatingIfNeeded: index), to: SIMDIROpcode.self)
     }
 
-    /// The GC operation a GC accessor's words also describe (its full form, for the cases the
-    /// fast path leaves to it).
+    /// The full form of a cast or allocation (`Interpreter.runGC`), for what its fast path
+    /// leaves to it.
     var gcOperation: GCIROp? {
         switch self {
-        case .gcStructGet: return .structGet
-        case .gcStructSet: return .structSet
-        case .gcArrayGet: return .arrayGet
-        case .gcArraySet: return .arraySet
-        case .gcArrayLen: return .arrayLen
-        case .gcRefI31: return .refI31
-        case .gcI31Get: return .i31Get
         case .gcRefTest: return .refTest
         case .gcRefCast: return .refCast
         case .gcStructNew: return .structNew

@@ -79,15 +79,8 @@ extension Interpreter {
     @inline(__always)
     static func prepareCallRef(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
         let reference = sp[high(pc.pointee)]
-        guard reference != RefEncoding.null else {
-            setPendingTrap(.nullFunctionReference, instance)
-            return nil
-        }
-        guard let next = placeCallee(reference, before: pc + 2, instance) else {
-            setPendingTrap(.undefinedElement, instance)
-            return nil
-        }
-        return next
+        guard reference != RefEncoding.null else { return trap(.nullFunctionReference, instance) }
+        return placeCallee(reference, before: pc + 2, instance) ?? trap(.undefinedElement, instance)
     }
 }
 

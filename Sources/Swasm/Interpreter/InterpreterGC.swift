@@ -1,36 +1,23 @@
-// The GC instructions in the IR. Like the typed function reference instructions, none has a
-// case of its own in the interpreter loop: each is a `returnCall` header with a `GCIROp` in
-// bits 16..31 (raw values from 0x100, above `FunctionReferenceOp`'s), run out of line by
-// `tailCall`, which hands them the store (allocation) and the frame's extent (the collector's
-// stack roots). Struct and array accesses read the field's storage from the object's own
-// layout: a subtype's fields begin with its supertype's, at the same offsets.
+// The GC instructions in the IR. None has a case of its own in the interpreter loop. The
+// accessors, casts, i31 and allocations run on the SIMD instructions' out-of-line path
+// (IROpcodeSIMD.swift, InterpreterGCAccess.swift); the rarer bulk array instructions are
+// `returnCall` headers with a `GCIROp` in bits 16..31 (raw values from 0x100, above
+// `FunctionReferenceOp`'s), run out of line by `tailCall`, which hands them the store and the
+// frame's extent (the collector's stack roots). `runGC` also runs the full form of a cast or
+// an allocation whose fast path declined, on that instruction's words.
 //
-//   structNew        [op|d][type|base]                fields in slots base... (v128: 2 slots)
-//   structNewDefault [op|d][type|0]
-//   structGet        [op|d][ref|field][type|signed]
-//   structSet        [op|ref][value|field][type|0]
-//   arrayNew         [op|d][type|value][length|0]
-//   arrayNewDefault  [op|d][type|length]
-//   arrayNewFixed    [op|d][type|base][count|0]
 //   arrayNewData     [op|d][type|data][offset|length]
 //   arrayNewElem     [op|d][type|element][offset|length]
-//   arrayGet         [op|d][ref|index][type|signed]
-//   arraySet         [op|ref][index|value][type|0]
-//   arrayLen         [op|d][ref|0]
 //   arrayFill        [op|ref][offset|value][count|type]
 //   arrayCopy        [op|destination][destinationOffset|source][sourceOffset|count][types]
 //   arrayInitData    [op|ref][d|s][n|data][type|0]
 //   arrayInitElem    [op|ref][d|s][n|element][type|0]
-//   refTest, refCast [op|d][ref|target][type|0]       target: `GCCastTarget` | nullable << 8
-//   refI31           [op|d][value|0]
-//   i31Get           [op|d][ref|signed]
 
-/// Which GC instruction a `returnCall` header carries.
+/// Which GC instruction `runGC` runs: a `returnCall` form, or the full form of a SIMD-path one.
 enum GCIROp: UInt16 {
-    case structNew = 0x100, structNewDefault, structGet, structSet
-    case arrayNew, arrayNewDefault, arrayNewFixed, arrayNewData, arrayNewElem
-    case arrayGet, arraySet, arrayLen, arrayFill, arrayCopy, arrayInitData, arrayInitElem
-    case refTest, refCast, refI31, i31Get
+    case arrayNewData = 0x100, arrayNewElem, arrayFill, arrayCopy, arrayInitData, arrayInitElem
+    /// Full forms of SIMD-path instructions (`SIMDIROpcode.gcOperation`), never in a header.
+    case structNew, structNewDefault, arrayNew, arrayNewDefault, arrayNewFixed, refTest, refCast
 
     /// The op in a `returnCall` header word, or nil.
     init?(header: UInt64) {
@@ -45,7 +32,6 @@ enum GCIROp: UInt16 {
     /// Words of the instruction, header included.
     var wordCount: Int {
         switch self {
-        case .arrayLen, .refI31, .i31Get: return 2
         case .arrayCopy, .arrayInitData, .arrayInitElem: return 4
         default: return 3
         }
@@ -104,40 +90,9 @@ extension Interpreter {
         case .structNew, .structNewDefault:
             guard let object = allocate(low(w1), length: 0) else { return .gcHeapExhausted }
             if op == .structNew {
-                let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-                var slot = high(w1)
-                for (index, storage) in layout.fields.enumerated() {
-                    storage.store(sp[slot], storage == .v128 ? sp[slot + 1] : 0, at: layout.field(index, of: object))
-                    slot += storage.slotCount
-                }
+                GCObjectHeader.layout(object)._withUnsafeGuaranteedRef { $0.initialize(object, from: sp + high(w1), count: 0) }
             }
             sp[a] = UInt64(UInt(bitPattern: object))
-        case .structGet, .structSet, .arrayGet, .arraySet:
-            // The accessors' words (IROpcodeSIMD.swift): the fast path declined, so this one
-            // finds the trap, or finishes what the fast path could not.
-            let isGet = op == .structGet || op == .arrayGet
-            let reference = isGet ? sp[low(w1)] : sp[a]
-            guard reference != RefEncoding.null else {
-                return op == .structGet || op == .structSet ? .nullStructureReference : .nullArrayReference
-            }
-            let object = GCObjectHeader.object(reference)
-            let storage = GCStorage(field: low(pc[2]))
-            var address = object + GCObjectHeader.size
-            if op == .structGet || op == .structSet {
-                address += high(w1)
-            } else {
-                let index = op == .arrayGet ? sp.u32(high(w1)) : sp.u32(low(w1))
-                guard index < GCObjectHeader.length(object) else { return .outOfBoundsArrayAccess }
-                address += Int(index) << storage.shift
-            }
-            if isGet {
-                let value = storage.load(at: address, signed: high(pc[2]) != 0)
-                sp[a] = value.low
-                if storage == .v128 { sp[a + 1] = value.high }
-            } else {
-                let value = op == .structSet ? low(w1) : high(w1)
-                storage.store(sp[value], storage == .v128 ? sp[value + 1] : 0, at: address)
-            }
         case .arrayNew, .arrayNewDefault:
             let lengthSlot = op == .arrayNew ? low(pc[2]) : high(w1)
             guard let object = allocate(low(w1), length: Int(sp.u32(lengthSlot))) else { return .gcHeapExhausted }
@@ -151,12 +106,7 @@ extension Interpreter {
         case .arrayNewFixed:
             let count = low(pc[2])
             guard let object = allocate(low(w1), length: count) else { return .gcHeapExhausted }
-            let layout = GCObjectHeader.layout(object).takeUnretainedValue()
-            var slot = high(w1)
-            for i in 0..<count {
-                layout.element.store(sp[slot], layout.element == .v128 ? sp[slot + 1] : 0, at: layout.element(i, of: object))
-                slot += layout.element.slotCount
-            }
+            GCObjectHeader.layout(object)._withUnsafeGuaranteedRef { $0.initialize(object, from: sp + high(w1), count: count) }
             sp[a] = UInt64(UInt(bitPattern: object))
         case .arrayNewData, .arrayNewElem:
             let segment = high(w1)
@@ -182,10 +132,6 @@ extension Interpreter {
                 copyElements(state, segment: segment, from: offset, to: object, at: 0, count: length, layout: layout)
             }
             sp[a] = UInt64(UInt(bitPattern: object))
-        case .arrayLen:
-            let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return .nullArrayReference }
-            sp[a] = UInt64(GCObjectHeader.length(GCObjectHeader.object(reference)))
         case .arrayFill:
             let reference = sp[a]
             guard reference != RefEncoding.null else { return .nullArrayReference }
@@ -241,28 +187,17 @@ extension Interpreter {
                 guard matches else { return .castFailure }
                 sp[a] = reference
             }
-        case .refI31:
-            sp[a] = RefEncoding.i31(sp.u32(low(w1)))
-        case .i31Get:
-            let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return .nullI31Reference }
-            sp[a] = UInt64(RefEncoding.i31Value(reference, signed: high(w1) != 0))
         }
         return nil
     }
 
     /// Whether `reference` is a value of the cast target (see `GCCastTarget`).
     static func castMatches(_ reference: UInt64, target: Int, typeIndex: Int, state: InstanceState, store: Store) -> Bool {
-        if reference == RefEncoding.null { return target & 0x100 != 0 }
+        if let quick = quickCast(reference, target: target, typeIndex: typeIndex, instance: Unmanaged.passUnretained(state)) {
+            return quick
+        }
+        // What `quickCast` leaves: a struct or array type not looked up yet, a function type.
         switch GCCastTarget(rawValue: UInt8(truncatingIfNeeded: target)) {
-        case .top?: return true
-        case .bottom?, nil: return false
-        case .eq?: return RefEncoding.isI31(reference) || RefEncoding.isObject(reference)
-        case .i31?: return RefEncoding.isI31(reference)
-        case .structure?, .array?:
-            guard RefEncoding.isObject(reference) else { return false }
-            let kind = GCObjectHeader.layout(GCObjectHeader.object(reference)).takeUnretainedValue().kind
-            return kind == (target & 0xFF == Int(GCCastTarget.structure.rawValue) ? .structure : .array)
         case .concreteObject?:
             guard RefEncoding.isObject(reference), let expected = state.gcLayout(typeIndex, store: store) else { return false }
             return GCObjectHeader.layout(GCObjectHeader.object(reference)).takeUnretainedValue().isSubtype(of: expected)
@@ -272,6 +207,8 @@ extension Interpreter {
                 return false
             }
             return typeMatches(function.typeID, state.typeIDs[typeIndex], store: store)
+        default:
+            return false
         }
     }
 

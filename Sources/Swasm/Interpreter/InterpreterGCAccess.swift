@@ -1,10 +1,10 @@
 // The GC accessors (struct and array reads and writes, array.len, i31, casts), run on the SIMD
 // instructions' out-of-line path so that they never leave the interpreter loop
-// (IROpcodeSIMD.swift gives their words). What the fast path below cannot finish (a null
-// reference, an index out of bounds, a cast it cannot decide) goes to the instruction's full
-// form, `Interpreter.runGC`, on the same words, which completes it or names the trap. That
-// path returns nil like an out-of-bounds access, and leaves the trap's real reason in the
-// store's `ExecutionState.pendingTrap`, which the loop reports instead.
+// (IROpcodeSIMD.swift gives their words). A trap returns nil like an out-of-bounds access and
+// leaves its real reason in the store's `ExecutionState.pendingTrap`, which the loop reports
+// instead. What the fast path cannot finish (a cast to a type this instance has not looked
+// up, or to a function type; an allocation that must collect first) goes to the
+// instruction's full form, `Interpreter.runGC`, on the same words.
 
 extension GCStorage {
     /// log2 of `size`.
@@ -33,7 +33,9 @@ extension Interpreter {
         switch op {
         case .gcStructGet, .gcArrayGet:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
+            guard reference != RefEncoding.null else {
+                return trap(op == .gcStructGet ? .nullStructureReference : .nullArrayReference, instance)
+            }
             let object = GCObjectHeader.object(reference)
             let w2 = pc[2]
             let storage = GCStorage(field: low(w2))
@@ -42,7 +44,7 @@ extension Interpreter {
                 address = object + (GCObjectHeader.size + high(w1))
             } else {
                 let index = sp.u32(high(w1))
-                guard index < GCObjectHeader.length(object) else { return finishGCAccess(op, sp, pc, instance) }
+                guard index < GCObjectHeader.length(object) else { return trap(.outOfBoundsArrayAccess, instance) }
                 address = object + (GCObjectHeader.size + Int(index) << storage.shift)
             }
             let value = storage.load(at: address, signed: high(w2) != 0)
@@ -51,7 +53,9 @@ extension Interpreter {
             return pc + 3
         case .gcStructSet, .gcArraySet:
             let reference = sp[a]
-            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
+            guard reference != RefEncoding.null else {
+                return trap(op == .gcStructSet ? .nullStructureReference : .nullArrayReference, instance)
+            }
             let object = GCObjectHeader.object(reference)
             let storage = GCStorage(field: low(pc[2]))
             let address: UnsafeMutableRawPointer
@@ -61,7 +65,7 @@ extension Interpreter {
                 value = low(w1)
             } else {
                 let index = sp.u32(low(w1))
-                guard index < GCObjectHeader.length(object) else { return finishGCAccess(op, sp, pc, instance) }
+                guard index < GCObjectHeader.length(object) else { return trap(.outOfBoundsArrayAccess, instance) }
                 address = object + (GCObjectHeader.size + Int(index) << storage.shift)
                 value = high(w1)
             }
@@ -69,7 +73,7 @@ extension Interpreter {
             return pc + 3
         case .gcArrayLen:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
+            guard reference != RefEncoding.null else { return trap(.nullArrayReference, instance) }
             sp[a] = UInt64(GCObjectHeader.length(GCObjectHeader.object(reference)))
             return pc + 2
         case .gcRefI31:
@@ -77,7 +81,7 @@ extension Interpreter {
             return pc + 2
         case .gcI31Get:
             let reference = sp[low(w1)]
-            guard reference != RefEncoding.null else { return finishGCAccess(op, sp, pc, instance) }
+            guard reference != RefEncoding.null else { return trap(.nullI31Reference, instance) }
             sp[a] = UInt64(RefEncoding.i31Value(reference, signed: high(w1) != 0))
             return pc + 2
         case .gcRefTest, .gcRefCast:
@@ -88,20 +92,17 @@ extension Interpreter {
             if op == .gcRefTest {
                 sp[a] = matches ? 1 : 0
             } else {
-                guard matches else { return finishGCAccess(op, sp, pc, instance) }
+                guard matches else { return trap(.castFailure, instance) }
                 sp[a] = reference
             }
             return pc + 3
         case .refAsNonNull:
-            guard sp[a] != RefEncoding.null else {
-                setPendingTrap(.nullReference, instance)
-                return nil
-            }
+            guard sp[a] != RefEncoding.null else { return trap(.nullReference, instance) }
             return pc + 2
         case .gcStructNew, .gcStructNewDefault, .gcArrayNew, .gcArrayNewDefault, .gcArrayNewFixed:
             return allocate(op, sp, pc, instance) ?? finishGCAccess(op, sp, pc, instance)
         default:
-            return finishGCAccess(op, sp, pc, instance)
+            return nil
         }
     }
 
@@ -162,9 +163,11 @@ extension Interpreter {
         return pc + op.wordCount
     }
 
+    /// Leaves `reason` for the loop to report (see above) and returns the nil that makes it trap.
     @inline(never)
-    static func setPendingTrap(_ reason: TrapReason, _ instance: Unmanaged<InstanceState>) {
+    static func trap(_ reason: TrapReason, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
         instance._withUnsafeGuaranteedRef { $0.owner }?._withUnsafeGuaranteedRef { $0.execution.pendingTrap = reason }
+        return nil
     }
 }
 
@@ -205,28 +208,15 @@ extension Interpreter {
         guard let object = heap._withUnsafeGuaranteedRef({ $0.allocateIfRoom(layout, length: length, initialized: initialized) }) else {
             return nil
         }
-        let payload = GCObjectHeader.payload(object)
         layout._withUnsafeGuaranteedRef { layout in
             switch op {
-            case .gcStructNew:
-                var slot = high(w1)
-                for i in 0..<layout.fieldCount {
-                    let (storage, offset) = layout.fieldTable[i]
-                    storage.store(sp[slot], storage == .v128 ? sp[slot + 1] : 0, at: payload + offset)
-                    slot += storage.slotCount
-                }
+            case .gcStructNew, .gcArrayNewFixed:
+                layout.initialize(object, from: sp + high(w1), count: length)
             case .gcArrayNew:
                 let element = layout.element, value = high(w1)
                 let low = sp[value], high = element == .v128 ? sp[value + 1] : 0
                 if low != 0 || high != 0 {
-                    element.fill(low, high, at: payload, count: length)
-                }
-            case .gcArrayNewFixed:
-                let element = layout.element
-                var slot = high(w1)
-                for i in 0..<length {
-                    element.store(sp[slot], element == .v128 ? sp[slot + 1] : 0, at: payload + i << element.shift)
-                    slot += element.slotCount
+                    element.fill(low, high, at: GCObjectHeader.payload(object), count: length)
                 }
             default:
                 break

@@ -47,10 +47,10 @@ extension Instantiation {
         switch instruction {
         case .structNew(let typeIndex):
             let (layout, store) = try resolve(typeIndex, .structure)
-            let values = try pop(layout.fields.count)
+            let values = try pop(layout.fieldCount)
             let object = try allocate(layout, length: 0, in: store)
             for (index, value) in values.enumerated() {
-                layout.fields[index].store(value.low, value.high, at: layout.field(index, of: object))
+                layout.fieldTable[index].storage.store(value.low, value.high, at: layout.field(index, of: object))
             }
             stack.append((UInt64(UInt(bitPattern: object)), 0))
         case .structNewDefault(let typeIndex):
@@ -63,9 +63,7 @@ extension Instantiation {
             let length = arrayLength(try pop())
             let value = try pop()
             let object = try allocate(layout, length: length, in: store)
-            for index in 0..<length {
-                layout.element.store(value.low, value.high, at: layout.element(index, of: object))
-            }
+            layout.element.fill(value.low, value.high, at: GCObjectHeader.payload(object), count: length)
             stack.append((UInt64(UInt(bitPattern: object)), 0))
         case .arrayNewDefault(let typeIndex):
             let (layout, store) = try resolve(typeIndex, .array)

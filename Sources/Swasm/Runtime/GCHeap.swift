@@ -86,19 +86,16 @@ final class GCLayout {
     /// The declared supertype chain from its root down to this type: `display[d]` is the
     /// ancestor at depth d, so "is a subtype of t" is one comparison at t's depth.
     let display: [Int]
-    /// Structs: each field's storage and byte offset in the payload, and the payload size.
-    let fields: [GCStorage]
-    let offsets: [Int]
+    /// Structs: the payload size.
     let payloadSize: Int
-    /// Struct fields that hold references, for the collector.
-    let referenceOffsets: [Int]
     /// Arrays: the element's storage.
     let element: GCStorage
     /// `display` in memory of its own, and its last index, for the interpreter's casts, which
     /// read them without reference counting (layouts live as long as the engine).
     let depth: Int
     let ancestors: UnsafeMutablePointer<Int>
-    /// `fields` and `offsets` in memory of their own, for the interpreter's allocation path.
+    /// Structs: each field's storage and byte offset in the payload, in memory of their own
+    /// (read by the interpreter and the collector without reference counting).
     let fieldCount: Int
     let fieldTable: UnsafeMutablePointer<(storage: GCStorage, offset: Int)>
 
@@ -120,9 +117,6 @@ final class GCLayout {
         fieldCount = fields.count
         fieldTable = .allocate(capacity: Swift.max(fields.count, 1))
         fieldTable.initialize(from: fields, count: fields.count)
-        self.fields = fields.map(\.storage)
-        self.offsets = fields.map(\.offset)
-        self.referenceOffsets = fields.filter { $0.storage == .reference }.map(\.offset)
         self.payloadSize = fields.last.map { $0.offset + $0.storage.size } ?? 0
         self.element = element
     }
@@ -560,7 +554,27 @@ extension GCLayout {
     /// Field `index`'s address in `object` (a struct of this layout).
     @inline(__always)
     func field(_ index: Int, of object: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
-        GCObjectHeader.payload(object) + offsets[index]
+        GCObjectHeader.payload(object) + fieldTable[index].offset
+    }
+
+    /// Writes a new struct's fields, or a new array's first `count` elements, from the
+    /// consecutive slots at `slots` (a v128 takes two).
+    @inline(__always)
+    func initialize(_ object: UnsafeMutableRawPointer, from slots: UnsafeMutablePointer<UInt64>, count: Int) {
+        let payload = GCObjectHeader.payload(object)
+        var slot = 0
+        if kind == .structure {
+            for i in 0..<fieldCount {
+                let (storage, offset) = fieldTable[i]
+                storage.store(slots[slot], storage == .v128 ? slots[slot + 1] : 0, at: payload + offset)
+                slot += storage.slotCount
+            }
+        } else {
+            for i in 0..<count {
+                element.store(slots[slot], element == .v128 ? slots[slot + 1] : 0, at: payload + i << element.shift)
+                slot += element.slotCount
+            }
+        }
     }
 
     /// Element `index`'s address in `object` (an array of this layout).
