@@ -53,6 +53,8 @@ struct RunCommand {
                        help: "Largest number of elements of each table; table.grow past it returns -1."),
             OptionSpec("--max-call-depth", value: "N",
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000)."),
+            OptionSpec("-C", value: "KEY=VALUE",
+                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter)."),
             OptionSpec("-W", value: "KEY=VALUE",
                        help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N; FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
         ],
@@ -72,6 +74,7 @@ struct RunCommand {
     var maxTableElements: String?
     var maxCallDepth: String?
     var wasmOptions: [String]
+    var codegenOptions: [String]
     var fileAndArguments: [String]
 
     init(parsing arguments: [String]) throws {
@@ -89,6 +92,7 @@ struct RunCommand {
         maxTableElements = parsed.last("--max-table-elements")
         maxCallDepth = parsed.last("--max-call-depth")
         wasmOptions = parsed.all("-W")
+        codegenOptions = parsed.all("-C")
         fileAndArguments = parsed.positionals
     }
 
@@ -182,6 +186,7 @@ struct RunCommand {
         var limits = RunLimits()
         // The long options win over -W, whatever their order.
         for option in wasmOptions { try limits.applyWasmOption(option) }
+        for option in codegenOptions { try limits.applyCodegenOption(option) }
         if let fuel { limits.fuel = try RunLimits.parseFuel(fuel, option: "--fuel") }
         if let timeout { limits.timeout = try RunLimits.parseDuration(timeout, option: "--timeout") }
         if let maxMemorySize {

@@ -12,6 +12,8 @@ struct RunLimits {
     var maxCallDepth: Int?
     /// The proposals a module may use (`-W simd=n` and the like).
     var features: WasmFeatures = .all
+    /// Run functions as native code where the engine can (`-C native=n` interprets them).
+    var nativeCode = true
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
@@ -20,6 +22,20 @@ struct RunLimits {
         if timeout != nil { configuration.interruptible = true }
         if let maxCallDepth { configuration.maxCallDepth = maxCallDepth }
         configuration.features = features
+        configuration.nativeCode = nativeCode
+    }
+
+    /// Applies one `-C KEY=VALUE` code generation option: `native=y|n`.
+    mutating func applyCodegenOption(_ text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts[0] == "native" else {
+            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n)")
+        }
+        switch parts.count == 2 ? String(parts[1]) : "y" {
+        case "y", "yes", "true": nativeCode = true
+        case "n", "no", "false": nativeCode = false
+        default: throw CLIFailure.error("invalid -C \(text): expected native=y or native=n")
+        }
     }
 
     var storeLimits: StoreLimits {

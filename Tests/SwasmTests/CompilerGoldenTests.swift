@@ -153,8 +153,15 @@ final class CompilerGoldenTests: XCTestCase {
         ("fusions", fusions),
     ]
 
+    /// The translator's IR alone: an engine that does not go on to native code.
+    static var interpreterEngine: Engine {
+        var configuration = EngineConfiguration()
+        configuration.nativeCode = false
+        return Engine(configuration: configuration)
+    }
+
     static func listing(_ bytes: [UInt8]) throws -> String {
-        let module = try Module(engine: Engine(), bytes: bytes)
+        let module = try Module(engine: interpreterEngine, bytes: bytes)
         var parts: [String] = []
         for index in 0..<module.code.count {
             let function = try module.code.function(index)

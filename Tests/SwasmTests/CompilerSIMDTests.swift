@@ -133,7 +133,7 @@ final class CompilerSIMDTests: XCTestCase {
     var memory: Memory!
 
     override func setUpWithError() throws {
-        let engine = Engine()
+        let engine = CompilerGoldenTests.interpreterEngine
         let store = Store(engine: engine)
         module = try Module(engine: engine, wat: Self.wat)
         let linker = Linker()

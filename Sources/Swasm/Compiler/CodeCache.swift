@@ -23,6 +23,10 @@ final class CodeCache: @unchecked Sendable {
 
     /// Compiled header pointers by defined index (nil: not translated yet).
     let entries: UnsafeMutablePointer<UnsafePointer<UInt64>?>
+    /// Native entry points by defined index (nil: none, or not translated yet).
+    let nativeEntries: UnsafeMutablePointer<UnsafeRawPointer?>
+    /// Translate functions on to native code (see Native/).
+    let compilesNative: Bool
     private var compiled: [CompiledFunction?]
     /// A translator kept between lazy translations (under `lock`; nil while one is in use).
     private var spareTranslator: Translator?
@@ -38,6 +42,10 @@ final class CodeCache: @unchecked Sendable {
         let count = sections.code.count
         entries = .allocate(capacity: Swift.max(count, 1))
         entries.initialize(repeating: nil, count: Swift.max(count, 1))
+        nativeEntries = .allocate(capacity: Swift.max(count, 1))
+        nativeEntries.initialize(repeating: nil, count: Swift.max(count, 1))
+        compilesNative = configuration.nativeCode && NativeTier.isAvailable && !configuration.consumeFuel
+            && !configuration.interruptible
         compiled = Array(repeating: nil, count: count)
     }
 
@@ -47,6 +55,7 @@ final class CodeCache: @unchecked Sendable {
 
     deinit {
         entries.deallocate()
+        nativeEntries.deallocate()
         typeIDTable?.deallocate()
     }
 
@@ -94,11 +103,15 @@ final class CodeCache: @unchecked Sendable {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
         if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
-        let function = try translate(definedIndex, scratch: &scratch)
+        var function = try translate(definedIndex, scratch: &scratch)
+        if compilesNative, let native = NativeCompiler.compile(function, definedIndex: definedIndex) {
+            function = function.withNativeCode(native)
+        }
         return lock.withLock { _ in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
             entries[definedIndex] = UnsafePointer(function.header)
+            nativeEntries[definedIndex] = function.nativeCode
             return function
         }
     }

@@ -77,6 +77,13 @@ final class ExecutionState {
         return pending
     }
 
+    /// The native tier's context (see NativeRuntime.swift), the failure a snippet left for
+    /// native code to propagate, and the native functions a failure unwound through.
+    let nativeContext: UnsafeMutablePointer<NativeContext>
+    var nativeError: Error?
+    var nativeTrace: [UInt32] = []
+    let maxCallDepth: Int
+
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
     private var resolvedCount = 0
@@ -95,6 +102,11 @@ final class ExecutionState {
         frames = .allocate(capacity: frameCount)
         framesEnd = frames + frameCount
         frameTop = frames
+        maxCallDepth = Swift.max(configuration.maxCallDepth, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<NativeContext>.stride,
+                                                   alignment: MemoryLayout<NativeContext>.alignment)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<NativeContext>.stride)
+        nativeContext = raw.bindMemory(to: NativeContext.self, capacity: 1)
     }
 
     static let slack = 8
@@ -154,6 +166,7 @@ final class ExecutionState {
     }
 
     deinit {
+        UnsafeMutableRawPointer(nativeContext).deallocate()
         resolved.deallocate()
         slots.deallocate()
         frames.deallocate()

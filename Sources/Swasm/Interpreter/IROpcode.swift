@@ -206,6 +206,11 @@ enum IROpcode: UInt16, CaseIterable {
     /// lower one. One opcode, so one case in the interpreter's loop, which calls out of line
     /// (InterpreterSIMD.swift says why).
     case simd
+
+    /// [op][code]: the function runs as native code (Native/), at the address in the second
+    /// word; the IR after it is kept for the snippets and the disassembler. Entering it runs
+    /// the whole function and returns from it.
+    case native
 }
 
 extension IROpcode {
@@ -228,7 +233,7 @@ extension IROpcode {
     var layout: Layout {
         switch self {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop, .throwRef: return .none
-        case .const: return .wide
+        case .const, .native: return .wide
         case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,

@@ -403,7 +403,7 @@ enum Interpreter {
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
-            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef:
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .native:
                 // A tail call is a call too: tail recursion has no back-edge to check. Throws
                 // share the case (one case fewer keeps the loop's code as it was).
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
@@ -902,6 +902,16 @@ enum Interpreter {
                 let index = low(pc[1])
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[index].address) }
                 pc += 2
+            }
+        }
+        if trap == nil, failure == nil, UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.native.rawValue {
+            // A function with native code: run it, then return from it with a `return`.
+            failure = runNative(pc, sp: sp, fp: fp, instance: instance, stacks: stacks, store: store)
+            memBase = stacks.context.memoryBase
+            memSize = stacks.context.memorySize
+            if failure == nil {
+                pc = NativeTier.returnInstruction
+                continue resume
             }
         }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),

@@ -21,6 +21,11 @@ public struct EngineConfiguration: Sendable {
     /// (`.eager`, ``Module/validateAllFunctions()``); 1, the default, uses only the calling
     /// thread. Lazy compilation always translates on the thread that first calls a function.
     public var compilationThreads: Int = 1
+    /// Run functions as native code where this build can (x86-64 Linux): each function is
+    /// translated on from the interpreter's IR when it is compiled, and the instructions the
+    /// native tier has no code for run in the interpreter. Off, everything is interpreted.
+    /// Fuel and interruption use the interpreter. On by default.
+    public var nativeCode: Bool = true
     /// Maximum depth of nested calls before "call stack exhausted".
     public var maxCallDepth: Int = 10_000
     /// Size of each store's value stack, in 64-bit slots.

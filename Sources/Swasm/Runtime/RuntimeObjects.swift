@@ -54,13 +54,20 @@ final class TableInstance {
 
 /// A global variable; `v128` uses both words.
 final class GlobalInstance {
-    @exclusivity(unchecked) var value: UInt64
+    /// The value's (low) word, kept outside the object so that native code can address it.
+    let cell: UnsafeMutablePointer<UInt64>
+    var value: UInt64 {
+        @inline(__always) get { cell.pointee }
+        @inline(__always) set { cell.pointee = newValue }
+    }
     var high: UInt64 = 0
     let type: GlobalType
     init(type: GlobalType, value: UInt64) {
         self.type = type
-        self.value = value
+        cell = .allocate(capacity: 1)
+        cell.initialize(to: value)
     }
+    deinit { cell.deallocate() }
 }
 
 /// A function: Wasm code of an instance, or a host closure.
@@ -123,7 +130,10 @@ final class InstanceState {
     var heap: Unmanaged<GCHeap>?
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
+    /// The globals' cells in index order, for native code (built on its first entry).
+    var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     init(module: Module) { self.module = module }
+    deinit { nativeGlobalCells?.deallocate() }
 }
 
 /// A host function body over 64-bit slots (see `FunctionInstance.slotBody`).

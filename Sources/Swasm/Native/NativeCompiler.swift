@@ -1,0 +1,818 @@
+/// The native tier: translates a function's register IR (IROpcode.swift) to x86-64, one
+/// template per instruction, with every slot operand addressed in the frame as the interpreter
+/// addresses it. Registers: rbx the frame base, r12/r13 memory 0's base and size, r14 the
+/// `NativeContext`; rax, rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
+/// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
+///
+/// Instructions without a template (rare numeric operations, bulk memory, tables, SIMD, GC,
+/// atomics, calls through imports and tables) run in the interpreter as snippets; functions
+/// with exception handlers, tail calls, throws or fuel checkpoints stay in the interpreter.
+struct NativeCompiler {
+    typealias A = X64Assembler
+    typealias Mem = A.Mem
+
+    private var a = A()
+    private let words: UnsafeBufferPointer<UInt64>
+    private let header: UnsafePointer<UInt64>
+    private let definedIndex: Int
+    private var labels: [A.Label?]
+    private let entry: A.Label
+    private let epilogue: A.Label
+    private let unwind: A.Label
+    private var traps: [NativeTier.Status: A.Label] = [:]
+    /// Snippet words (each: a copy of the function header, the instruction, `return`).
+    private var snippetWords: [UInt64] = []
+    /// Positions of the imm64 fields that receive a snippet's address, and its word offset.
+    private var snippetFixups: [(position: Int, offset: Int)] = []
+    /// Branch tables: the table's label and its targets' IR word indices.
+    private var tables: [(label: A.Label, targets: [Int])] = []
+
+    /// The native code of a function: its entry point and the snippets it runs (owned by the
+    /// caller, which frees them with the function).
+    struct Output {
+        var code: UnsafeRawPointer
+        var snippets: UnsafeMutablePointer<UInt64>?
+    }
+
+    private init(function: CompiledFunction, definedIndex: Int) {
+        words = function.code
+        header = UnsafePointer(function.header)
+        self.definedIndex = definedIndex
+        labels = Array(repeating: nil, count: function.code.count + 1)
+        entry = a.newLabel()
+        epilogue = a.newLabel()
+        unwind = a.newLabel()
+    }
+
+    /// Native code for `function`, or nil when it has constructs the tier leaves to the
+    /// interpreter.
+    static func compile(_ function: CompiledFunction, definedIndex: Int) -> Output? {
+        guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return nil }
+        var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
+        guard compiler.emitFunction() else { return nil }
+        guard compiler.a.resolveLabels() else { return nil }
+        var snippets: UnsafeMutablePointer<UInt64>? = nil
+        if !compiler.snippetWords.isEmpty {
+            let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: compiler.snippetWords.count)
+            buffer.initialize(from: compiler.snippetWords, count: compiler.snippetWords.count)
+            snippets = buffer
+            for fixup in compiler.snippetFixups {
+                compiler.a.patch64(at: fixup.position, UInt64(UInt(bitPattern: buffer + fixup.offset)))
+            }
+        }
+        for table in compiler.tables {
+            let base = compiler.a.positionOf(table.label)
+            for (k, target) in table.targets.enumerated() {
+                guard let label = compiler.labels[target] else { snippets?.deallocate(); return nil }
+                compiler.a.patch32(at: base + 4 * k, Int32(compiler.a.positionOf(label) - base))
+            }
+        }
+        guard let code = ExecutableArena.shared.install(compiler.a.bytes) else {
+            snippets?.deallocate()
+            return nil
+        }
+        return Output(code: code, snippets: snippets)
+    }
+
+    // MARK: Helpers
+
+    private func slot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
+    private static func lo(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
+    private static func hi(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w >> 32)) }
+    private static func loSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w)) }
+    private static func hiSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w >> 32)) }
+
+    private mutating func label(at index: Int) -> A.Label? {
+        guard index >= 0, index < labels.count else { return nil }
+        if let l = labels[index] { return l }
+        let l = a.newLabel()
+        labels[index] = l
+        return l
+    }
+
+    private mutating func trap(_ status: NativeTier.Status) -> A.Label {
+        if let l = traps[status] { return l }
+        let l = a.newLabel()
+        traps[status] = l
+        return l
+    }
+
+    /// The conditions of the integer comparisons in `NumericOp` order (eq ne lt_s lt_u gt_s
+    /// gt_u le_s le_u ge_s ge_u).
+    private static let conditions: [A.Condition] = [.e, .ne, .l, .b, .g, .a, .le, .be, .ge, .ae]
+
+    // MARK: Function
+
+    private mutating func emitFunction() -> Bool {
+        let frameSlots = header.frameSlots
+        let first = header.parameterSlots
+        let locals = header.localSlots - first
+        a.bind(entry)
+        a.alu(.sub, .rsp, imm: 8, w: true)
+        a.alu(.cmp, .rsp, NativeContext.field(\.stackLimit), w: true)
+        a.jcc(.b, trap(.callStackExhausted))
+        a.lea(.rax, slot(frameSlots))
+        a.alu(.cmp, .rax, NativeContext.field(\.slotsEnd), w: true)
+        a.jcc(.a, trap(.callStackExhausted))
+        if locals > 0 {
+            a.alu(.xor, .rax, .rax, w: false)
+            if locals <= 16 {
+                for i in 0..<locals { a.store(slot(first + i), .rax) }
+            } else {
+                a.lea(.rdi, slot(first))
+                a.movImm(.rcx, UInt64(locals))
+                a.repStosq()
+            }
+        }
+        var pc = 0
+        while pc < words.count {
+            if let l = label(at: pc) { a.bind(l) }
+            guard let length = emitInstruction(at: pc) else { return false }
+            pc += length
+        }
+        if let l = label(at: pc) { a.bind(l) }
+        a.jmp(epilogue)
+
+        // Shared tails: the normal return, traps, and the unwind path that records this
+        // function in the trap's backtrace before returning the status.
+        a.bind(epilogue)
+        a.alu(.xor, .rax, .rax, w: false)
+        a.alu(.add, .rsp, imm: 8, w: true)
+        a.ret()
+        for (status, l) in traps.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            a.bind(l)
+            a.movImm(.rax, UInt64(status.rawValue))
+            a.jmp(unwind)
+        }
+        a.bind(unwind)
+        a.store(Mem(base: .rsp), .rax, w: false)
+        a.mov(.rdi, .r14)
+        a.movImm(.rsi, UInt64(header.functionIndex))
+        a.movImm(.rax, NativeTier.recordFrameAddress)
+        a.call(.rax)
+        a.load(.rax, Mem(base: .rsp), w: false)
+        a.alu(.add, .rsp, imm: 8, w: true)
+        a.ret()
+        for table in tables {
+            a.bind(table.label)
+            for _ in table.targets { a.imm32(0) }
+        }
+        return true
+    }
+
+    /// After a call or a snippet: propagate a failure, reload memory (it may have grown).
+    private mutating func afterCall() {
+        a.test(.rax, .rax, w: false)
+        a.jcc(.ne, unwind)
+        a.load(.r12, NativeContext.field(\.memoryBase))
+        a.load(.r13, NativeContext.field(\.memorySize))
+    }
+
+    /// Runs the instruction at `pc` (`length` words) in the interpreter.
+    private mutating func emitSnippet(at pc: Int, length: Int) {
+        emitSnippetCall(at: pc, length: length)
+        afterCall()
+    }
+
+    /// The instruction's length in words; nil for one that keeps the function interpreted.
+    private func length(at pc: Int, _ op: IROpcode) -> Int? {
+        switch op.layout {
+        case .table:
+            guard pc + 1 < words.count else { return nil }
+            return 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
+        case .simd:
+            guard let simd = SIMDIROpcode(header: words[pc]) else { return nil }
+            return simd.wordCount
+        default:
+            return op.fixedWordCount
+        }
+    }
+
+    // MARK: Instructions
+
+    private mutating func emitInstruction(at pc: Int) -> Int? {
+        let w0 = words[pc]
+        guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)), let length = length(at: pc, op),
+              pc + length <= words.count else { return nil }
+        let d = Self.hi(w0)
+        let w1 = length > 1 ? words[pc + 1] : 0
+        let w2 = length > 2 ? words[pc + 2] : 0
+        let raw = op.rawValue
+        let extra = UInt16(truncatingIfNeeded: w0 >> 16)
+
+        switch op {
+        case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint, .native:
+            return nil
+        case .simd:
+            // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
+            guard SIMDIROpcode(header: w0) == .prepareCallRef else {
+                emitSnippet(at: pc, length: length)
+                return length
+            }
+            let total = length + 2
+            guard pc + total <= words.count else { return nil }
+            a.mov(.rdi, .r14)
+            a.load(.rsi, slot(d))
+            a.movImm(.rax, NativeTier.referenceTargetAddress)
+            emitDynamicCall(base: Self.hi(words[pc + length]), snippetAt: pc, length: total)
+            return total
+        default:
+            break
+        }
+        // Everything else has nothing in bits 16...31 of its header.
+        if extra != 0 { emitSnippet(at: pc, length: length); return length }
+
+        if raw <= IROpcode.i64TruncSatF64U.rawValue {
+            if !emitNumeric(op, d, w1) { emitSnippet(at: pc, length: length) }
+            return length
+        }
+        if raw >= IROpcode.i32EqImm.rawValue && raw <= IROpcode.i64GeUImm.rawValue {
+            let wide = raw >= IROpcode.i64EqImm.rawValue
+            let index = Int(raw - (wide ? IROpcode.i64EqImm.rawValue : IROpcode.i32EqImm.rawValue))
+            a.alu(.xor, .rcx, .rcx, w: false)
+            a.alu(.cmp, slot(Self.lo(w1)), imm: Int32(truncatingIfNeeded: w1 >> 32), w: wide)
+            a.setcc(Self.conditions[index], .rcx)
+            a.store(slot(d), .rcx)
+            return length
+        }
+        if raw >= IROpcode.i32AddImm.rawValue && raw <= IROpcode.i64RotrImm.rawValue {
+            let wide = raw >= IROpcode.i64AddImm.rawValue
+            let index = Int(raw - (wide ? IROpcode.i64AddImm.rawValue : IROpcode.i32AddImm.rawValue))
+            emitBinaryImmediate(index, wide: wide, d, Self.lo(w1), Int32(truncatingIfNeeded: w1 >> 32))
+            return length
+        }
+        if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue {
+            var index = Int(raw - IROpcode.brIfI32Eq.rawValue)
+            let immediate = index >= 20
+            if immediate { index -= 20 }
+            let wide = index >= 10
+            guard let target = label(at: pc + Self.hiSigned(w1)) else { return nil }
+            if immediate {
+                a.alu(.cmp, slot(d), imm: Int32(truncatingIfNeeded: w1), w: wide)
+            } else {
+                a.load(.rax, slot(d), w: wide)
+                a.alu(.cmp, .rax, slot(Self.lo(w1)), w: wide)
+            }
+            a.jcc(Self.conditions[index % 10], target)
+            return length
+        }
+        if raw >= IROpcode.i32Load.rawValue && raw <= IROpcode.i64Store32.rawValue {
+            emitLoadStore(op, d, w1)
+            return length
+        }
+        if raw >= IROpcode.i32LoadIndexed.rawValue && raw <= IROpcode.store64ImmIndexed.rawValue {
+            emitIndexed(op, d, w1, w2)
+            return length
+        }
+
+        switch op {
+        case .unreachable:
+            a.jmp(trap(.unreachable))
+        case .br:
+            guard let target = label(at: pc + Self.hiSigned(w0)) else { return nil }
+            a.jmp(target)
+        case .brIfNez, .brIfEqz, .brIfI64Nez, .brIfI64Eqz:
+            guard let target = label(at: pc + Self.loSigned(w1)) else { return nil }
+            a.alu(.cmp, slot(d), imm: 0, w: op == .brIfI64Nez || op == .brIfI64Eqz)
+            a.jcc(op == .brIfNez || op == .brIfI64Nez ? .ne : .e, target)
+        case .brTable:
+            let count = Self.lo(w1)
+            var targets: [Int] = []
+            for k in 0...count { targets.append(pc + Self.loSigned(words[pc + 2 + k])) }
+            for t in targets { guard label(at: t) != nil else { return nil } }
+            let table = a.newLabel()
+            tables.append((table, targets))
+            a.load(.rax, slot(d), w: false)
+            a.movImm(.rcx, UInt64(count))
+            a.alu(.cmp, .rax, .rcx, w: false)
+            a.cmov(.a, .rax, .rcx, w: false)
+            a.leaRIP(.rcx, table)
+            a.loadSX32(.rax, Mem(base: .rcx, index: .rax, scale: 2))
+            a.alu(.add, .rax, .rcx, w: true)
+            a.jmp(.rax)
+        case .return:
+            a.jmp(epilogue)
+        case .returnValue:
+            a.load(.rax, slot(d))
+            a.store(slot(0), .rax)
+            a.jmp(epilogue)
+        case .call:
+            let callee = Self.lo(w1)
+            let offset = Int32(truncatingIfNeeded: d &* 8)
+            if callee == definedIndex {
+                a.alu(.add, .rbx, imm: offset, w: true)
+                a.call(entry)
+                a.alu(.sub, .rbx, imm: offset, w: true)
+                afterCall()
+            } else {
+                let slow = a.newLabel(), done = a.newLabel()
+                a.load(.rax, NativeContext.field(\.entries))
+                a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: callee &* 8)))
+                a.test(.rax, .rax, w: true)
+                a.jcc(.e, slow)
+                a.alu(.add, .rbx, imm: offset, w: true)
+                a.call(.rax)
+                a.alu(.sub, .rbx, imm: offset, w: true)
+                a.jmp(done)
+                a.bind(slow)
+                emitSnippetCall(at: pc, length: length)
+                a.bind(done)
+                afterCall()
+            }
+        case .callIndirect where Self.hi(w1) == 0:
+            // Table 0: a callee with native code in this instance is called directly; anything
+            // else (a trap, a host function, another instance) takes the interpreter's path.
+            a.mov(.rdi, .r14)
+            a.load(.rsi, slot(Self.lo(w2)), w: false)
+            a.movImm(.rdx, UInt64(Self.lo(w1)))
+            a.movImm(.rax, NativeTier.indirectTargetAddress)
+            emitDynamicCall(base: d, snippetAt: pc, length: length)
+        case .copy:
+            a.load(.rax, slot(Self.lo(w1)))
+            a.store(slot(d), .rax)
+        case .const:
+            let value = Int64(bitPattern: w1)
+            if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
+                a.storeImm(slot(d), Int32(value), w: true)
+            } else {
+                a.movImm(.rax, w1)
+                a.store(slot(d), .rax)
+            }
+        case .select, .select64:
+            a.load(.rax, slot(Self.lo(w1)))
+            a.load(.rcx, slot(Self.hi(w1)))
+            a.alu(.cmp, slot(Self.lo(w2)), imm: 0, w: op == .select64)
+            a.cmov(.e, .rax, .rcx, w: true)
+            a.store(slot(d), .rax)
+        case .globalGet:
+            a.load(.rax, NativeContext.field(\.globals))
+            a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: Self.lo(w1) &* 8)))
+            a.load(.rax, Mem(base: .rax))
+            a.store(slot(d), .rax)
+        case .globalSet:
+            a.load(.rcx, slot(d))
+            a.load(.rax, NativeContext.field(\.globals))
+            a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: Self.lo(w1) &* 8)))
+            a.store(Mem(base: .rax), .rcx)
+        case .store8Imm, .store16Imm, .store32Imm, .store64Imm:
+            a.load(.rax, slot(d), w: false)
+            let width = [1, 2, 4, 8][Int(raw - IROpcode.store8Imm.rawValue)]
+            let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w1 >> 32), width: width)
+            storeImmediate(m, width: width, Int32(truncatingIfNeeded: w1))
+        case .f32AddImm, .f32SubImm, .f32MulImm, .f32DivImm:
+            let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: false)
+            a.movImm(.rcx, UInt64(UInt32(truncatingIfNeeded: w1 >> 32)))
+            a.movToXMM(A.xmm1, .rcx, w: false)
+            a.floatOp(fop[Int(raw - IROpcode.f32AddImm.rawValue)], A.xmm0, A.xmm1, double: false)
+            storeF32(d)
+        case .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
+            let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            a.movImm(.rcx, w2)
+            a.movToXMM(A.xmm1, .rcx, w: true)
+            a.floatOp(fop[Int(raw - IROpcode.f64AddImm.rawValue)], A.xmm0, A.xmm1, double: true)
+            a.storeFloat(slot(d), A.xmm0, double: true)
+        case .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
+            let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
+            a.load(.rax, slot(Self.hi(w1)), w: false)
+            let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            a.floatOp(fop[Int(raw - IROpcode.f64AddLoad.rawValue)], A.xmm0, m, double: true)
+            a.storeFloat(slot(d), A.xmm0, double: true)
+        case .f64AddStore, .f64SubStore, .f64MulStore, .f64DivStore:
+            let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
+            a.load(.rax, slot(d), w: false)
+            let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            a.floatOp(fop[Int(raw - IROpcode.f64AddStore.rawValue)], A.xmm0, slot(Self.hi(w1)), double: true)
+            a.storeFloat(m, A.xmm0, double: true)
+        case .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
+            let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
+            a.load(.rax, slot(Self.hi(w1)), w: false)
+            let load = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            a.floatOp(fop[Int(raw - IROpcode.f64AddLoadStore.rawValue)], A.xmm0, load, double: true)
+            a.load(.rax, slot(d), w: false)
+            let store = checkedAddress(offset: UInt32(truncatingIfNeeded: w2 >> 32), width: 8)
+            a.storeFloat(store, A.xmm0, double: true)
+        case .f64MulMul:
+            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            a.floatOp(.mul, A.xmm0, slot(Self.hi(w1)), double: true)
+            a.floatOp(.mul, A.xmm0, slot(Self.lo(w2)), double: true)
+            a.storeFloat(slot(d), A.xmm0, double: true)
+        case .selectI32LtU, .selectI32LtS, .selectI32Eq:
+            a.load(.rax, slot(Self.lo(w2)), w: false)
+            a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
+            a.load(.rax, slot(Self.lo(w1)))
+            a.load(.rcx, slot(Self.hi(w1)))
+            a.cmov(op == .selectI32LtU ? .ae : op == .selectI32LtS ? .ge : .ne, .rax, .rcx, w: true)
+            a.store(slot(d), .rax)
+        case .addI32LtU, .addI32LeU:
+            a.alu(.xor, .rcx, .rcx, w: false)
+            a.load(.rax, slot(Self.lo(w2)), w: false)
+            a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
+            a.setcc(op == .addI32LtU ? .b : .be, .rcx)
+            a.alu(.add, .rcx, slot(Self.lo(w1)), w: false)
+            a.store(slot(d), .rcx)
+        default:
+            // Calls through imports and tables, memory.size/grow, bulk memory, tables,
+            // references: the interpreter's own code.
+            emitSnippet(at: pc, length: length)
+        }
+        return length
+    }
+
+    /// The snippet call of a `call` whose callee has no native code (yet): the interpreter
+    /// translates it if needed and runs it (natively, once it has native code).
+    private mutating func emitSnippetCall(at pc: Int, length: Int) {
+        let offset = snippetWords.count
+        for i in 0..<CompiledFunction.headerWords { snippetWords.append(header[i]) }
+        // The function's header without its exception handlers.
+        snippetWords[offset + 2] = UInt64(header.functionIndex)
+        snippetWords[offset + 3] = 0
+        for i in 0..<length { snippetWords.append(words[pc + i]) }
+        snippetWords.append(UInt64(IROpcode.return.rawValue))
+        a.mov(.rdi, .r14)
+        a.mov(.rsi, .rbx)
+        a.movImm64(.rdx, 0)
+        snippetFixups.append((a.position - 8, offset))
+        a.movImm(.rax, NativeTier.runSnippetAddress)
+        a.call(.rax)
+    }
+
+    /// A call whose callee a helper finds (its arguments set, its address in rax): native
+    /// code it returns is called with the frame at `base`; 0 runs the instructions at `pc`
+    /// as a snippet instead.
+    private mutating func emitDynamicCall(base: Int, snippetAt pc: Int, length: Int) {
+        let offset = Int32(truncatingIfNeeded: base &* 8)
+        let slow = a.newLabel(), done = a.newLabel()
+        a.call(.rax)
+        a.test(.rax, .rax, w: true)
+        a.jcc(.e, slow)
+        a.alu(.add, .rbx, imm: offset, w: true)
+        a.call(.rax)
+        a.alu(.sub, .rbx, imm: offset, w: true)
+        a.jmp(done)
+        a.bind(slow)
+        emitSnippetCall(at: pc, length: length)
+        a.bind(done)
+        afterCall()
+    }
+
+    private mutating func storeF32(_ d: Int) {
+        a.movFromXMM(.rax, A.xmm0, w: false)
+        a.store(slot(d), .rax)
+    }
+
+    // MARK: Numeric register forms
+
+    /// Emits a numeric instruction [op|d][a|b]; false for one left to a snippet.
+    private mutating func emitNumeric(_ op: IROpcode, _ d: Int, _ w1: UInt64) -> Bool {
+        let x = Self.lo(w1), y = Self.hi(w1)
+        let raw = op.rawValue
+        switch op {
+        case .i32Eqz, .i64Eqz:
+            a.alu(.xor, .rcx, .rcx, w: false)
+            a.alu(.cmp, slot(x), imm: 0, w: op == .i64Eqz)
+            a.setcc(.e, .rcx)
+            a.store(slot(d), .rcx)
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU,
+             .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU:
+            let wide = raw >= IROpcode.i64Eq.rawValue
+            let index = Int(raw - (wide ? IROpcode.i64Eq.rawValue : IROpcode.i32Eq.rawValue))
+            a.alu(.xor, .rcx, .rcx, w: false)
+            a.load(.rax, slot(x), w: wide)
+            a.alu(.cmp, .rax, slot(y), w: wide)
+            a.setcc(Self.conditions[index], .rcx)
+            a.store(slot(d), .rcx)
+        case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
+            let double = raw >= IROpcode.f64Eq.rawValue
+            let index = Int(raw - (double ? IROpcode.f64Eq.rawValue : IROpcode.f32Eq.rawValue))
+            a.alu(.xor, .rax, .rax, w: false)
+            a.alu(.xor, .rcx, .rcx, w: false)
+            // lt and le compare b with a: "above" is false when unordered.
+            let swapped = index == 2 || index == 4
+            a.loadFloat(A.xmm0, slot(swapped ? y : x), double: double)
+            a.ucomis(A.xmm0, slot(swapped ? x : y), double: double)
+            switch index {
+            case 0: a.setcc(.e, .rax); a.setcc(.np, .rcx); a.alu(.and, .rax, .rcx, w: false)
+            case 1: a.setcc(.ne, .rax); a.setcc(.p, .rcx); a.alu(.or, .rax, .rcx, w: false)
+            case 2, 3: a.setcc(.a, .rax)
+            default: a.setcc(.ae, .rax)
+            }
+            a.store(slot(d), .rax)
+        case .i32Clz, .i64Clz:
+            let wide = op == .i64Clz
+            a.load(.rcx, slot(x), w: wide)
+            a.movImm(.rax, UInt64.max)
+            a.bsr(.rcx, .rcx, w: wide)
+            a.cmov(.e, .rcx, .rax, w: wide)
+            a.movImm(.rax, wide ? 63 : 31)
+            a.alu(.sub, .rax, .rcx, w: wide)
+            a.store(slot(d), .rax)
+        case .i32Ctz, .i64Ctz:
+            let wide = op == .i64Ctz
+            a.load(.rcx, slot(x), w: wide)
+            a.movImm(.rax, wide ? 64 : 32)
+            a.bsf(.rcx, .rcx, w: wide)
+            a.cmov(.e, .rcx, .rax, w: wide)
+            a.store(slot(d), .rcx)
+        case .i32Add, .i32Sub, .i32And, .i32Or, .i32Xor, .i64Add, .i64Sub, .i64And, .i64Or, .i64Xor:
+            let wide = raw >= IROpcode.i64Add.rawValue
+            let alu: A.ALU
+            switch op {
+            case .i32Add, .i64Add: alu = .add
+            case .i32Sub, .i64Sub: alu = .sub
+            case .i32And, .i64And: alu = .and
+            case .i32Or, .i64Or: alu = .or
+            default: alu = .xor
+            }
+            a.load(.rax, slot(x), w: wide)
+            a.alu(alu, .rax, slot(y), w: wide)
+            a.store(slot(d), .rax)
+        case .i32Mul, .i64Mul:
+            let wide = op == .i64Mul
+            a.load(.rax, slot(x), w: wide)
+            a.imul(.rax, slot(y), w: wide)
+            a.store(slot(d), .rax)
+        case .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr:
+            let wide = raw >= IROpcode.i64Shl.rawValue
+            a.load(.rax, slot(x), w: wide)
+            a.load(.rcx, slot(y), w: false)
+            a.shift(Self.shiftKind(op), .rax, w: wide)
+            a.store(slot(d), .rax)
+        case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU:
+            a.load(.rcx, slot(y), w: true)
+            emitDivision(op, d, x)
+        case .f32Add, .f32Sub, .f32Mul, .f32Div, .f64Add, .f64Sub, .f64Mul, .f64Div:
+            let double = raw >= IROpcode.f64Add.rawValue
+            let fop: A.FloatOp
+            switch op {
+            case .f32Add, .f64Add: fop = .add
+            case .f32Sub, .f64Sub: fop = .sub
+            case .f32Mul, .f64Mul: fop = .mul
+            default: fop = .div
+            }
+            a.loadFloat(A.xmm0, slot(x), double: double)
+            a.floatOp(fop, A.xmm0, slot(y), double: double)
+            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+        case .f32Sqrt, .f64Sqrt:
+            let double = op == .f64Sqrt
+            a.xorps(A.xmm0, A.xmm0)
+            a.floatOp(.sqrt, A.xmm0, slot(x), double: double)
+            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+        case .f32Abs, .f32Neg, .f64Abs, .f64Neg:
+            let double = op == .f64Abs || op == .f64Neg
+            a.load(.rax, slot(x), w: double)
+            if op == .f32Abs || op == .f64Abs { a.bitClear(.rax, double ? 63 : 31, w: double) }
+            else { a.bitFlip(.rax, double ? 63 : 31, w: double) }
+            a.store(slot(d), .rax)
+        case .f32Copysign, .f64Copysign:
+            let double = op == .f64Copysign
+            let sign: UInt8 = double ? 63 : 31
+            a.load(.rax, slot(x), w: double)
+            a.bitClear(.rax, sign, w: double)
+            a.load(.rcx, slot(y), w: double)
+            a.shift(.shr, .rcx, imm: sign, w: double)
+            a.shift(.shl, .rcx, imm: sign, w: double)
+            a.alu(.or, .rax, .rcx, w: double)
+            a.store(slot(d), .rax)
+        case .i32WrapI64, .i64ExtendI32U, .i32ReinterpretF32, .f32ReinterpretI32:
+            a.load(.rax, slot(x), w: false)
+            a.store(slot(d), .rax)
+        case .i64ReinterpretF64, .f64ReinterpretI64:
+            a.load(.rax, slot(x))
+            a.store(slot(d), .rax)
+        case .i64ExtendI32S, .i64Extend32S:
+            a.loadSX32(.rax, slot(x))
+            a.store(slot(d), .rax)
+        case .i32Extend8S, .i64Extend8S:
+            a.loadSX8(.rax, slot(x), w: op == .i64Extend8S)
+            a.store(slot(d), .rax)
+        case .i32Extend16S, .i64Extend16S:
+            a.loadSX16(.rax, slot(x), w: op == .i64Extend16S)
+            a.store(slot(d), .rax)
+        case .f32ConvertI32S, .f64ConvertI32S, .f32ConvertI64S, .f64ConvertI64S:
+            let double = op == .f64ConvertI32S || op == .f64ConvertI64S
+            a.xorps(A.xmm0, A.xmm0)
+            a.convertIntToFloat(A.xmm0, slot(x), w: op == .f32ConvertI64S || op == .f64ConvertI64S, double: double)
+            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+        case .f32ConvertI32U, .f64ConvertI32U:
+            let double = op == .f64ConvertI32U
+            a.load(.rax, slot(x), w: false)
+            a.xorps(A.xmm0, A.xmm0)
+            a.convertIntToFloat(A.xmm0, .rax, w: true, double: double)
+            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+        case .f32DemoteF64:
+            a.xorps(A.xmm0, A.xmm0)
+            a.convertFloat(A.xmm0, slot(x), toDouble: false)
+            storeF32(d)
+        case .f64PromoteF32:
+            a.xorps(A.xmm0, A.xmm0)
+            a.convertFloat(A.xmm0, slot(x), toDouble: true)
+            a.storeFloat(slot(d), A.xmm0, double: true)
+        default:
+            // popcnt, min/max, rounding, float → integer truncations, u64 → float.
+            return false
+        }
+        return true
+    }
+
+    private static func shiftKind(_ op: IROpcode) -> A.Shift {
+        switch op {
+        case .i32Shl, .i64Shl, .i32ShlImm, .i64ShlImm: return .shl
+        case .i32ShrS, .i64ShrS, .i32ShrSImm, .i64ShrSImm: return .sar
+        case .i32ShrU, .i64ShrU, .i32ShrUImm, .i64ShrUImm: return .shr
+        case .i32Rotl, .i64Rotl, .i32RotlImm, .i64RotlImm: return .rol
+        default: return .ror
+        }
+    }
+
+    /// Division and remainder of slot `x` by rcx into slot `d`, with Wasm's traps.
+    private mutating func emitDivision(_ op: IROpcode, _ d: Int, _ x: Int) {
+        let wide: Bool
+        let signed: Bool
+        let remainder: Bool
+        switch op {
+        case .i32DivS, .i32DivSImm: (wide, signed, remainder) = (false, true, false)
+        case .i32DivU, .i32DivUImm: (wide, signed, remainder) = (false, false, false)
+        case .i32RemS, .i32RemSImm: (wide, signed, remainder) = (false, true, true)
+        case .i32RemU, .i32RemUImm: (wide, signed, remainder) = (false, false, true)
+        case .i64DivS, .i64DivSImm: (wide, signed, remainder) = (true, true, false)
+        case .i64DivU, .i64DivUImm: (wide, signed, remainder) = (true, false, false)
+        case .i64RemS, .i64RemSImm: (wide, signed, remainder) = (true, true, true)
+        default: (wide, signed, remainder) = (true, false, true)
+        }
+        a.load(.rax, slot(x), w: wide)
+        a.test(.rcx, .rcx, w: wide)
+        a.jcc(.e, trap(.integerDivideByZero))
+        if signed {
+            let normal = a.newLabel(), done = a.newLabel()
+            a.alu(.cmp, .rcx, imm: -1, w: wide)
+            a.jcc(.ne, normal)
+            if remainder {
+                // x rem -1 is 0 (idiv would fault on INT_MIN).
+                a.alu(.xor, .rdx, .rdx, w: false)
+                a.jmp(done)
+            } else {
+                // INT_MIN / -1 overflows; anything else is its negation.
+                a.neg(.rax, w: wide)
+                a.jcc(.o, trap(.integerOverflow))
+                a.store(slot(d), .rax)
+                a.jmp(done)
+            }
+            a.bind(normal)
+            a.signExtendAccumulator(w: wide)
+            a.div(.rcx, signed: true, w: wide)
+            if !remainder { a.store(slot(d), .rax) }
+            a.bind(done)
+            if remainder { a.store(slot(d), .rdx) }
+        } else {
+            a.alu(.xor, .rdx, .rdx, w: false)
+            a.div(.rcx, signed: false, w: wide)
+            a.store(slot(d), remainder ? .rdx : .rax)
+        }
+    }
+
+    /// [op|d][a|imm32] integer arithmetic with an immediate (`index` in `i32AddImm` order).
+    private mutating func emitBinaryImmediate(_ index: Int, wide: Bool, _ d: Int, _ x: Int, _ imm: Int32) {
+        let base = wide ? IROpcode.i64AddImm.rawValue : IROpcode.i32AddImm.rawValue
+        let op = IROpcode(rawValue: base + UInt16(index))!
+        switch index {
+        case 0, 1, 7, 8, 9:  // add sub and or xor
+            let alu: [A.ALU] = [.add, .sub, .add, .add, .add, .add, .add, .and, .or, .xor]
+            a.load(.rax, slot(x), w: wide)
+            a.alu(alu[index], .rax, imm: imm, w: wide)
+            a.store(slot(d), .rax)
+        case 2:
+            a.load(.rax, slot(x), w: wide)
+            a.imul(.rax, .rax, imm: imm, w: wide)
+            a.store(slot(d), .rax)
+        case 3, 4, 5, 6:
+            a.movImm(.rcx, wide ? UInt64(bitPattern: Int64(imm)) : UInt64(UInt32(bitPattern: imm)))
+            emitDivision(op, d, x)
+        default:  // shifts and rotations
+            a.load(.rax, slot(x), w: wide)
+            a.shift(Self.shiftKind(op), .rax, imm: UInt8(truncatingIfNeeded: imm) & (wide ? 63 : 31), w: wide)
+            a.store(slot(d), .rax)
+        }
+    }
+
+    // MARK: Memory
+
+    /// Checks that [rax + offset, + width) lies in memory 0 (rax: the zero-extended address)
+    /// and returns the operand addressing it.
+    private mutating func checkedAddress(offset: UInt32, width: Int) -> Mem {
+        let end = UInt64(offset) + UInt64(width)
+        if end <= UInt64(Int32.max) {
+            a.lea(.rcx, Mem(base: .rax, disp: Int32(end)))
+        } else {
+            a.movImm(.rcx, end)
+            a.alu(.add, .rcx, .rax, w: true)
+        }
+        a.alu(.cmp, .rcx, .r13, w: true)
+        a.jcc(.a, trap(.outOfBoundsMemoryAccess))
+        if offset <= UInt32(Int32.max) {
+            return Mem(base: .r12, index: .rax, scale: 0, disp: Int32(offset))
+        }
+        a.movImm(.rcx, UInt64(offset))
+        a.alu(.add, .rax, .rcx, w: true)
+        return Mem(base: .r12, index: .rax)
+    }
+
+    private mutating func loadValue(_ op: IROpcode, _ m: Mem, into d: Int) {
+        switch op {
+        case .i32Load, .f32Load, .i64Load32U: a.load(.rdx, m, w: false)
+        case .i64Load, .f64Load: a.load(.rdx, m, w: true)
+        case .i32Load8S: a.loadSX8(.rdx, m, w: false)
+        case .i32Load8U, .i64Load8U: a.loadZX8(.rdx, m)
+        case .i32Load16S: a.loadSX16(.rdx, m, w: false)
+        case .i32Load16U, .i64Load16U: a.loadZX16(.rdx, m)
+        case .i64Load8S: a.loadSX8(.rdx, m, w: true)
+        case .i64Load16S: a.loadSX16(.rdx, m, w: true)
+        default: a.loadSX32(.rdx, m)  // i64.load32_s
+        }
+        a.store(slot(d), .rdx)
+    }
+
+    private static func loadWidth(_ op: IROpcode) -> Int {
+        switch op {
+        case .i64Load, .f64Load: return 8
+        case .i32Load, .f32Load, .i64Load32S, .i64Load32U: return 4
+        case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U: return 2
+        default: return 1
+        }
+    }
+
+    private static func storeWidth(_ op: IROpcode) -> Int {
+        switch op {
+        case .i64Store, .f64Store: return 8
+        case .i32Store, .f32Store, .i64Store32: return 4
+        case .i32Store16, .i64Store16: return 2
+        default: return 1
+        }
+    }
+
+    private mutating func storeValue(_ m: Mem, width: Int, from s: Int) {
+        a.load(.rdx, slot(s), w: width == 8)
+        switch width {
+        case 8: a.store(m, .rdx, w: true)
+        case 4: a.store(m, .rdx, w: false)
+        case 2: a.store16(m, .rdx)
+        default: a.store8(m, .rdx)
+        }
+    }
+
+    private mutating func storeImmediate(_ m: Mem, width: Int, _ value: Int32) {
+        switch width {
+        case 8: a.storeImm(m, value, w: true)
+        case 4: a.storeImm(m, value, w: false)
+        case 2: a.storeImm16(m, UInt16(truncatingIfNeeded: value))
+        default: a.storeImm8(m, UInt8(truncatingIfNeeded: value))
+        }
+    }
+
+    /// Loads [op|d][addr|offset32] and stores [op|addr][value|offset32].
+    private mutating func emitLoadStore(_ op: IROpcode, _ d: Int, _ w1: UInt64) {
+        let isLoad = op.rawValue <= IROpcode.i64Load32U.rawValue
+        a.load(.rax, slot(isLoad ? Self.lo(w1) : d), w: false)
+        let offset = UInt32(truncatingIfNeeded: w1 >> 32)
+        if op.rawValue <= IROpcode.i64Load32U.rawValue {
+            let m = checkedAddress(offset: offset, width: Self.loadWidth(op))
+            loadValue(op, m, into: d)
+        } else {
+            let width = Self.storeWidth(op)
+            let m = checkedAddress(offset: offset, width: width)
+            storeValue(m, width: width, from: Self.lo(w1))
+        }
+    }
+
+    /// The indexed forms: address x + (y << shift), wrapping at 32 bits, plus offset32.
+    private mutating func emitIndexed(_ op: IROpcode, _ d: Int, _ w1: UInt64, _ w2: UInt64) {
+        let raw = op.rawValue
+        let offset = UInt32(truncatingIfNeeded: w2)
+        let shift = UInt8(truncatingIfNeeded: w2 >> 32) & 31
+        let isLoad = raw <= IROpcode.i64Load32UIndexed.rawValue
+        let x = isLoad ? Self.lo(w1) : d
+        let y = isLoad ? Self.hi(w1) : Self.lo(w1)
+        a.load(.rax, slot(x), w: false)
+        a.load(.rcx, slot(y), w: false)
+        if shift != 0 { a.shift(.shl, .rcx, imm: shift, w: false) }
+        a.alu(.add, .rax, .rcx, w: false)
+        if isLoad {
+            let plain = IROpcode(rawValue: IROpcode.i32Load.rawValue + (raw - IROpcode.i32LoadIndexed.rawValue))!
+            let m = checkedAddress(offset: offset, width: Self.loadWidth(plain))
+            loadValue(plain, m, into: d)
+        } else if raw <= IROpcode.i64Store32Indexed.rawValue {
+            let plain = IROpcode(rawValue: IROpcode.i32Store.rawValue + (raw - IROpcode.i32StoreIndexed.rawValue))!
+            let width = Self.storeWidth(plain)
+            let m = checkedAddress(offset: offset, width: width)
+            storeValue(m, width: width, from: Self.hi(w1))
+        } else {
+            let width = [1, 2, 4, 8][Int(raw - IROpcode.store8ImmIndexed.rawValue)]
+            let m = checkedAddress(offset: offset, width: width)
+            storeImmediate(m, width: width, Int32(truncatingIfNeeded: w1 >> 32))
+        }
+    }
+}

@@ -1,0 +1,320 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The native tier's runtime: executable memory, the context native code reads through r14,
+// the entry stub that Swift calls, and the Swift functions native code calls back.
+//
+// Native code keeps Wasm's frames in the same value stack the interpreter uses (rbx holds the
+// frame base), so that an instruction it does not compile can be run by the interpreter on the
+// same slots: such an instruction becomes a "snippet", a one-instruction function followed by
+// `return` that native code hands to `Interpreter.run`.
+
+/// Whether this build can run native code: x86-64 Linux.
+enum NativeTier {
+    #if arch(x86_64) && os(Linux)
+    static let isAvailable = true
+    #else
+    static let isAvailable = false
+    #endif
+
+    /// How a native call ended (eax). Traps raised by native code itself have their own codes;
+    /// anything else (a trap or error from a snippet) is left in `ExecutionState.nativeError`.
+    enum Status: UInt32 {
+        case ok = 0
+        case unreachable, integerDivideByZero, integerOverflow, invalidConversionToInteger
+        case outOfBoundsMemoryAccess, callStackExhausted
+        case error = 255
+
+        var trap: TrapReason? {
+            switch self {
+            case .ok, .error: return nil
+            case .unreachable: return .unreachable
+            case .integerDivideByZero: return .integerDivideByZero
+            case .integerOverflow: return .integerOverflow
+            case .invalidConversionToInteger: return .invalidConversionToInteger
+            case .outOfBoundsMemoryAccess: return .outOfBoundsMemoryAccess
+            case .callStackExhausted: return .callStackExhausted
+            }
+        }
+    }
+
+    typealias EntryFunction = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer) -> UInt32
+    typealias SnippetFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>) -> UInt32
+    typealias RecordFunction = @convention(c) (UnsafeMutableRawPointer, UInt32) -> Void
+
+    static let runSnippetAddress = unsafeBitCast(nativeRunSnippet as SnippetFunction, to: UInt64.self)
+    static let recordFrameAddress = unsafeBitCast(nativeRecordFrame as RecordFunction, to: UInt64.self)
+    typealias IndirectFunction = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32) -> UInt64
+    static let indirectTargetAddress = unsafeBitCast(nativeIndirectTarget as IndirectFunction, to: UInt64.self)
+    typealias ReferenceFunction = @convention(c) (UnsafeMutableRawPointer, UInt64) -> UInt64
+    static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
+
+    /// The stub Swift calls: saves the callee-saved registers native code uses, loads rbx (frame
+    /// base), r14 (context), r12/r13 (memory base and size), and calls the function.
+    static let entry: EntryFunction? = {
+        guard isAvailable else { return nil }
+        var a = X64Assembler()
+        for r in [X64Assembler.Reg.rbp, .rbx, .r12, .r13, .r14, .r15] { a.push(r) }
+        a.alu(.sub, .rsp, imm: 8, w: true)
+        a.mov(.rbx, .rsi)
+        a.mov(.r14, .rdx)
+        a.load(.r12, NativeContext.field(\.memoryBase))
+        a.load(.r13, NativeContext.field(\.memorySize))
+        a.call(.rdi)
+        a.alu(.add, .rsp, imm: 8, w: true)
+        for r in [X64Assembler.Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
+        a.ret()
+        guard let code = ExecutableArena.shared.install(a.bytes) else { return nil }
+        return unsafeBitCast(code, to: EntryFunction.self)
+    }()
+}
+
+extension NativeTier {
+    /// A `return` instruction, which the interpreter runs after a native function returned.
+    static let returnInstruction: UnsafePointer<UInt64> = {
+        let word = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        word.initialize(to: UInt64(IROpcode.return.rawValue))
+        return UnsafePointer(word)
+    }()
+}
+
+extension Interpreter {
+    /// Runs the native code of the function whose `native` instruction is at `pc`, on the
+    /// frame at `sp`; nil when it returned, else its failure.
+    @inline(never)
+    static func runNative(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
+                          instance: Unmanaged<InstanceState>, stacks: ExecutionState, store: Store) -> Error? {
+        let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
+                                        frameTop: fp + 1, store: store)
+        stacks.context.reloadMemory()
+        return status == .ok ? nil : stacks.nativeFailure(status, instance: instance)
+    }
+}
+
+/// What native code reads through r14; one per store, filled in when native code is entered.
+struct NativeContext {
+    var memoryBase: UnsafeMutableRawPointer
+    var memorySize: UInt64
+    /// Native entry points of the running module's functions, by defined index (nil: none yet).
+    var entries: UnsafeMutablePointer<UnsafeRawPointer?>
+    /// The running instance's global cells.
+    var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    var slotsEnd: UnsafeMutablePointer<UInt64>
+    /// The lowest stack pointer native calls may reach ("call stack exhausted" below).
+    var stackLimit: UInt
+    var instance: Unmanaged<InstanceState>
+    var store: Unmanaged<Store>
+    var state: Unmanaged<ExecutionState>
+
+    static func field<T>(_ path: KeyPath<NativeContext, T>) -> X64Assembler.Mem {
+        X64Assembler.Mem(base: .r14, disp: Int32(MemoryLayout<NativeContext>.offset(of: path)!))
+    }
+}
+
+/// Pages of machine code. A function is copied into fresh pages, which then become read-only
+/// and executable: a page is never writable and executable at once, and code already running
+/// is never made writable again.
+final class ExecutableArena: @unchecked Sendable {
+    static let shared = ExecutableArena()
+
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var chunk: UnsafeMutableRawPointer?
+    private var used = 0
+    private var capacity = 0
+    private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    private static let chunkSize = 1 << 20
+
+    init() { pthread_mutex_init(lock, nil) }
+
+    /// Copies `bytes` into executable memory; nil when the system refuses memory.
+    func install(_ bytes: [UInt8]) -> UnsafeRawPointer? {
+        #if arch(x86_64) && os(Linux)
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        let size = (bytes.count + pageSize - 1) / pageSize * pageSize
+        if chunk == nil || used + size > capacity {
+            let length = Swift.max(ExecutableArena.chunkSize, size)
+            let memory = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let memory, memory != MAP_FAILED else { return nil }
+            chunk = memory
+            used = 0
+            capacity = length
+        }
+        guard let chunk else { return nil }
+        let start = chunk + used
+        bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        guard mprotect(start, size, PROT_READ | PROT_EXEC) == 0 else { return nil }
+        used += size
+        return UnsafeRawPointer(start)
+        #else
+        return nil
+        #endif
+    }
+}
+
+extension ExecutionState {
+    /// Fills the native context for `instance` and calls native function `code` on the frame
+    /// at `sp`. The caller's frame stack ends at `frameTop` (nested entries go above it).
+    @inline(never)
+    func enterNative(_ code: UnsafeRawPointer, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
+                     frameTop: UnsafeMutablePointer<CallFrame>, store: Store) -> NativeTier.Status {
+        guard let entry = NativeTier.entry else { return .error }
+        let saved = frameTop
+        self.frameTop = frameTop
+        let context = nativeContext
+        let previous = context.pointee
+        if previous.stackLimit == 0 {
+            // Native frames take 16 bytes of machine stack each; allow `maxCallDepth` of them,
+            // within the budget shared with nested entries.
+            let here = NativeStackGuard.currentPosition()
+            let room = Swift.min(UInt(maxCallDepth) * 16 + 4096, NativeStackGuard.budget)
+            context.pointee.stackLimit = here > room ? here - room : 0
+        }
+        fillNativeContext(instance: instance, store: store)
+        nativeTrace.removeAll(keepingCapacity: true)
+        let status = entry(code, sp, UnsafeMutableRawPointer(context))
+        context.pointee = previous
+        self.frameTop = saved
+        return NativeTier.Status(rawValue: status) ?? .error
+    }
+
+    /// The error a failed native call stands for: a trap raised in native code with the native
+    /// frames it unwound through (innermost first; the entry function's own frame is left to
+    /// the interpreter's backtrace), or the failure a snippet left.
+    @inline(never)
+    func nativeFailure(_ status: NativeTier.Status, instance: Unmanaged<InstanceState>) -> Error {
+        var frames = nativeTrace
+        nativeTrace.removeAll(keepingCapacity: true)
+        if !frames.isEmpty { frames.removeLast() }
+        let recorded = frames.map { index -> Trap.Frame in
+            let names = instance._withUnsafeGuaranteedRef { $0.module.sections.names }
+            return Trap.Frame(functionIndex: index, functionName: names.functionNames[index], moduleName: names.moduleName)
+        }
+        if let reason = status.trap {
+            return SwasmError.trap(Trap(reason, backtrace: recorded))
+        }
+        let error = nativeError ?? SwasmError.trap(Trap(.callStackExhausted))
+        nativeError = nil
+        if case SwasmError.trap(var trap) = error {
+            trap.backtrace += recorded
+            return SwasmError.trap(trap)
+        }
+        return error
+    }
+
+    @inline(__always)
+    func fillNativeContext(instance: Unmanaged<InstanceState>, store: Store) {
+        let state = instance.takeUnretainedValue()
+        let context = nativeContext
+        context.pointee.instance = instance
+        context.pointee.store = Unmanaged.passUnretained(store)
+        context.pointee.state = Unmanaged.passUnretained(self)
+        context.pointee.entries = state.module.code.nativeEntries
+        context.pointee.globals = state.globalCellTable
+        context.pointee.slotsEnd = slotsEnd
+        if let memory = state.memories.first {
+            context.pointee.memoryBase = memory.base
+            context.pointee.memorySize = UInt64(memory.byteCount)
+        } else {
+            context.pointee.memoryBase = UnsafeMutableRawPointer(bitPattern: 16)!
+            context.pointee.memorySize = 0
+        }
+    }
+}
+
+extension InstanceState {
+    /// The globals' cells, for native code.
+    var globalCellTable: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>? {
+        if let table = nativeGlobalCells { return table }
+        guard !globals.isEmpty else { return nil }
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: globals.count)
+        for (i, global) in globals.enumerated() { table[i] = global.cell }
+        nativeGlobalCells = table
+        return table
+    }
+}
+
+/// Runs one instruction native code does not compile: `snippet` is a function header followed
+/// by that instruction and `return` (see `NativeCompiler`), run by the interpreter on the
+/// native frame at `sp`.
+private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
+                              _ snippet: UnsafePointer<UInt64>) -> UInt32 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    let stacks = context.pointee.state.takeUnretainedValue()
+    let store = context.pointee.store.takeUnretainedValue()
+    let instance = context.pointee.instance
+    let frame = stacks.frameTop
+    guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
+        return NativeTier.Status.callStackExhausted.rawValue
+    }
+    frame.initialize(to: CallFrame(returnPC: nil, sp: sp, function: snippet, instance: instance))
+    stacks.frameTop = frame + 1
+    let saved = context.pointee
+    let callerContext = stacks.context
+    let error = Interpreter.run(function: snippet, sp: sp, instance: instance, entryFrame: frame, stacks: stacks, store: store)
+    stacks.frameTop = frame
+    stacks.context = callerContext
+    stacks.context.reloadMemory()
+    context.pointee = saved
+    if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
+        context.pointee.memoryBase = memory.base
+        context.pointee.memorySize = UInt64(memory.byteCount)
+    }
+    guard let error else { return 0 }
+    // The snippet's own frame is the native function's, which records itself as it unwinds.
+    if case SwasmError.trap(var trap) = error, !trap.backtrace.isEmpty {
+        trap.backtrace.removeLast()
+        stacks.nativeError = SwasmError.trap(trap)
+    } else {
+        stacks.nativeError = error
+    }
+    return NativeTier.Status.error.rawValue
+}
+
+/// Notes a native function a failure unwinds through, for the trap's backtrace.
+private func nativeRecordFrame(_ raw: UnsafeMutableRawPointer, _ functionIndex: UInt32) {
+    raw.assumingMemoryBound(to: NativeContext.self).pointee.state.takeUnretainedValue().nativeTrace.append(functionIndex)
+}
+
+/// The native code `call_indirect` through table 0 reaches with element `index` and type
+/// `typeIndex`, when that is a function of the running instance with native code and the
+/// right type; 0 otherwise (the interpreter then runs the call, and raises its traps).
+private func nativeIndirectTarget(_ raw: UnsafeMutableRawPointer, _ index: UInt32, _ typeIndex: UInt32) -> UInt64 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    return context.pointee.state._withUnsafeGuaranteedRef { stacks -> UInt64 in
+        guard let table = stacks.context.table0 else { return 0 }
+        let reference = table._withUnsafeGuaranteedRef { t in
+            Int(index) < t.elements.count ? t.elements[Int(index)] : RefEncoding.null
+        }
+        guard reference != RefEncoding.null else { return 0 }
+        return nativeCode(of: reference, stacks: stacks, instance: context.pointee.instance,
+                          typeID: stacks.context.typeIDs[Int(typeIndex)])
+    }
+}
+
+/// The native code `call_ref` of `reference` reaches (its type was checked by validation),
+/// when that is a function of the running instance with native code; 0 otherwise.
+private func nativeReferenceTarget(_ raw: UnsafeMutableRawPointer, _ reference: UInt64) -> UInt64 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    guard reference != RefEncoding.null else { return 0 }
+    return context.pointee.state._withUnsafeGuaranteedRef { stacks in
+        nativeCode(of: reference, stacks: stacks, instance: context.pointee.instance, typeID: nil)
+    }
+}
+
+@inline(__always)
+private func nativeCode(of reference: UInt64, stacks: ExecutionState, instance: Unmanaged<InstanceState>,
+                        typeID: Int?) -> UInt64 {
+    let resolved = stacks.resolvedFunction(Int(truncatingIfNeeded: reference &- 1))
+    guard resolved.typeID >= 0, typeID == nil || resolved.typeID == typeID,
+          let callee = resolved.instance, callee.toOpaque() == instance.toOpaque(),
+          let code = resolved.code?.codeStart, UInt16(truncatingIfNeeded: code[0]) == IROpcode.native.rawValue else {
+        return 0
+    }
+    return code[1]
+}

@@ -1,0 +1,267 @@
+/// An x86-64 machine-code writer with the instruction forms the native tier needs: 32- and
+/// 64-bit integer moves and arithmetic on registers and `[base + index*scale + disp]`
+/// operands, condition codes, rel32 jumps with labels patched once bound, and the scalar SSE2
+/// forms of Wasm's f32/f64 arithmetic. Encodings follow the Intel SDM, volume 2.
+struct X64Assembler {
+    enum Reg: UInt8 {
+        case rax = 0, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15
+        var low3: UInt8 { rawValue & 7 }
+        var extended: Bool { rawValue >= 8 }
+    }
+
+    /// An XMM register, 0...15.
+    struct XMM { let number: UInt8 }
+    static let xmm0 = XMM(number: 0)
+    static let xmm1 = XMM(number: 1)
+
+    /// A memory operand `[base + index << scale + disp]`.
+    struct Mem {
+        var base: Reg
+        var index: Reg? = nil
+        var scale: UInt8 = 0
+        var disp: Int32 = 0
+    }
+
+    enum Condition: UInt8 {
+        case o = 0, no, b, ae, e, ne, be, a, s, ns, p, np, l, ge, le, g
+        var negated: Condition { Condition(rawValue: rawValue ^ 1)! }
+    }
+
+    /// Integer ALU operations: the /digit of the immediate forms; the r, r/m opcode is
+    /// `digit << 3 | 3`.
+    enum ALU: UInt8 { case add = 0, or = 1, and = 4, sub = 5, xor = 6, cmp = 7 }
+    enum Shift: UInt8 { case rol = 0, ror = 1, shl = 4, shr = 5, sar = 7 }
+
+    /// A jump target; its position is known once bound.
+    struct Label { let id: Int }
+
+    private(set) var bytes: [UInt8] = []
+    private var labelPositions: [Int] = []
+    /// rel32 fields to patch: (field position, label).
+    private var fixups: [(at: Int, label: Int)] = []
+
+    var position: Int { bytes.count }
+
+    init() { bytes.reserveCapacity(1024) }
+
+    // MARK: Labels
+
+    mutating func newLabel() -> Label {
+        labelPositions.append(-1)
+        return Label(id: labelPositions.count - 1)
+    }
+
+    mutating func bind(_ label: Label) { labelPositions[label.id] = bytes.count }
+
+    func isBound(_ label: Label) -> Bool { labelPositions[label.id] >= 0 }
+
+    /// Writes every pending rel32 field; false when a label was never bound.
+    mutating func resolveLabels() -> Bool {
+        for fixup in fixups {
+            let target = labelPositions[fixup.label]
+            guard target >= 0 else { return false }
+            patch32(at: fixup.at, Int32(truncatingIfNeeded: target - (fixup.at + 4)))
+        }
+        fixups.removeAll()
+        return true
+    }
+
+    func positionOf(_ label: Label) -> Int { labelPositions[label.id] }
+
+    mutating func patch64(at position: Int, _ value: UInt64) {
+        for i in 0..<8 { bytes[position + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
+    }
+
+    mutating func patch32(at position: Int, _ value: Int32) {
+        let v = UInt32(bitPattern: value)
+        for i in 0..<4 { bytes[position + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) }
+    }
+
+    // MARK: Raw emission
+
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+    mutating func imm32(_ v: Int32) {
+        let u = UInt32(bitPattern: v)
+        bytes.append(UInt8(truncatingIfNeeded: u)); bytes.append(UInt8(truncatingIfNeeded: u >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: u >> 16)); bytes.append(UInt8(truncatingIfNeeded: u >> 24))
+    }
+    mutating func imm64(_ v: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+
+    /// REX prefix for a reg field `r` and an r/m operand, written when needed (or forced, for
+    /// byte registers beyond al...bl).
+    private mutating func rex(w: Bool, r: UInt8, x: Bool, b: Bool, force: Bool = false) {
+        let value: UInt8 = 0x40 | (w ? 8 : 0) | (r >= 8 ? 4 : 0) | (x ? 2 : 0) | (b ? 1 : 0)
+        if value != 0x40 || force { bytes.append(value) }
+    }
+
+    /// ModRM (+ SIB + displacement) for reg field `reg` and memory operand `m`.
+    private mutating func modrm(reg: UInt8, _ m: Mem) {
+        let r = (reg & 7) << 3
+        let needsSIB = m.index != nil || m.base.low3 == 4
+        let mod: UInt8
+        if m.disp == 0 && m.base.low3 != 5 { mod = 0 }
+        else if m.disp >= -128 && m.disp <= 127 { mod = 1 }
+        else { mod = 2 }
+        if needsSIB {
+            bytes.append(mod << 6 | r | 4)
+            let index = m.index?.low3 ?? 4
+            bytes.append((m.scale & 3) << 6 | index << 3 | m.base.low3)
+        } else {
+            bytes.append(mod << 6 | r | m.base.low3)
+        }
+        if mod == 1 { bytes.append(UInt8(bitPattern: Int8(m.disp))) }
+        else if mod == 2 { imm32(m.disp) }
+    }
+
+    /// prefix, REX, opcode bytes, ModRM for `reg` and memory `m`.
+    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: [UInt8], reg: UInt8, _ m: Mem, forceREX: Bool = false) {
+        if let prefix { bytes.append(prefix) }
+        rex(w: w, r: reg, x: m.index?.extended ?? false, b: m.base.extended, force: forceREX)
+        bytes.append(contentsOf: opcode)
+        modrm(reg: reg, m)
+    }
+
+    /// prefix, REX, opcode bytes, register-direct ModRM (`reg`, `rm`).
+    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: [UInt8], reg: UInt8, rm: UInt8, forceREX: Bool = false) {
+        if let prefix { bytes.append(prefix) }
+        rex(w: w, r: reg, x: false, b: rm >= 8, force: forceREX)
+        bytes.append(contentsOf: opcode)
+        bytes.append(0xC0 | (reg & 7) << 3 | (rm & 7))
+    }
+
+    // MARK: Moves
+
+    /// `mov r, [m]` (64-bit when `w`, else 32-bit, zero-extending).
+    mutating func load(_ r: Reg, _ m: Mem, w: Bool = true) { op(nil, w: w, [0x8B], reg: r.rawValue, m) }
+    mutating func store(_ m: Mem, _ r: Reg, w: Bool = true) { op(nil, w: w, [0x89], reg: r.rawValue, m) }
+    mutating func store8(_ m: Mem, _ r: Reg) { op(nil, w: false, [0x88], reg: r.rawValue, m, forceREX: r.rawValue >= 4) }
+    mutating func store16(_ m: Mem, _ r: Reg) { op(0x66, w: false, [0x89], reg: r.rawValue, m) }
+    mutating func mov(_ d: Reg, _ s: Reg, w: Bool = true) { op(nil, w: w, [0x89], reg: s.rawValue, rm: d.rawValue) }
+
+    /// `mov r, imm` in the shortest form that yields the 64-bit value.
+    mutating func movImm(_ r: Reg, _ value: UInt64) {
+        if value <= UInt64(UInt32.max) {
+            rex(w: false, r: 0, x: false, b: r.extended)
+            bytes.append(0xB8 | r.low3); imm32(Int32(bitPattern: UInt32(value)))
+        } else if Int64(bitPattern: value) >= Int64(Int32.min) && Int64(bitPattern: value) < 0 {
+            op(nil, w: true, [0xC7], reg: 0, rm: r.rawValue); imm32(Int32(truncatingIfNeeded: Int64(bitPattern: value)))
+        } else {
+            rex(w: true, r: 0, x: false, b: r.extended)
+            bytes.append(0xB8 | r.low3); imm64(value)
+        }
+    }
+
+    /// `mov r, imm64` in its ten-byte form, whose immediate ends the instruction (to patch).
+    mutating func movImm64(_ r: Reg, _ value: UInt64) {
+        rex(w: true, r: 0, x: false, b: r.extended)
+        bytes.append(0xB8 | r.low3); imm64(value)
+    }
+
+    /// `rep stosq`: stores rax to rcx quadwords at rdi.
+    mutating func repStosq() { byte(0xF3); byte(0x48); byte(0xAB) }
+
+    /// `mov [m], imm32` storing 4 bytes, or 8 sign-extended when `w`.
+    mutating func storeImm(_ m: Mem, _ value: Int32, w: Bool) { op(nil, w: w, [0xC7], reg: 0, m); imm32(value) }
+    mutating func storeImm8(_ m: Mem, _ value: UInt8) { op(nil, w: false, [0xC6], reg: 0, m); byte(value) }
+    mutating func storeImm16(_ m: Mem, _ value: UInt16) {
+        op(0x66, w: false, [0xC7], reg: 0, m); byte(UInt8(truncatingIfNeeded: value)); byte(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    /// Loads of narrow values: zero- or sign-extended to 32 (or 64 with `w`) bits.
+    mutating func loadZX8(_ r: Reg, _ m: Mem) { op(nil, w: false, [0x0F, 0xB6], reg: r.rawValue, m) }
+    mutating func loadZX16(_ r: Reg, _ m: Mem) { op(nil, w: false, [0x0F, 0xB7], reg: r.rawValue, m) }
+    mutating func loadSX8(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xBE], reg: r.rawValue, m) }
+    mutating func loadSX16(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xBF], reg: r.rawValue, m) }
+    mutating func loadSX32(_ r: Reg, _ m: Mem) { op(nil, w: true, [0x63], reg: r.rawValue, m) }
+    mutating func movzx8(_ d: Reg, _ s: Reg) { op(nil, w: false, [0x0F, 0xB6], reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
+    mutating func movsx8(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBE], reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
+    mutating func movsx16(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBF], reg: d.rawValue, rm: s.rawValue) }
+    mutating func movsxd(_ d: Reg, _ s: Reg) { op(nil, w: true, [0x63], reg: d.rawValue, rm: s.rawValue) }
+
+    mutating func lea(_ r: Reg, _ m: Mem) { op(nil, w: true, [0x8D], reg: r.rawValue, m) }
+
+    // MARK: Arithmetic
+
+    mutating func alu(_ o: ALU, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [o.rawValue << 3 | 3], reg: d.rawValue, rm: s.rawValue) }
+    mutating func alu(_ o: ALU, _ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [o.rawValue << 3 | 3], reg: d.rawValue, m) }
+    mutating func alu(_ o: ALU, _ d: Reg, imm: Int32, w: Bool) {
+        if imm >= -128 && imm <= 127 {
+            op(nil, w: w, [0x83], reg: o.rawValue, rm: d.rawValue); byte(UInt8(bitPattern: Int8(imm)))
+        } else {
+            op(nil, w: w, [0x81], reg: o.rawValue, rm: d.rawValue); imm32(imm)
+        }
+    }
+    mutating func alu(_ o: ALU, _ m: Mem, imm: Int32, w: Bool) {
+        if imm >= -128 && imm <= 127 {
+            op(nil, w: w, [0x83], reg: o.rawValue, m); byte(UInt8(bitPattern: Int8(imm)))
+        } else {
+            op(nil, w: w, [0x81], reg: o.rawValue, m); imm32(imm)
+        }
+    }
+    mutating func test(_ a: Reg, _ b: Reg, w: Bool) { op(nil, w: w, [0x85], reg: b.rawValue, rm: a.rawValue) }
+    mutating func imul(_ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xAF], reg: d.rawValue, m) }
+    mutating func imul(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xAF], reg: d.rawValue, rm: s.rawValue) }
+    mutating func imul(_ d: Reg, _ s: Reg, imm: Int32, w: Bool) { op(nil, w: w, [0x69], reg: d.rawValue, rm: s.rawValue); imm32(imm) }
+    /// `div`/`idiv` of rdx:rax (edx:eax) by `s`.
+    mutating func div(_ s: Reg, signed: Bool, w: Bool) { op(nil, w: w, [0xF7], reg: signed ? 7 : 6, rm: s.rawValue) }
+    /// Sign-extends eax into edx (cdq) or rax into rdx (cqo).
+    mutating func signExtendAccumulator(w: Bool) { if w { byte(0x48) }; byte(0x99) }
+    mutating func shift(_ s: Shift, _ r: Reg, w: Bool) { op(nil, w: w, [0xD3], reg: s.rawValue, rm: r.rawValue) }
+    mutating func shift(_ s: Shift, _ r: Reg, imm: UInt8, w: Bool) { op(nil, w: w, [0xC1], reg: s.rawValue, rm: r.rawValue); byte(imm) }
+    mutating func neg(_ r: Reg, w: Bool) { op(nil, w: w, [0xF7], reg: 3, rm: r.rawValue) }
+    /// `btr`/`btc` with an immediate bit: clears or flips one bit.
+    mutating func bitClear(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, [0x0F, 0xBA], reg: 6, rm: r.rawValue); byte(bit) }
+    mutating func bitFlip(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, [0x0F, 0xBA], reg: 7, rm: r.rawValue); byte(bit) }
+    mutating func bsr(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBD], reg: d.rawValue, rm: s.rawValue) }
+    mutating func bsf(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBC], reg: d.rawValue, rm: s.rawValue) }
+
+    mutating func setcc(_ c: Condition, _ r: Reg) { op(nil, w: false, [0x0F, 0x90 | c.rawValue], reg: 0, rm: r.rawValue, forceREX: r.rawValue >= 4) }
+    mutating func cmov(_ c: Condition, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0x40 | c.rawValue], reg: d.rawValue, rm: s.rawValue) }
+
+    // MARK: Control
+
+    mutating func jmp(_ label: Label) {
+        byte(0xE9); fixups.append((bytes.count, label.id)); imm32(0)
+    }
+    mutating func jcc(_ c: Condition, _ label: Label) {
+        byte(0x0F); byte(0x80 | c.rawValue); fixups.append((bytes.count, label.id)); imm32(0)
+    }
+    mutating func call(_ label: Label) {
+        byte(0xE8); fixups.append((bytes.count, label.id)); imm32(0)
+    }
+    mutating func call(_ r: Reg) { op(nil, w: false, [0xFF], reg: 2, rm: r.rawValue) }
+    mutating func jmp(_ r: Reg) { op(nil, w: false, [0xFF], reg: 4, rm: r.rawValue) }
+    mutating func ret() { byte(0xC3) }
+    mutating func push(_ r: Reg) { if r.extended { byte(0x41) }; byte(0x50 | r.low3) }
+    mutating func pop(_ r: Reg) { if r.extended { byte(0x41) }; byte(0x58 | r.low3) }
+
+    /// `lea r, [rip + label]`.
+    mutating func leaRIP(_ r: Reg, _ label: Label) {
+        rex(w: true, r: r.rawValue, x: false, b: false)
+        byte(0x8D); byte(0x05 | r.low3 << 3)
+        fixups.append((bytes.count, label.id)); imm32(0)
+    }
+
+    // MARK: SSE2 scalar
+
+    enum FloatOp: UInt8 { case sqrt = 0x51, add = 0x58, mul = 0x59, sub = 0x5C, div = 0x5E }
+
+    /// movsd/movss xmm, [m] (`double` selects sd).
+    mutating func loadFloat(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, 0x10], reg: x.number, m) }
+    mutating func storeFloat(_ m: Mem, _ x: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, 0x11], reg: x.number, m) }
+    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, o.rawValue], reg: x.number, m) }
+    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ y: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, o.rawValue], reg: x.number, rm: y.number) }
+    /// ucomisd/ucomiss x, [m].
+    mutating func ucomis(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0x66 : nil, w: false, [0x0F, 0x2E], reg: x.number, m) }
+    /// cvtsi2sd/cvtsi2ss x, r/m (a 64-bit source with `w`).
+    mutating func convertIntToFloat(_ x: XMM, _ m: Mem, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, [0x0F, 0x2A], reg: x.number, m) }
+    mutating func convertIntToFloat(_ x: XMM, _ r: Reg, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, [0x0F, 0x2A], reg: x.number, rm: r.rawValue) }
+    /// cvtss2sd (`toDouble`) or cvtsd2ss of [m].
+    mutating func convertFloat(_ x: XMM, _ m: Mem, toDouble: Bool) { op(toDouble ? 0xF3 : 0xF2, w: false, [0x0F, 0x5A], reg: x.number, m) }
+    /// movq/movd xmm ← gpr and gpr ← xmm.
+    mutating func movToXMM(_ x: XMM, _ r: Reg, w: Bool) { op(0x66, w: w, [0x0F, 0x6E], reg: x.number, rm: r.rawValue) }
+    mutating func movFromXMM(_ r: Reg, _ x: XMM, w: Bool) { op(0x66, w: w, [0x0F, 0x7E], reg: x.number, rm: r.rawValue) }
+    mutating func xorps(_ x: XMM, _ y: XMM) { op(nil, w: false, [0x0F, 0x57], reg: x.number, rm: y.number) }
+}
