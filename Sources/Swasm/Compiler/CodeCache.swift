@@ -25,8 +25,9 @@ final class CodeCache: @unchecked Sendable {
     let entries: UnsafeMutablePointer<UnsafePointer<UInt64>?>
     /// Native entry points by defined index (nil: none, or not translated yet).
     let nativeEntries: UnsafeMutablePointer<UnsafeRawPointer?>
-    /// Translate functions on to native code (see Native/).
+    /// Translate functions on to native code (see Native/), kept in `nativeArena`.
     let compilesNative: Bool
+    private let nativeArena = ExecutableArena()
     private var compiled: [CompiledFunction?]
     /// A translator kept between lazy translations (under `lock`; nil while one is in use).
     private var spareTranslator: Translator?
@@ -104,7 +105,7 @@ final class CodeCache: @unchecked Sendable {
         }
         if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
         var function = try translate(definedIndex, scratch: &scratch)
-        if compilesNative, let native = NativeCompiler.compile(function, definedIndex: definedIndex) {
+        if compilesNative, let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena) {
             function = function.withNativeCode(native)
         }
         return lock.withLock { _ in

@@ -4,9 +4,10 @@
 /// `NativeContext`; rax, rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
-/// Instructions without a template (rare numeric operations, bulk memory, tables, SIMD, GC,
-/// atomics, calls through imports and tables) run in the interpreter as snippets; functions
-/// with exception handlers, tail calls, throws or fuel checkpoints stay in the interpreter.
+/// Instructions without a template (rare numeric operations, bulk memory, tables, calls
+/// through imports) run in the interpreter as snippets; functions with exception handlers,
+/// tail calls, throws, fuel checkpoints or instructions of the SIMD out-of-line path (SIMD,
+/// GC, atomics, 64-bit and multiple memories) stay in the interpreter.
 struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
@@ -16,10 +17,13 @@ struct NativeCompiler {
     private let header: UnsafePointer<UInt64>
     private let definedIndex: Int
     private var labels: [A.Label?]
+    /// Machine-code position of each IR instruction already emitted (-1: not yet).
+    private var positions: [Int]
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
-    private var traps: [NativeTier.Status: A.Label] = [:]
+    /// Trap stubs by status (0 unused).
+    private var traps: [A.Label?] = Array(repeating: nil, count: 8)
     /// Snippet words (each: a copy of the function header, the instruction, `return`).
     private var snippetWords: [UInt64] = []
     /// Positions of the imm64 fields that receive a snippet's address, and its word offset.
@@ -39,6 +43,7 @@ struct NativeCompiler {
         header = UnsafePointer(function.header)
         self.definedIndex = definedIndex
         labels = Array(repeating: nil, count: function.code.count + 1)
+        positions = Array(repeating: -1, count: function.code.count + 1)
         entry = a.newLabel()
         epilogue = a.newLabel()
         unwind = a.newLabel()
@@ -46,7 +51,7 @@ struct NativeCompiler {
 
     /// Native code for `function`, or nil when it has constructs the tier leaves to the
     /// interpreter.
-    static func compile(_ function: CompiledFunction, definedIndex: Int) -> Output? {
+    static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena) -> Output? {
         guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
         guard compiler.emitFunction() else { return nil }
@@ -67,11 +72,30 @@ struct NativeCompiler {
                 compiler.a.patch32(at: base + 4 * k, Int32(compiler.a.positionOf(label) - base))
             }
         }
-        guard let code = ExecutableArena.shared.install(compiler.a.bytes) else {
+        guard let code = arena.install(compiler.a.bytes.contents) else {
             snippets?.deallocate()
             return nil
         }
         return Output(code: code, snippets: snippets)
+    }
+
+    static func hasLoop(_ words: UnsafeBufferPointer<UInt64>) -> Bool {
+        var pc = 0
+        while pc < words.count {
+            let w0 = words[pc]
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return true }
+            let raw = op.rawValue
+            if op == .br, Int32(truncatingIfNeeded: w0 >> 32) < 0 { return true }
+            if (op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz), Int32(truncatingIfNeeded: words[pc + 1]) < 0 { return true }
+            if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue, Int32(truncatingIfNeeded: words[pc + 1] >> 32) < 0 { return true }
+            if op == .brTable { return true }
+            switch op.layout {
+            case .table: pc += 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
+            case .simd: pc += SIMDIROpcode(header: w0)?.wordCount ?? 1
+            default: pc += op.fixedWordCount
+            }
+        }
+        return false
     }
 
     // MARK: Helpers
@@ -87,13 +111,15 @@ struct NativeCompiler {
         if let l = labels[index] { return l }
         let l = a.newLabel()
         labels[index] = l
+        if positions[index] >= 0 { a.bind(l, at: positions[index]) }
         return l
     }
 
     private mutating func trap(_ status: NativeTier.Status) -> A.Label {
-        if let l = traps[status] { return l }
+        let index = Int(status.rawValue)
+        if let l = traps[index] { return l }
         let l = a.newLabel()
-        traps[status] = l
+        traps[index] = l
         return l
     }
 
@@ -126,11 +152,13 @@ struct NativeCompiler {
         }
         var pc = 0
         while pc < words.count {
-            if let l = label(at: pc) { a.bind(l) }
+            positions[pc] = a.position
+            if let l = labels[pc] { a.bind(l) }
             guard let length = emitInstruction(at: pc) else { return false }
             pc += length
         }
-        if let l = label(at: pc) { a.bind(l) }
+        positions[pc] = a.position
+        if let l = labels[pc] { a.bind(l) }
         a.jmp(epilogue)
 
         // Shared tails: the normal return, traps, and the unwind path that records this
@@ -139,9 +167,10 @@ struct NativeCompiler {
         a.alu(.xor, .rax, .rax, w: false)
         a.alu(.add, .rsp, imm: 8, w: true)
         a.ret()
-        for (status, l) in traps.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (status, l) in traps.enumerated() {
+            guard let l else { continue }
             a.bind(l)
-            a.movImm(.rax, UInt64(status.rawValue))
+            a.movImm(.rax, UInt64(status))
             a.jmp(unwind)
         }
         a.bind(unwind)
@@ -205,10 +234,10 @@ struct NativeCompiler {
             return nil
         case .simd:
             // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
-            guard SIMDIROpcode(header: w0) == .prepareCallRef else {
-                emitSnippet(at: pc, length: length)
-                return length
-            }
+            // SIMD, GC, atomics, 64-bit and multiple memories have no templates, and run
+            // in loops where a snippet per instruction would be slower than the interpreter:
+            // such functions stay interpreted.
+            guard SIMDIROpcode(header: w0) == .prepareCallRef else { return nil }
             let total = length + 2
             guard pc + total <= words.count else { return nil }
             a.mov(.rdi, .r14)

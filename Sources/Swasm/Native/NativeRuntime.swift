@@ -69,7 +69,7 @@ enum NativeTier {
         a.alu(.add, .rsp, imm: 8, w: true)
         for r in [X64Assembler.Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
         a.ret()
-        guard let code = ExecutableArena.shared.install(a.bytes) else { return nil }
+        guard let code = ExecutableArena.shared.install(a.bytes.contents) else { return nil }
         return unsafeBitCast(code, to: EntryFunction.self)
     }()
 }
@@ -116,41 +116,94 @@ struct NativeContext {
     }
 }
 
-/// Pages of machine code. A function is copied into fresh pages, which then become read-only
-/// and executable: a page is never writable and executable at once, and code already running
-/// is never made writable again.
+/// Machine code memory. Each chunk is mapped twice from one anonymous file: writable at one
+/// address, executable at another, so that functions pack densely and no page is ever
+/// writable and executable at once. Where the system has no `memfd_create`, each function gets
+/// fresh pages that become executable once written. Each module's code cache has an arena,
+/// unmapped with it.
 final class ExecutableArena: @unchecked Sendable {
+    /// For the code every module shares (the entry stub).
     static let shared = ExecutableArena()
 
+    private struct Chunk {
+        var writable: UnsafeMutableRawPointer
+        var executable: UnsafeMutableRawPointer
+        var length: Int
+    }
+
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var chunk: UnsafeMutableRawPointer?
+    private var chunks: [Chunk] = []
     private var used = 0
-    private var capacity = 0
     private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-    private static let chunkSize = 1 << 20
+    private static let chunkSize = 256 << 10
 
     init() { pthread_mutex_init(lock, nil) }
 
+    deinit {
+        #if arch(x86_64) && os(Linux)
+        for chunk in chunks {
+            if chunk.writable != chunk.executable { munmap(chunk.writable, chunk.length) }
+            munmap(chunk.executable, chunk.length)
+        }
+        #endif
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    #if arch(x86_64) && os(Linux)
+    private typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc's `memfd_create`, looked up at run time (the Swift module does not declare it).
+    private static let memfdCreate: MemfdCreate? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memfd_create") else { return nil }
+        return unsafeBitCast(symbol, to: MemfdCreate.self)
+    }()
+
+    /// A chunk of at least `size` bytes: dual-mapped, or (`shared` false) plain writable pages.
+    private func newChunk(_ size: Int) -> Chunk? {
+        let length = Swift.max(ExecutableArena.chunkSize, (size + pageSize - 1) / pageSize * pageSize)
+        if let create = ExecutableArena.memfdCreate {
+            let fd = create("swasm-code", 1 /* MFD_CLOEXEC */)
+            if fd >= 0 {
+                defer { close(fd) }
+                if ftruncate(fd, off_t(length)) == 0,
+                   let writable = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), writable != MAP_FAILED {
+                    if let executable = mmap(nil, length, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0), executable != MAP_FAILED {
+                        return Chunk(writable: writable, executable: executable, length: length)
+                    }
+                    munmap(writable, length)
+                }
+            }
+        }
+        guard let memory = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED else { return nil }
+        return Chunk(writable: memory, executable: memory, length: length)
+    }
+    #endif
+
     /// Copies `bytes` into executable memory; nil when the system refuses memory.
-    func install(_ bytes: [UInt8]) -> UnsafeRawPointer? {
+    func install(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
         #if arch(x86_64) && os(Linux)
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
-        let size = (bytes.count + pageSize - 1) / pageSize * pageSize
-        if chunk == nil || used + size > capacity {
-            let length = Swift.max(ExecutableArena.chunkSize, size)
-            let memory = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard let memory, memory != MAP_FAILED else { return nil }
-            chunk = memory
-            used = 0
-            capacity = length
+        let dual = chunks.last.map { $0.writable != $0.executable } ?? true
+        // Dual-mapped chunks pack functions at 16-byte boundaries; plain ones start each on a
+        // fresh page.
+        let alignment = dual ? 16 : pageSize
+        var start = (used + alignment - 1) / alignment * alignment
+        if chunks.isEmpty || start + bytes.count > chunks[chunks.count - 1].length {
+            guard let chunk = newChunk(bytes.count) else { return nil }
+            chunks.append(chunk)
+            start = 0
         }
-        guard let chunk else { return nil }
-        let start = chunk + used
-        bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-        guard mprotect(start, size, PROT_READ | PROT_EXEC) == 0 else { return nil }
-        used += size
-        return UnsafeRawPointer(start)
+        let chunk = chunks[chunks.count - 1]
+        if let source = bytes.baseAddress { (chunk.writable + start).copyMemory(from: source, byteCount: bytes.count) }
+        used = start + bytes.count
+        if chunk.writable == chunk.executable {
+            let size = (bytes.count + pageSize - 1) / pageSize * pageSize
+            guard mprotect(chunk.executable + start, size, PROT_READ | PROT_EXEC) == 0 else { return nil }
+            used = start + size
+        }
+        return UnsafeRawPointer(chunk.executable + start)
         #else
         return nil
         #endif

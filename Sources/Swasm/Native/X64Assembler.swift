@@ -35,14 +35,15 @@ struct X64Assembler {
     /// A jump target; its position is known once bound.
     struct Label { let id: Int }
 
-    private(set) var bytes: [UInt8] = []
+    /// The code written so far.
+    let bytes = CodeBuffer()
     private var labelPositions: [Int] = []
     /// rel32 fields to patch: (field position, label).
     private var fixups: [(at: Int, label: Int)] = []
 
     var position: Int { bytes.count }
 
-    init() { bytes.reserveCapacity(1024) }
+    init() {}
 
     // MARK: Labels
 
@@ -52,6 +53,8 @@ struct X64Assembler {
     }
 
     mutating func bind(_ label: Label) { labelPositions[label.id] = bytes.count }
+    /// Binds `label` to an earlier position.
+    mutating func bind(_ label: Label, at position: Int) { labelPositions[label.id] = position }
 
     func isBound(_ label: Label) -> Bool { labelPositions[label.id] >= 0 }
 
@@ -116,29 +119,35 @@ struct X64Assembler {
     }
 
     /// prefix, REX, opcode bytes, ModRM for `reg` and memory `m`.
-    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: [UInt8], reg: UInt8, _ m: Mem, forceREX: Bool = false) {
+    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: UInt16, reg: UInt8, _ m: Mem, forceREX: Bool = false) {
         if let prefix { bytes.append(prefix) }
         rex(w: w, r: reg, x: m.index?.extended ?? false, b: m.base.extended, force: forceREX)
-        bytes.append(contentsOf: opcode)
+        opcodeBytes(opcode)
         modrm(reg: reg, m)
     }
 
+    /// A one-byte opcode, or 0x0F and a second byte (written 0x0FXX).
+    @inline(__always) private mutating func opcodeBytes(_ opcode: UInt16) {
+        if opcode > 0xFF { bytes.append(0x0F) }
+        bytes.append(UInt8(truncatingIfNeeded: opcode))
+    }
+
     /// prefix, REX, opcode bytes, register-direct ModRM (`reg`, `rm`).
-    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: [UInt8], reg: UInt8, rm: UInt8, forceREX: Bool = false) {
+    private mutating func op(_ prefix: UInt8?, w: Bool, _ opcode: UInt16, reg: UInt8, rm: UInt8, forceREX: Bool = false) {
         if let prefix { bytes.append(prefix) }
         rex(w: w, r: reg, x: false, b: rm >= 8, force: forceREX)
-        bytes.append(contentsOf: opcode)
+        opcodeBytes(opcode)
         bytes.append(0xC0 | (reg & 7) << 3 | (rm & 7))
     }
 
     // MARK: Moves
 
     /// `mov r, [m]` (64-bit when `w`, else 32-bit, zero-extending).
-    mutating func load(_ r: Reg, _ m: Mem, w: Bool = true) { op(nil, w: w, [0x8B], reg: r.rawValue, m) }
-    mutating func store(_ m: Mem, _ r: Reg, w: Bool = true) { op(nil, w: w, [0x89], reg: r.rawValue, m) }
-    mutating func store8(_ m: Mem, _ r: Reg) { op(nil, w: false, [0x88], reg: r.rawValue, m, forceREX: r.rawValue >= 4) }
-    mutating func store16(_ m: Mem, _ r: Reg) { op(0x66, w: false, [0x89], reg: r.rawValue, m) }
-    mutating func mov(_ d: Reg, _ s: Reg, w: Bool = true) { op(nil, w: w, [0x89], reg: s.rawValue, rm: d.rawValue) }
+    mutating func load(_ r: Reg, _ m: Mem, w: Bool = true) { op(nil, w: w, 0x8B, reg: r.rawValue, m) }
+    mutating func store(_ m: Mem, _ r: Reg, w: Bool = true) { op(nil, w: w, 0x89, reg: r.rawValue, m) }
+    mutating func store8(_ m: Mem, _ r: Reg) { op(nil, w: false, 0x88, reg: r.rawValue, m, forceREX: r.rawValue >= 4) }
+    mutating func store16(_ m: Mem, _ r: Reg) { op(0x66, w: false, 0x89, reg: r.rawValue, m) }
+    mutating func mov(_ d: Reg, _ s: Reg, w: Bool = true) { op(nil, w: w, 0x89, reg: s.rawValue, rm: d.rawValue) }
 
     /// `mov r, imm` in the shortest form that yields the 64-bit value.
     mutating func movImm(_ r: Reg, _ value: UInt64) {
@@ -146,7 +155,7 @@ struct X64Assembler {
             rex(w: false, r: 0, x: false, b: r.extended)
             bytes.append(0xB8 | r.low3); imm32(Int32(bitPattern: UInt32(value)))
         } else if Int64(bitPattern: value) >= Int64(Int32.min) && Int64(bitPattern: value) < 0 {
-            op(nil, w: true, [0xC7], reg: 0, rm: r.rawValue); imm32(Int32(truncatingIfNeeded: Int64(bitPattern: value)))
+            op(nil, w: true, 0xC7, reg: 0, rm: r.rawValue); imm32(Int32(truncatingIfNeeded: Int64(bitPattern: value)))
         } else {
             rex(w: true, r: 0, x: false, b: r.extended)
             bytes.append(0xB8 | r.low3); imm64(value)
@@ -163,62 +172,62 @@ struct X64Assembler {
     mutating func repStosq() { byte(0xF3); byte(0x48); byte(0xAB) }
 
     /// `mov [m], imm32` storing 4 bytes, or 8 sign-extended when `w`.
-    mutating func storeImm(_ m: Mem, _ value: Int32, w: Bool) { op(nil, w: w, [0xC7], reg: 0, m); imm32(value) }
-    mutating func storeImm8(_ m: Mem, _ value: UInt8) { op(nil, w: false, [0xC6], reg: 0, m); byte(value) }
+    mutating func storeImm(_ m: Mem, _ value: Int32, w: Bool) { op(nil, w: w, 0xC7, reg: 0, m); imm32(value) }
+    mutating func storeImm8(_ m: Mem, _ value: UInt8) { op(nil, w: false, 0xC6, reg: 0, m); byte(value) }
     mutating func storeImm16(_ m: Mem, _ value: UInt16) {
-        op(0x66, w: false, [0xC7], reg: 0, m); byte(UInt8(truncatingIfNeeded: value)); byte(UInt8(truncatingIfNeeded: value >> 8))
+        op(0x66, w: false, 0xC7, reg: 0, m); byte(UInt8(truncatingIfNeeded: value)); byte(UInt8(truncatingIfNeeded: value >> 8))
     }
 
     /// Loads of narrow values: zero- or sign-extended to 32 (or 64 with `w`) bits.
-    mutating func loadZX8(_ r: Reg, _ m: Mem) { op(nil, w: false, [0x0F, 0xB6], reg: r.rawValue, m) }
-    mutating func loadZX16(_ r: Reg, _ m: Mem) { op(nil, w: false, [0x0F, 0xB7], reg: r.rawValue, m) }
-    mutating func loadSX8(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xBE], reg: r.rawValue, m) }
-    mutating func loadSX16(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xBF], reg: r.rawValue, m) }
-    mutating func loadSX32(_ r: Reg, _ m: Mem) { op(nil, w: true, [0x63], reg: r.rawValue, m) }
-    mutating func movzx8(_ d: Reg, _ s: Reg) { op(nil, w: false, [0x0F, 0xB6], reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
-    mutating func movsx8(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBE], reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
-    mutating func movsx16(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBF], reg: d.rawValue, rm: s.rawValue) }
-    mutating func movsxd(_ d: Reg, _ s: Reg) { op(nil, w: true, [0x63], reg: d.rawValue, rm: s.rawValue) }
+    mutating func loadZX8(_ r: Reg, _ m: Mem) { op(nil, w: false, 0x0FB6, reg: r.rawValue, m) }
+    mutating func loadZX16(_ r: Reg, _ m: Mem) { op(nil, w: false, 0x0FB7, reg: r.rawValue, m) }
+    mutating func loadSX8(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, 0x0FBE, reg: r.rawValue, m) }
+    mutating func loadSX16(_ r: Reg, _ m: Mem, w: Bool) { op(nil, w: w, 0x0FBF, reg: r.rawValue, m) }
+    mutating func loadSX32(_ r: Reg, _ m: Mem) { op(nil, w: true, 0x63, reg: r.rawValue, m) }
+    mutating func movzx8(_ d: Reg, _ s: Reg) { op(nil, w: false, 0x0FB6, reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
+    mutating func movsx8(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0FBE, reg: d.rawValue, rm: s.rawValue, forceREX: s.rawValue >= 4) }
+    mutating func movsx16(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0FBF, reg: d.rawValue, rm: s.rawValue) }
+    mutating func movsxd(_ d: Reg, _ s: Reg) { op(nil, w: true, 0x63, reg: d.rawValue, rm: s.rawValue) }
 
-    mutating func lea(_ r: Reg, _ m: Mem) { op(nil, w: true, [0x8D], reg: r.rawValue, m) }
+    mutating func lea(_ r: Reg, _ m: Mem) { op(nil, w: true, 0x8D, reg: r.rawValue, m) }
 
     // MARK: Arithmetic
 
-    mutating func alu(_ o: ALU, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [o.rawValue << 3 | 3], reg: d.rawValue, rm: s.rawValue) }
-    mutating func alu(_ o: ALU, _ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [o.rawValue << 3 | 3], reg: d.rawValue, m) }
+    mutating func alu(_ o: ALU, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, UInt16(o.rawValue << 3 | 3), reg: d.rawValue, rm: s.rawValue) }
+    mutating func alu(_ o: ALU, _ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, UInt16(o.rawValue << 3 | 3), reg: d.rawValue, m) }
     mutating func alu(_ o: ALU, _ d: Reg, imm: Int32, w: Bool) {
         if imm >= -128 && imm <= 127 {
-            op(nil, w: w, [0x83], reg: o.rawValue, rm: d.rawValue); byte(UInt8(bitPattern: Int8(imm)))
+            op(nil, w: w, 0x83, reg: o.rawValue, rm: d.rawValue); byte(UInt8(bitPattern: Int8(imm)))
         } else {
-            op(nil, w: w, [0x81], reg: o.rawValue, rm: d.rawValue); imm32(imm)
+            op(nil, w: w, 0x81, reg: o.rawValue, rm: d.rawValue); imm32(imm)
         }
     }
     mutating func alu(_ o: ALU, _ m: Mem, imm: Int32, w: Bool) {
         if imm >= -128 && imm <= 127 {
-            op(nil, w: w, [0x83], reg: o.rawValue, m); byte(UInt8(bitPattern: Int8(imm)))
+            op(nil, w: w, 0x83, reg: o.rawValue, m); byte(UInt8(bitPattern: Int8(imm)))
         } else {
-            op(nil, w: w, [0x81], reg: o.rawValue, m); imm32(imm)
+            op(nil, w: w, 0x81, reg: o.rawValue, m); imm32(imm)
         }
     }
-    mutating func test(_ a: Reg, _ b: Reg, w: Bool) { op(nil, w: w, [0x85], reg: b.rawValue, rm: a.rawValue) }
-    mutating func imul(_ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, [0x0F, 0xAF], reg: d.rawValue, m) }
-    mutating func imul(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xAF], reg: d.rawValue, rm: s.rawValue) }
-    mutating func imul(_ d: Reg, _ s: Reg, imm: Int32, w: Bool) { op(nil, w: w, [0x69], reg: d.rawValue, rm: s.rawValue); imm32(imm) }
+    mutating func test(_ a: Reg, _ b: Reg, w: Bool) { op(nil, w: w, 0x85, reg: b.rawValue, rm: a.rawValue) }
+    mutating func imul(_ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, 0x0FAF, reg: d.rawValue, m) }
+    mutating func imul(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0FAF, reg: d.rawValue, rm: s.rawValue) }
+    mutating func imul(_ d: Reg, _ s: Reg, imm: Int32, w: Bool) { op(nil, w: w, 0x69, reg: d.rawValue, rm: s.rawValue); imm32(imm) }
     /// `div`/`idiv` of rdx:rax (edx:eax) by `s`.
-    mutating func div(_ s: Reg, signed: Bool, w: Bool) { op(nil, w: w, [0xF7], reg: signed ? 7 : 6, rm: s.rawValue) }
+    mutating func div(_ s: Reg, signed: Bool, w: Bool) { op(nil, w: w, 0xF7, reg: signed ? 7 : 6, rm: s.rawValue) }
     /// Sign-extends eax into edx (cdq) or rax into rdx (cqo).
     mutating func signExtendAccumulator(w: Bool) { if w { byte(0x48) }; byte(0x99) }
-    mutating func shift(_ s: Shift, _ r: Reg, w: Bool) { op(nil, w: w, [0xD3], reg: s.rawValue, rm: r.rawValue) }
-    mutating func shift(_ s: Shift, _ r: Reg, imm: UInt8, w: Bool) { op(nil, w: w, [0xC1], reg: s.rawValue, rm: r.rawValue); byte(imm) }
-    mutating func neg(_ r: Reg, w: Bool) { op(nil, w: w, [0xF7], reg: 3, rm: r.rawValue) }
+    mutating func shift(_ s: Shift, _ r: Reg, w: Bool) { op(nil, w: w, 0xD3, reg: s.rawValue, rm: r.rawValue) }
+    mutating func shift(_ s: Shift, _ r: Reg, imm: UInt8, w: Bool) { op(nil, w: w, 0xC1, reg: s.rawValue, rm: r.rawValue); byte(imm) }
+    mutating func neg(_ r: Reg, w: Bool) { op(nil, w: w, 0xF7, reg: 3, rm: r.rawValue) }
     /// `btr`/`btc` with an immediate bit: clears or flips one bit.
-    mutating func bitClear(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, [0x0F, 0xBA], reg: 6, rm: r.rawValue); byte(bit) }
-    mutating func bitFlip(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, [0x0F, 0xBA], reg: 7, rm: r.rawValue); byte(bit) }
-    mutating func bsr(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBD], reg: d.rawValue, rm: s.rawValue) }
-    mutating func bsf(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0xBC], reg: d.rawValue, rm: s.rawValue) }
+    mutating func bitClear(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, 0x0FBA, reg: 6, rm: r.rawValue); byte(bit) }
+    mutating func bitFlip(_ r: Reg, _ bit: UInt8, w: Bool) { op(nil, w: w, 0x0FBA, reg: 7, rm: r.rawValue); byte(bit) }
+    mutating func bsr(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0FBD, reg: d.rawValue, rm: s.rawValue) }
+    mutating func bsf(_ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0FBC, reg: d.rawValue, rm: s.rawValue) }
 
-    mutating func setcc(_ c: Condition, _ r: Reg) { op(nil, w: false, [0x0F, 0x90 | c.rawValue], reg: 0, rm: r.rawValue, forceREX: r.rawValue >= 4) }
-    mutating func cmov(_ c: Condition, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, [0x0F, 0x40 | c.rawValue], reg: d.rawValue, rm: s.rawValue) }
+    mutating func setcc(_ c: Condition, _ r: Reg) { op(nil, w: false, 0x0F90 | UInt16(c.rawValue), reg: 0, rm: r.rawValue, forceREX: r.rawValue >= 4) }
+    mutating func cmov(_ c: Condition, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, 0x0F40 | UInt16(c.rawValue), reg: d.rawValue, rm: s.rawValue) }
 
     // MARK: Control
 
@@ -231,8 +240,8 @@ struct X64Assembler {
     mutating func call(_ label: Label) {
         byte(0xE8); fixups.append((bytes.count, label.id)); imm32(0)
     }
-    mutating func call(_ r: Reg) { op(nil, w: false, [0xFF], reg: 2, rm: r.rawValue) }
-    mutating func jmp(_ r: Reg) { op(nil, w: false, [0xFF], reg: 4, rm: r.rawValue) }
+    mutating func call(_ r: Reg) { op(nil, w: false, 0xFF, reg: 2, rm: r.rawValue) }
+    mutating func jmp(_ r: Reg) { op(nil, w: false, 0xFF, reg: 4, rm: r.rawValue) }
     mutating func ret() { byte(0xC3) }
     mutating func push(_ r: Reg) { if r.extended { byte(0x41) }; byte(0x50 | r.low3) }
     mutating func pop(_ r: Reg) { if r.extended { byte(0x41) }; byte(0x58 | r.low3) }
@@ -249,19 +258,50 @@ struct X64Assembler {
     enum FloatOp: UInt8 { case sqrt = 0x51, add = 0x58, mul = 0x59, sub = 0x5C, div = 0x5E }
 
     /// movsd/movss xmm, [m] (`double` selects sd).
-    mutating func loadFloat(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, 0x10], reg: x.number, m) }
-    mutating func storeFloat(_ m: Mem, _ x: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, 0x11], reg: x.number, m) }
-    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, o.rawValue], reg: x.number, m) }
-    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ y: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, [0x0F, o.rawValue], reg: x.number, rm: y.number) }
+    mutating func loadFloat(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, 0x0F10, reg: x.number, m) }
+    mutating func storeFloat(_ m: Mem, _ x: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, 0x0F11, reg: x.number, m) }
+    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, (0x0F00 | UInt16(o.rawValue)), reg: x.number, m) }
+    mutating func floatOp(_ o: FloatOp, _ x: XMM, _ y: XMM, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, (0x0F00 | UInt16(o.rawValue)), reg: x.number, rm: y.number) }
     /// ucomisd/ucomiss x, [m].
-    mutating func ucomis(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0x66 : nil, w: false, [0x0F, 0x2E], reg: x.number, m) }
+    mutating func ucomis(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0x66 : nil, w: false, 0x0F2E, reg: x.number, m) }
     /// cvtsi2sd/cvtsi2ss x, r/m (a 64-bit source with `w`).
-    mutating func convertIntToFloat(_ x: XMM, _ m: Mem, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, [0x0F, 0x2A], reg: x.number, m) }
-    mutating func convertIntToFloat(_ x: XMM, _ r: Reg, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, [0x0F, 0x2A], reg: x.number, rm: r.rawValue) }
+    mutating func convertIntToFloat(_ x: XMM, _ m: Mem, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, 0x0F2A, reg: x.number, m) }
+    mutating func convertIntToFloat(_ x: XMM, _ r: Reg, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, 0x0F2A, reg: x.number, rm: r.rawValue) }
     /// cvtss2sd (`toDouble`) or cvtsd2ss of [m].
-    mutating func convertFloat(_ x: XMM, _ m: Mem, toDouble: Bool) { op(toDouble ? 0xF3 : 0xF2, w: false, [0x0F, 0x5A], reg: x.number, m) }
+    mutating func convertFloat(_ x: XMM, _ m: Mem, toDouble: Bool) { op(toDouble ? 0xF3 : 0xF2, w: false, 0x0F5A, reg: x.number, m) }
     /// movq/movd xmm ← gpr and gpr ← xmm.
-    mutating func movToXMM(_ x: XMM, _ r: Reg, w: Bool) { op(0x66, w: w, [0x0F, 0x6E], reg: x.number, rm: r.rawValue) }
-    mutating func movFromXMM(_ r: Reg, _ x: XMM, w: Bool) { op(0x66, w: w, [0x0F, 0x7E], reg: x.number, rm: r.rawValue) }
-    mutating func xorps(_ x: XMM, _ y: XMM) { op(nil, w: false, [0x0F, 0x57], reg: x.number, rm: y.number) }
+    mutating func movToXMM(_ x: XMM, _ r: Reg, w: Bool) { op(0x66, w: w, 0x0F6E, reg: x.number, rm: r.rawValue) }
+    mutating func movFromXMM(_ r: Reg, _ x: XMM, w: Bool) { op(0x66, w: w, 0x0F7E, reg: x.number, rm: r.rawValue) }
+    mutating func xorps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F57, reg: x.number, rm: y.number) }
+}
+
+/// A growable byte buffer without Swift array checks: the assembler appends a byte at a time.
+final class CodeBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity = 1024
+
+    init() { base = .allocate(capacity: capacity) }
+    deinit { base.deallocate() }
+
+    @inline(__always) func append(_ byte: UInt8) {
+        if count == capacity { grow() }
+        base[count] = byte
+        count += 1
+    }
+
+    subscript(position: Int) -> UInt8 {
+        get { base[position] }
+        set { base[position] = newValue }
+    }
+
+    var contents: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        larger.initialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
 }
