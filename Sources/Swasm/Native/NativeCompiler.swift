@@ -19,6 +19,16 @@ struct NativeCompiler {
     private var labels: [A.Label?]
     /// Machine-code position of each IR instruction already emitted (-1: not yet).
     private var positions: [Int]
+    /// IR instructions some branch reaches: registers hold nothing known there.
+    private var isTarget: [Bool]
+    /// A slot the last instruction stored whose value is still in rax or rdx (or xmm0, for an
+    /// f64), so that the next instruction reads the register instead of the slot it was just
+    /// stored to (store-to-load forwarding would lengthen every dependency chain).
+    private var cached: (slot: Int, reg: A.Reg)?
+    private var cachedDouble: Int?
+    /// The same, as seen by the instruction being emitted; used by its first read only.
+    private var incoming: (slot: Int, reg: A.Reg)?
+    private var incomingDouble: Int?
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
@@ -44,6 +54,7 @@ struct NativeCompiler {
         self.definedIndex = definedIndex
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
+        isTarget = NativeCompiler.branchTargets(function.code)
         entry = a.newLabel()
         epilogue = a.newLabel()
         unwind = a.newLabel()
@@ -79,23 +90,69 @@ struct NativeCompiler {
         return Output(code: code, snippets: snippets)
     }
 
-    static func hasLoop(_ words: UnsafeBufferPointer<UInt64>) -> Bool {
+    /// Which IR word indices branches reach (one past the end included).
+    static func branchTargets(_ words: UnsafeBufferPointer<UInt64>) -> [Bool] {
+        var targets = Array(repeating: false, count: words.count + 1)
+        func mark(_ pc: Int, _ offset: Int) {
+            let target = pc + offset
+            if target >= 0 && target <= words.count { targets[target] = true }
+        }
         var pc = 0
         while pc < words.count {
             let w0 = words[pc]
-            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return true }
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { break }
             let raw = op.rawValue
-            if op == .br, Int32(truncatingIfNeeded: w0 >> 32) < 0 { return true }
-            if (op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz), Int32(truncatingIfNeeded: words[pc + 1]) < 0 { return true }
-            if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue, Int32(truncatingIfNeeded: words[pc + 1] >> 32) < 0 { return true }
-            if op == .brTable { return true }
+            let length: Int
             switch op.layout {
-            case .table: pc += 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
-            case .simd: pc += SIMDIROpcode(header: w0)?.wordCount ?? 1
-            default: pc += op.fixedWordCount
+            case .table: length = pc + 1 < words.count ? 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1])) : 1
+            case .simd: length = SIMDIROpcode(header: w0)?.wordCount ?? 1
+            default: length = op.fixedWordCount
             }
+            guard pc + length <= words.count else { break }
+            if op == .br { mark(pc, Int(Int32(truncatingIfNeeded: w0 >> 32))) }
+            if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
+                mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 1])))
+            }
+            if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue {
+                mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 1] >> 32)))
+            }
+            if op == .brTable {
+                for k in 0..<(length - 2) { mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 2 + k]))) }
+            }
+            pc += length
         }
-        return false
+        return targets
+    }
+
+    /// Reads slot `s` into `r`: from the register still holding it when the previous
+    /// instruction stored it (only the first read of an instruction may, before anything is
+    /// overwritten).
+    private mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
+        defer { incoming = nil }
+        if let held = incoming, held.slot == s {
+            if held.reg != r || !w { a.mov(r, held.reg, w: w) }
+            return
+        }
+        a.load(r, slot(s), w: w)
+    }
+
+    /// Stores the instruction's result from rax or rdx, which keeps it for the next one.
+    private mutating func storeResult(_ d: Int, _ r: A.Reg) {
+        a.store(slot(d), r)
+        cached = (d, r)
+    }
+
+    /// Reads the f64 in slot `s` into xmm0 (from xmm0 itself when the previous instruction
+    /// left it there).
+    private mutating func loadDouble(_ s: Int) {
+        defer { incomingDouble = nil }
+        if incomingDouble == s { return }
+        a.loadFloat(A.xmm0, slot(s), double: true)
+    }
+
+    private mutating func storeDoubleResult(_ d: Int) {
+        a.storeFloat(slot(d), A.xmm0, double: true)
+        cachedDouble = d
     }
 
     // MARK: Helpers
@@ -154,6 +211,10 @@ struct NativeCompiler {
         while pc < words.count {
             positions[pc] = a.position
             if let l = labels[pc] { a.bind(l) }
+            incoming = isTarget[pc] ? nil : cached
+            incomingDouble = isTarget[pc] ? nil : cachedDouble
+            cached = nil
+            cachedDouble = nil
             guard let length = emitInstruction(at: pc) else { return false }
             pc += length
         }
@@ -241,7 +302,7 @@ struct NativeCompiler {
             let total = length + 2
             guard pc + total <= words.count else { return nil }
             a.mov(.rdi, .r14)
-            a.load(.rsi, slot(d))
+            loadSlot(.rsi, d)
             a.movImm(.rax, NativeTier.referenceTargetAddress)
             emitDynamicCall(base: Self.hi(words[pc + length]), snippetAt: pc, length: total)
             return total
@@ -279,7 +340,7 @@ struct NativeCompiler {
             if immediate {
                 a.alu(.cmp, slot(d), imm: Int32(truncatingIfNeeded: w1), w: wide)
             } else {
-                a.load(.rax, slot(d), w: wide)
+                loadSlot(.rax, d, w: wide)
                 a.alu(.cmp, .rax, slot(Self.lo(w1)), w: wide)
             }
             a.jcc(Self.conditions[index % 10], target)
@@ -311,7 +372,7 @@ struct NativeCompiler {
             for t in targets { guard label(at: t) != nil else { return nil } }
             let table = a.newLabel()
             tables.append((table, targets))
-            a.load(.rax, slot(d), w: false)
+            loadSlot(.rax, d, w: false)
             a.movImm(.rcx, UInt64(count))
             a.alu(.cmp, .rax, .rcx, w: false)
             a.cmov(.a, .rax, .rcx, w: false)
@@ -322,7 +383,7 @@ struct NativeCompiler {
         case .return:
             a.jmp(epilogue)
         case .returnValue:
-            a.load(.rax, slot(d))
+            loadSlot(.rax, d)
             a.store(slot(0), .rax)
             a.jmp(epilogue)
         case .call:
@@ -352,39 +413,39 @@ struct NativeCompiler {
             // Table 0: a callee with native code in this instance is called directly; anything
             // else (a trap, a host function, another instance) takes the interpreter's path.
             a.mov(.rdi, .r14)
-            a.load(.rsi, slot(Self.lo(w2)), w: false)
+            loadSlot(.rsi, Self.lo(w2), w: false)
             a.movImm(.rdx, UInt64(Self.lo(w1)))
             a.movImm(.rax, NativeTier.indirectTargetAddress)
             emitDynamicCall(base: d, snippetAt: pc, length: length)
         case .copy:
-            a.load(.rax, slot(Self.lo(w1)))
-            a.store(slot(d), .rax)
+            loadSlot(.rax, Self.lo(w1))
+            storeResult(d, .rax)
         case .const:
             let value = Int64(bitPattern: w1)
             if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
                 a.storeImm(slot(d), Int32(value), w: true)
             } else {
                 a.movImm(.rax, w1)
-                a.store(slot(d), .rax)
+                storeResult(d, .rax)
             }
         case .select, .select64:
-            a.load(.rax, slot(Self.lo(w1)))
-            a.load(.rcx, slot(Self.hi(w1)))
+            loadSlot(.rax, Self.lo(w1))
+            loadSlot(.rcx, Self.hi(w1))
             a.alu(.cmp, slot(Self.lo(w2)), imm: 0, w: op == .select64)
             a.cmov(.e, .rax, .rcx, w: true)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .globalGet:
             a.load(.rax, NativeContext.field(\.globals))
             a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: Self.lo(w1) &* 8)))
             a.load(.rax, Mem(base: .rax))
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .globalSet:
-            a.load(.rcx, slot(d))
+            loadSlot(.rcx, d)
             a.load(.rax, NativeContext.field(\.globals))
             a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: Self.lo(w1) &* 8)))
             a.store(Mem(base: .rax), .rcx)
         case .store8Imm, .store16Imm, .store32Imm, .store64Imm:
-            a.load(.rax, slot(d), w: false)
+            loadSlot(.rax, d, w: false)
             let width = [1, 2, 4, 8][Int(raw - IROpcode.store8Imm.rawValue)]
             let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w1 >> 32), width: width)
             storeImmediate(m, width: width, Int32(truncatingIfNeeded: w1))
@@ -397,49 +458,49 @@ struct NativeCompiler {
             storeF32(d)
         case .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            loadDouble(Self.lo(w1))
             a.movImm(.rcx, w2)
             a.movToXMM(A.xmm1, .rcx, w: true)
             a.floatOp(fop[Int(raw - IROpcode.f64AddImm.rawValue)], A.xmm0, A.xmm1, double: true)
-            a.storeFloat(slot(d), A.xmm0, double: true)
+            storeDoubleResult(d)
         case .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
-            a.load(.rax, slot(Self.hi(w1)), w: false)
+            loadSlot(.rax, Self.hi(w1), w: false)
             let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            loadDouble(Self.lo(w1))
             a.floatOp(fop[Int(raw - IROpcode.f64AddLoad.rawValue)], A.xmm0, m, double: true)
-            a.storeFloat(slot(d), A.xmm0, double: true)
+            storeDoubleResult(d)
         case .f64AddStore, .f64SubStore, .f64MulStore, .f64DivStore:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
-            a.load(.rax, slot(d), w: false)
+            loadSlot(.rax, d, w: false)
             let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            loadDouble(Self.lo(w1))
             a.floatOp(fop[Int(raw - IROpcode.f64AddStore.rawValue)], A.xmm0, slot(Self.hi(w1)), double: true)
             a.storeFloat(m, A.xmm0, double: true)
         case .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
-            a.load(.rax, slot(Self.hi(w1)), w: false)
+            loadSlot(.rax, Self.hi(w1), w: false)
             let load = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            loadDouble(Self.lo(w1))
             a.floatOp(fop[Int(raw - IROpcode.f64AddLoadStore.rawValue)], A.xmm0, load, double: true)
-            a.load(.rax, slot(d), w: false)
+            loadSlot(.rax, d, w: false)
             let store = checkedAddress(offset: UInt32(truncatingIfNeeded: w2 >> 32), width: 8)
             a.storeFloat(store, A.xmm0, double: true)
         case .f64MulMul:
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: true)
+            loadDouble(Self.lo(w1))
             a.floatOp(.mul, A.xmm0, slot(Self.hi(w1)), double: true)
             a.floatOp(.mul, A.xmm0, slot(Self.lo(w2)), double: true)
-            a.storeFloat(slot(d), A.xmm0, double: true)
+            storeDoubleResult(d)
         case .selectI32LtU, .selectI32LtS, .selectI32Eq:
-            a.load(.rax, slot(Self.lo(w2)), w: false)
+            loadSlot(.rax, Self.lo(w2), w: false)
             a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
-            a.load(.rax, slot(Self.lo(w1)))
-            a.load(.rcx, slot(Self.hi(w1)))
+            loadSlot(.rax, Self.lo(w1))
+            loadSlot(.rcx, Self.hi(w1))
             a.cmov(op == .selectI32LtU ? .ae : op == .selectI32LtS ? .ge : .ne, .rax, .rcx, w: true)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .addI32LtU, .addI32LeU:
             a.alu(.xor, .rcx, .rcx, w: false)
-            a.load(.rax, slot(Self.lo(w2)), w: false)
+            loadSlot(.rax, Self.lo(w2), w: false)
             a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
             a.setcc(op == .addI32LtU ? .b : .be, .rcx)
             a.alu(.add, .rcx, slot(Self.lo(w1)), w: false)
@@ -491,7 +552,7 @@ struct NativeCompiler {
 
     private mutating func storeF32(_ d: Int) {
         a.movFromXMM(.rax, A.xmm0, w: false)
-        a.store(slot(d), .rax)
+        storeResult(d, .rax)
     }
 
     // MARK: Numeric register forms
@@ -511,7 +572,7 @@ struct NativeCompiler {
             let wide = raw >= IROpcode.i64Eq.rawValue
             let index = Int(raw - (wide ? IROpcode.i64Eq.rawValue : IROpcode.i32Eq.rawValue))
             a.alu(.xor, .rcx, .rcx, w: false)
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.alu(.cmp, .rax, slot(y), w: wide)
             a.setcc(Self.conditions[index], .rcx)
             a.store(slot(d), .rcx)
@@ -530,19 +591,19 @@ struct NativeCompiler {
             case 2, 3: a.setcc(.a, .rax)
             default: a.setcc(.ae, .rax)
             }
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Clz, .i64Clz:
             let wide = op == .i64Clz
-            a.load(.rcx, slot(x), w: wide)
+            loadSlot(.rcx, x, w: wide)
             a.movImm(.rax, UInt64.max)
             a.bsr(.rcx, .rcx, w: wide)
             a.cmov(.e, .rcx, .rax, w: wide)
             a.movImm(.rax, wide ? 63 : 31)
             a.alu(.sub, .rax, .rcx, w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Ctz, .i64Ctz:
             let wide = op == .i64Ctz
-            a.load(.rcx, slot(x), w: wide)
+            loadSlot(.rcx, x, w: wide)
             a.movImm(.rax, wide ? 64 : 32)
             a.bsf(.rcx, .rcx, w: wide)
             a.cmov(.e, .rcx, .rax, w: wide)
@@ -557,22 +618,22 @@ struct NativeCompiler {
             case .i32Or, .i64Or: alu = .or
             default: alu = .xor
             }
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.alu(alu, .rax, slot(y), w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Mul, .i64Mul:
             let wide = op == .i64Mul
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.imul(.rax, slot(y), w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr:
             let wide = raw >= IROpcode.i64Shl.rawValue
-            a.load(.rax, slot(x), w: wide)
-            a.load(.rcx, slot(y), w: false)
+            loadSlot(.rax, x, w: wide)
+            loadSlot(.rcx, y, w: false)
             a.shift(Self.shiftKind(op), .rax, w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU:
-            a.load(.rcx, slot(y), w: true)
+            loadSlot(.rcx, y, w: true)
             emitDivision(op, d, x)
         case .f32Add, .f32Sub, .f32Mul, .f32Div, .f64Add, .f64Sub, .f64Mul, .f64Div:
             let double = raw >= IROpcode.f64Add.rawValue
@@ -583,56 +644,56 @@ struct NativeCompiler {
             case .f32Mul, .f64Mul: fop = .mul
             default: fop = .div
             }
-            a.loadFloat(A.xmm0, slot(x), double: double)
+            if double { loadDouble(x) } else { a.loadFloat(A.xmm0, slot(x), double: false) }
             a.floatOp(fop, A.xmm0, slot(y), double: double)
-            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+            if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32Sqrt, .f64Sqrt:
             let double = op == .f64Sqrt
             a.xorps(A.xmm0, A.xmm0)
             a.floatOp(.sqrt, A.xmm0, slot(x), double: double)
-            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+            if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32Abs, .f32Neg, .f64Abs, .f64Neg:
             let double = op == .f64Abs || op == .f64Neg
-            a.load(.rax, slot(x), w: double)
+            loadSlot(.rax, x, w: double)
             if op == .f32Abs || op == .f64Abs { a.bitClear(.rax, double ? 63 : 31, w: double) }
             else { a.bitFlip(.rax, double ? 63 : 31, w: double) }
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .f32Copysign, .f64Copysign:
             let double = op == .f64Copysign
             let sign: UInt8 = double ? 63 : 31
-            a.load(.rax, slot(x), w: double)
+            loadSlot(.rax, x, w: double)
             a.bitClear(.rax, sign, w: double)
-            a.load(.rcx, slot(y), w: double)
+            loadSlot(.rcx, y, w: double)
             a.shift(.shr, .rcx, imm: sign, w: double)
             a.shift(.shl, .rcx, imm: sign, w: double)
             a.alu(.or, .rax, .rcx, w: double)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32WrapI64, .i64ExtendI32U, .i32ReinterpretF32, .f32ReinterpretI32:
-            a.load(.rax, slot(x), w: false)
-            a.store(slot(d), .rax)
+            loadSlot(.rax, x, w: false)
+            storeResult(d, .rax)
         case .i64ReinterpretF64, .f64ReinterpretI64:
-            a.load(.rax, slot(x))
-            a.store(slot(d), .rax)
+            loadSlot(.rax, x)
+            storeResult(d, .rax)
         case .i64ExtendI32S, .i64Extend32S:
             a.loadSX32(.rax, slot(x))
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Extend8S, .i64Extend8S:
             a.loadSX8(.rax, slot(x), w: op == .i64Extend8S)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .i32Extend16S, .i64Extend16S:
             a.loadSX16(.rax, slot(x), w: op == .i64Extend16S)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case .f32ConvertI32S, .f64ConvertI32S, .f32ConvertI64S, .f64ConvertI64S:
             let double = op == .f64ConvertI32S || op == .f64ConvertI64S
             a.xorps(A.xmm0, A.xmm0)
             a.convertIntToFloat(A.xmm0, slot(x), w: op == .f32ConvertI64S || op == .f64ConvertI64S, double: double)
-            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+            if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32ConvertI32U, .f64ConvertI32U:
             let double = op == .f64ConvertI32U
-            a.load(.rax, slot(x), w: false)
+            loadSlot(.rax, x, w: false)
             a.xorps(A.xmm0, A.xmm0)
             a.convertIntToFloat(A.xmm0, .rax, w: true, double: double)
-            if double { a.storeFloat(slot(d), A.xmm0, double: true) } else { storeF32(d) }
+            if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32DemoteF64:
             a.xorps(A.xmm0, A.xmm0)
             a.convertFloat(A.xmm0, slot(x), toDouble: false)
@@ -640,7 +701,7 @@ struct NativeCompiler {
         case .f64PromoteF32:
             a.xorps(A.xmm0, A.xmm0)
             a.convertFloat(A.xmm0, slot(x), toDouble: true)
-            a.storeFloat(slot(d), A.xmm0, double: true)
+            storeDoubleResult(d)
         default:
             // popcnt, min/max, rounding, float → integer truncations, u64 → float.
             return false
@@ -673,7 +734,7 @@ struct NativeCompiler {
         case .i64RemS, .i64RemSImm: (wide, signed, remainder) = (true, true, true)
         default: (wide, signed, remainder) = (true, false, true)
         }
-        a.load(.rax, slot(x), w: wide)
+        loadSlot(.rax, x, w: wide)
         a.test(.rcx, .rcx, w: wide)
         a.jcc(.e, trap(.integerDivideByZero))
         if signed {
@@ -688,15 +749,15 @@ struct NativeCompiler {
                 // INT_MIN / -1 overflows; anything else is its negation.
                 a.neg(.rax, w: wide)
                 a.jcc(.o, trap(.integerOverflow))
-                a.store(slot(d), .rax)
+                storeResult(d, .rax)
                 a.jmp(done)
             }
             a.bind(normal)
             a.signExtendAccumulator(w: wide)
             a.div(.rcx, signed: true, w: wide)
-            if !remainder { a.store(slot(d), .rax) }
+            if !remainder { storeResult(d, .rax) }
             a.bind(done)
-            if remainder { a.store(slot(d), .rdx) }
+            if remainder { storeResult(d, .rdx) }
         } else {
             a.alu(.xor, .rdx, .rdx, w: false)
             a.div(.rcx, signed: false, w: wide)
@@ -711,20 +772,20 @@ struct NativeCompiler {
         switch index {
         case 0, 1, 7, 8, 9:  // add sub and or xor
             let alu: [A.ALU] = [.add, .sub, .add, .add, .add, .add, .add, .and, .or, .xor]
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.alu(alu[index], .rax, imm: imm, w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case 2:
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.imul(.rax, .rax, imm: imm, w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         case 3, 4, 5, 6:
             a.movImm(.rcx, wide ? UInt64(bitPattern: Int64(imm)) : UInt64(UInt32(bitPattern: imm)))
             emitDivision(op, d, x)
         default:  // shifts and rotations
-            a.load(.rax, slot(x), w: wide)
+            loadSlot(.rax, x, w: wide)
             a.shift(Self.shiftKind(op), .rax, imm: UInt8(truncatingIfNeeded: imm) & (wide ? 63 : 31), w: wide)
-            a.store(slot(d), .rax)
+            storeResult(d, .rax)
         }
     }
 
@@ -762,7 +823,7 @@ struct NativeCompiler {
         case .i64Load16S: a.loadSX16(.rdx, m, w: true)
         default: a.loadSX32(.rdx, m)  // i64.load32_s
         }
-        a.store(slot(d), .rdx)
+        storeResult(d, .rdx)
     }
 
     private static func loadWidth(_ op: IROpcode) -> Int {
@@ -784,7 +845,7 @@ struct NativeCompiler {
     }
 
     private mutating func storeValue(_ m: Mem, width: Int, from s: Int) {
-        a.load(.rdx, slot(s), w: width == 8)
+        loadSlot(.rdx, s, w: width == 8)
         switch width {
         case 8: a.store(m, .rdx, w: true)
         case 4: a.store(m, .rdx, w: false)
@@ -805,7 +866,7 @@ struct NativeCompiler {
     /// Loads [op|d][addr|offset32] and stores [op|addr][value|offset32].
     private mutating func emitLoadStore(_ op: IROpcode, _ d: Int, _ w1: UInt64) {
         let isLoad = op.rawValue <= IROpcode.i64Load32U.rawValue
-        a.load(.rax, slot(isLoad ? Self.lo(w1) : d), w: false)
+        loadSlot(.rax, isLoad ? Self.lo(w1) : d, w: false)
         let offset = UInt32(truncatingIfNeeded: w1 >> 32)
         if op.rawValue <= IROpcode.i64Load32U.rawValue {
             let m = checkedAddress(offset: offset, width: Self.loadWidth(op))
@@ -825,8 +886,8 @@ struct NativeCompiler {
         let isLoad = raw <= IROpcode.i64Load32UIndexed.rawValue
         let x = isLoad ? Self.lo(w1) : d
         let y = isLoad ? Self.hi(w1) : Self.lo(w1)
-        a.load(.rax, slot(x), w: false)
-        a.load(.rcx, slot(y), w: false)
+        loadSlot(.rax, x, w: false)
+        loadSlot(.rcx, y, w: false)
         if shift != 0 { a.shift(.shl, .rcx, imm: shift, w: false) }
         a.alu(.add, .rax, .rcx, w: false)
         if isLoad {
