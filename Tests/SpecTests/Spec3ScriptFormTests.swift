@@ -211,7 +211,7 @@ final class Spec3SuiteCounts: XCTestCase {
         let scripts = paths
         let thread = Thread {
             for path in scripts {
-                let result = WastRunner.runFile(atPath: path)
+                let result = WastRunner.runFile(atPath: path, configuration: .everyFunctionNative)
                 totals.passed += result.passed
                 totals.failed += result.failed
             }

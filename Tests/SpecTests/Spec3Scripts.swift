@@ -16,7 +16,7 @@ enum Spec3Scripts {
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("Wasm 3.0 spec suite script not found at \(path)")
         }
-        return WastRunner.runFile(atPath: path)
+        return WastRunner.runFile(atPath: path, configuration: .everyFunctionNative)
     }
 
     /// Runs a script that must pass whole: no failed assertion, at least `minimum` passed.

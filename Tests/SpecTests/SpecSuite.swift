@@ -32,7 +32,7 @@ enum SpecSuite {
         }
         lock.unlock()
         let path = directory.appendingPathComponent(name + ".wast").path
-        let result = WastRunner.runFile(atPath: path)
+        let result = WastRunner.runFile(atPath: path, configuration: .everyFunctionNative)
         lock.lock()
         cache[name] = result
         lock.unlock()
@@ -89,5 +89,16 @@ final class SpecSuiteTotals: XCTestCase {
             !SpecScriptTests.generatedScriptNames.contains($0) && !SpecSIMDScriptTests.scriptNames.contains($0)
         }
         XCTAssertEqual(missing, [], "add these scripts to SpecScriptTests.swift (SIMD: SpecSIMDScriptTests.swift)")
+    }
+}
+
+extension EngineConfiguration {
+    /// The suites run every function they call as machine code (where the build has the native
+    /// tier), not only those that run often, so that they test both tiers: functions the tier
+    /// cannot compile stay interpreted.
+    static var everyFunctionNative: EngineConfiguration {
+        var configuration = EngineConfiguration()
+        configuration.nativeCodeThreshold = 0
+        return configuration
     }
 }

@@ -101,8 +101,10 @@ final class NativeTierTests: XCTestCase {
     func instances() throws -> (native: Instance, interpreted: Instance) {
         var off = EngineConfiguration()
         off.nativeCode = false
+        var eager = EngineConfiguration()
+        eager.nativeCodeThreshold = 0
         let bytes = try WAT.encode(Self.wat)
-        let nativeEngine = Engine()
+        let nativeEngine = Engine(configuration: eager)
         let nativeModule = try Module(engine: nativeEngine, bytes: bytes)
         let interpreterEngine = Engine(configuration: off)
         let native = try Linker().instantiate(store: Store(engine: nativeEngine), module: nativeModule)
@@ -130,10 +132,42 @@ final class NativeTierTests: XCTestCase {
     func testFunctionsCompileToNativeCode() throws {
         guard NativeTier.isAvailable else { throw XCTSkip("no native tier on this platform") }
         let module = try instances().native.module
-        // Every function of this module has native code (those with snippets included).
+        // Every function of this module can have native code (those with snippets included).
         for index in 0..<module.code.count {
+            XCTAssertNil(try module.code.function(index).nativeCode, "function \(index)")
+            module.code.compileNative(index)
             XCTAssertNotNil(try module.code.function(index).nativeCode, "function \(index)")
         }
+    }
+
+    /// With the default threshold a function starts interpreted; a loop that runs long enough
+    /// has it compiled and continues in machine code in the middle of the call, and the result
+    /// is the interpreter's.
+    func testARunningLoopContinuesInMachineCode() throws {
+        guard NativeTier.isAvailable else { throw XCTSkip("no native tier on this platform") }
+        let wat = """
+        (module
+          (func (export "sum") (param $n i32) (result i64)
+            (local $i i32) (local $acc i64)
+            (loop $next
+              (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 31)) (i64.extend_i32_u (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+            (local.get $acc)))
+        """
+        var off = EngineConfiguration()
+        off.nativeCode = false
+        let engine = Engine()
+        let module = try Module(engine: engine, bytes: WAT.encode(wat))
+        let sum = try XCTUnwrap(Linker().instantiate(store: Store(engine: engine), module: module).function("sum"))
+        let plain = Engine(configuration: off)
+        let reference = try XCTUnwrap(Linker().instantiate(store: Store(engine: plain),
+                                                           module: Module(engine: plain, bytes: WAT.encode(wat))).function("sum"))
+        XCTAssertEqual(try sum.call([.i32(10)]), try reference.call([.i32(10)]))
+        XCTAssertNil(try module.code.function(0).nativeCode, "ten iterations stay interpreted")
+        XCTAssertEqual(try sum.call([.i32(100_000)]), try reference.call([.i32(100_000)]))
+        XCTAssertNotNil(try module.code.function(0).nativeCode, "a long loop is compiled during the call")
+        XCTAssertEqual(try sum.call([.i32(7)]), try reference.call([.i32(7)]))
     }
 
     func testIntegerOperationsMatchTheInterpreter() throws {
@@ -213,7 +247,9 @@ final class NativeTierTests: XCTestCase {
                 (return (call $native (local.get 0))))
               (i32.const -1))))
         """
-        let store = Store(engine: Engine())
+        var eager = EngineConfiguration()
+        eager.nativeCodeThreshold = 0
+        let store = Store(engine: Engine(configuration: eager))
         let linker = Linker()
         var leaf: Function?
         linker.defineFunction(store: store, module: "host", name: "twice",

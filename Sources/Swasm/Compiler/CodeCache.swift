@@ -28,6 +28,8 @@ final class CodeCache: @unchecked Sendable {
     /// Translate functions on to native code (see Native/), kept in `nativeArena`.
     let compilesNative: Bool
     private let nativeArena = ExecutableArena()
+    /// Functions the native tier could not compile (out of executable memory).
+    private var nativeFailed: [Bool]
     private var compiled: [CompiledFunction?]
     /// A translator kept between lazy translations (under `lock`; nil while one is in use).
     private var spareTranslator: Translator?
@@ -48,6 +50,7 @@ final class CodeCache: @unchecked Sendable {
         compilesNative = configuration.nativeCode && NativeTier.isAvailable && !configuration.consumeFuel
             && !configuration.interruptible
         compiled = Array(repeating: nil, count: count)
+        nativeFailed = Array(repeating: false, count: count)
     }
 
     /// The module's engine-wide type ids, copied once into memory the interpreter can index
@@ -104,16 +107,30 @@ final class CodeCache: @unchecked Sendable {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
         if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
-        var function = try translate(definedIndex, scratch: &scratch)
-        if compilesNative, let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena) {
-            function = function.withNativeCode(native)
-        }
+        let function = try translate(definedIndex, scratch: &scratch)
         return lock.withLock { _ in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
             entries[definedIndex] = UnsafePointer(function.header)
-            nativeEntries[definedIndex] = function.nativeCode
             return function
+        }
+    }
+
+    /// Compiles translated function `definedIndex` to machine code, if it can be and has not
+    /// been: its `native` and `loopEntry` instructions then lead there.
+    func compileNative(_ definedIndex: Int) {
+        lock.withLock { _ in
+            guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
+                  function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
+            guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena) else {
+                nativeFailed[definedIndex] = true
+                return
+            }
+            let words = UnsafeMutablePointer(mutating: function.entry)
+            for loop in native.loopEntries { words[loop.index + 1] = UInt64(UInt(bitPattern: loop.code)) }
+            function.nativeSnippets = native.snippets
+            words[1] = UInt64(UInt(bitPattern: native.code))
+            nativeEntries[definedIndex] = native.code
         }
     }
 
@@ -140,7 +157,14 @@ final class CodeCache: @unchecked Sendable {
                 translator = try Translator(sections: sections, context: context, definedIndex: definedIndex,
                                             emitCheckpoints: emitCheckpoints)
             }
-            let function = try translator.translate()
+            translator.emitTierChecks = compilesNative
+            var function = try translator.translate()
+            if compilesNative && !NativeCompiler.isEligible(function) {
+                // Counting would only cost the interpreter: translate again without the checks.
+                try translator.restart(sections: sections, definedIndex: definedIndex)
+                translator.emitTierChecks = false
+                function = try translator.translate()
+            }
             scratch = translator
             return function
         } catch SwasmError.unsupported(let what) {

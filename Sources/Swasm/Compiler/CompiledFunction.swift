@@ -51,25 +51,18 @@ final class CompiledFunction {
     }
 
     /// The snippets of native code (see `NativeCompiler`), freed with the function.
-    private(set) var nativeSnippets: UnsafeMutablePointer<UInt64>?
-    /// The native entry point, when the function has native code.
-    private(set) var nativeCode: UnsafeRawPointer?
+    var nativeSnippets: UnsafeMutablePointer<UInt64>?
+    /// The native entry point, once the function has machine code.
+    var nativeCode: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: UInt(hasTierChecks ? entry[1] : 0)) }
+    /// Whether the code starts with the native tier's `native` instruction.
+    var hasTierChecks: Bool {
+        wordCount > CompiledFunction.headerWords + 1 && UInt16(truncatingIfNeeded: entry[0]) == IROpcode.native.rawValue
+    }
 
     deinit {
         header.deallocate()
         handlers?.deallocate()
         nativeSnippets?.deallocate()
-    }
-
-    /// This function entered through native code: its IR behind a `native` instruction.
-    func withNativeCode(_ native: NativeCompiler.Output) -> CompiledFunction {
-        var words: [UInt64] = [UInt64(IROpcode.native.rawValue), UInt64(UInt(bitPattern: native.code))]
-        words.append(contentsOf: code)
-        let function = CompiledFunction(code: words, functionIndex: functionIndex, frameSlots: frameSlots,
-                                        parameterSlots: parameterSlots, localSlots: localSlots, resultSlots: resultSlots)
-        function.nativeSnippets = native.snippets
-        function.nativeCode = native.code
-        return function
     }
 
     var entry: UnsafePointer<UInt64> { UnsafePointer(header + CompiledFunction.headerWords) }
@@ -180,7 +173,9 @@ extension CompiledFunction {
             for i in 0...count { targets.append(target(lo(word(2 + i)))) }
             return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
         case .native:
-            return ("native code", 2)
+            return ("native count \(a) code \(word(1) == 0 ? "none" : "yes")", 2)
+        case .loopEntry:
+            return ("loopEntry code \(word(1) == 0 ? "none" : "yes")", 2)
         case .const:
             return ("\(name) \(s(a)), #\(word(1)) (0x\(String(word(1), radix: 16)))", 2)
         case .returnCall where GCIROp(header: w0) != nil:

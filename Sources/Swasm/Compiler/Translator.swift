@@ -149,6 +149,9 @@ struct Translator {
     /// Live (not dead-code) Wasm instructions translated so far, for checkpoint costs.
     var instructionCount = 0
 
+    /// Emit the native tier's `native` and `loopEntry` instructions (see IROpcode.swift).
+    var emitTierChecks = false
+
     init(sections: ModuleSections, context: FunctionValidationContext, definedIndex: Int,
          emitCheckpoints: Bool = false) throws {
         self.context = context
@@ -206,6 +209,10 @@ struct Translator {
 
     mutating func translate() throws -> CompiledFunction {
         if emitCheckpoints { labels[0].checkpoint = emit(.checkpoint, 0) }
+        if emitTierChecks {
+            _ = emit(.native, 0)
+            emitWord(0)
+        }
         while !reader.isAtEnd {
             let instruction = try reader.read()
             try validator.validate(instruction, offset: reader.instructionOffset,

@@ -226,6 +226,10 @@ extension Translator {
                           resultCount: results)
         if kind == .loop {
             label.loopStart = code.count
+            if emitTierChecks {
+                _ = emit(.loopEntry, 0)
+                emitWord(0)
+            }
             if emitCheckpoints {
                 label.checkpoint = emit(.checkpoint, 0)
                 label.instructionsBefore = instructionCount

@@ -82,7 +82,8 @@ final class ExecutionState {
     let nativeContext: UnsafeMutablePointer<NativeContext>
     var nativeError: Error?
     var nativeTrace: [UInt32] = []
-    let maxCallDepth: Int
+    /// Entries and loop iterations a function runs in the interpreter before it is compiled.
+    let nativeCodeThreshold: UInt64
 
     /// Functions of the store resolved for calls through tables and imports, by address.
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
@@ -102,7 +103,7 @@ final class ExecutionState {
         frames = .allocate(capacity: frameCount)
         framesEnd = frames + frameCount
         frameTop = frames
-        maxCallDepth = Swift.max(configuration.maxCallDepth, 1)
+        nativeCodeThreshold = UInt64(Swift.min(Swift.max(configuration.nativeCodeThreshold, 0), Int(UInt32.max - 1)))
         let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<NativeContext>.stride,
                                                    alignment: MemoryLayout<NativeContext>.alignment)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<NativeContext>.stride)

@@ -207,10 +207,14 @@ enum IROpcode: UInt16, CaseIterable {
     /// (InterpreterSIMD.swift says why).
     case simd
 
-    /// [op][code]: the function runs as native code (Native/), at the address in the second
-    /// word; the IR after it is kept for the snippets and the disassembler. Entering it runs
-    /// the whole function and returns from it.
+    /// [op|count][code]: the first instruction of a function the native tier may compile
+    /// (Native/). While `code` is 0 the interpreter counts the function's entries and loop
+    /// iterations in `count` and runs on; past `EngineConfiguration.nativeCodeThreshold` it
+    /// has the function compiled, and from then on entering it runs its machine code at `code`.
     case native
+    /// [op][code]: a loop header of such a function: counts an iteration, and once the function
+    /// has machine code, continues the running call there (`code` enters the loop).
+    case loopEntry
 }
 
 extension IROpcode {
@@ -233,7 +237,7 @@ extension IROpcode {
     var layout: Layout {
         switch self {
         case .unreachable, .br, .return, .returnValue, .checkpoint, .dataDrop, .elemDrop, .throwRef: return .none
-        case .const, .native: return .wide
+        case .const, .native, .loopEntry: return .wide
         case .select, .select64, .callIndirect, .returnCallIndirect, .memoryFill, .memoryCopy, .memoryInit, .tableGrow, .tableFill,
              .tableCopy, .tableInit, .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm,
              .f64AddLoad, .f64SubLoad, .f64MulLoad, .f64DivLoad, .f64AddStore, .f64SubStore, .f64MulStore,

@@ -403,7 +403,7 @@ enum Interpreter {
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
-            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .native:
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .native, .loopEntry:
                 // A tail call is a call too: tail recursion has no back-edge to check. Throws
                 // share the case (one case fewer keeps the loop's code as it was).
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
@@ -904,15 +904,18 @@ enum Interpreter {
                 pc += 2
             }
         }
-        if trap == nil, failure == nil, UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.native.rawValue {
-            // A function with native code: run it, then return from it with a `return`.
-            failure = runNative(pc, sp: sp, fp: fp, instance: instance, stacks: stacks, store: store)
+        if trap == nil, failure == nil, UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.native.rawValue
+            || UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.loopEntry.rawValue {
+            // The native tier: count and go on, or run the rest of the call as machine code
+            // and return from it.
+            let next = tierUp(pc, sp: sp, fp: fp, fn: fn, instance: instance, stacks: stacks, store: store)
             memBase = stacks.context.memoryBase
             memSize = stacks.context.memorySize
-            if failure == nil {
-                pc = NativeTier.returnInstruction
+            if let next {
+                pc = next
                 continue resume
             }
+            failure = stacks.takeNativeError()
         }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
            op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {

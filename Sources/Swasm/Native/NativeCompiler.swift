@@ -40,12 +40,41 @@ struct NativeCompiler {
     private var snippetFixups: [(position: Int, offset: Int)] = []
     /// Branch tables: the table's label and its targets' IR word indices.
     private var tables: [(label: A.Label, targets: [Int])] = []
+    /// `loopEntry` instructions: IR word index and the label of their entry stub.
+    private var loopStubs: [(index: Int, label: A.Label)] = []
 
     /// The native code of a function: its entry point and the snippets it runs (owned by the
     /// caller, which frees them with the function).
     struct Output {
         var code: UnsafeRawPointer
         var snippets: UnsafeMutablePointer<UInt64>?
+        /// Where each `loopEntry` (by IR word index) continues a running call in machine code.
+        var loopEntries: [(index: Int, code: UnsafeRawPointer)]
+    }
+
+    /// Whether the tier can compile `function`: no exception handlers, tail calls, throws, fuel
+    /// checkpoints or instructions of the SIMD out-of-line path (see `emitInstruction`).
+    static func isEligible(_ function: CompiledFunction) -> Bool {
+        guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return false }
+        let words = function.code
+        var pc = 0
+        while pc < words.count {
+            let w0 = words[pc]
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return false }
+            switch op {
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint:
+                return false
+            case .simd:
+                guard SIMDIROpcode(header: w0) == .prepareCallRef else { return false }
+                pc += SIMDIROpcode.prepareCallRef.wordCount
+            case .brTable:
+                guard pc + 1 < words.count else { return false }
+                pc += 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
+            default:
+                pc += op.fixedWordCount
+            }
+        }
+        return true
     }
 
     private init(function: CompiledFunction, definedIndex: Int) {
@@ -87,7 +116,8 @@ struct NativeCompiler {
             snippets?.deallocate()
             return nil
         }
-        return Output(code: code, snippets: snippets)
+        let loops = compiler.loopStubs.map { ($0.index, code + compiler.a.positionOf($0.label)) }
+        return Output(code: code, snippets: snippets, loopEntries: loops)
     }
 
     /// Which IR word indices branches reach (one past the end included).
@@ -110,6 +140,7 @@ struct NativeCompiler {
             }
             guard pc + length <= words.count else { break }
             if op == .br { mark(pc, Int(Int32(truncatingIfNeeded: w0 >> 32))) }
+            if op == .loopEntry { targets[pc] = true }
             if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
                 mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 1])))
             }
@@ -243,6 +274,12 @@ struct NativeCompiler {
         a.load(.rax, Mem(base: .rsp), w: false)
         a.alu(.add, .rsp, imm: 8, w: true)
         a.ret()
+        for stub in loopStubs {
+            guard let loop = label(at: stub.index) else { return false }
+            a.bind(stub.label)
+            a.alu(.sub, .rsp, imm: 8, w: true)
+            a.jmp(loop)
+        }
         for table in tables {
             a.bind(table.label)
             for _ in table.targets { a.imm32(0) }
@@ -291,8 +328,16 @@ struct NativeCompiler {
         let extra = UInt16(truncatingIfNeeded: w0 >> 16)
 
         switch op {
-        case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint, .native:
+        case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint:
             return nil
+        case .native:
+            // The function's entry counter: nothing to do in machine code.
+            return length
+        case .loopEntry:
+            // A running call continues here from the interpreter, through a stub that sets
+            // up the frame as the function's prologue does.
+            loopStubs.append((pc, a.newLabel()))
+            return length
         case .simd:
             // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
             // SIMD, GC, atomics, 64-bit and multiple memories have no templates, and run

@@ -84,15 +84,34 @@ extension NativeTier {
 }
 
 extension Interpreter {
-    /// Runs the native code of the function whose `native` instruction is at `pc`, on the
-    /// frame at `sp`; nil when it returned, else its failure.
+    /// A `native` (function entry) or `loopEntry` instruction at `pc` of the running function
+    /// `fn`, frame `sp`: counts the entry or iteration and, past the engine's threshold, has
+    /// the function compiled; then runs the rest of the call in machine code. Returns where
+    /// the interpreter goes on (the next instruction, or a `return` after machine code ran the
+    /// call to its end), or nil for a failure, left in `stacks.nativeError`.
     @inline(never)
-    static func runNative(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
-                          instance: Unmanaged<InstanceState>, stacks: ExecutionState, store: Store) -> Error? {
+    static func tierUp(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
+                       fn: UnsafePointer<UInt64>, instance: Unmanaged<InstanceState>, stacks: ExecutionState,
+                       store: Store) -> UnsafePointer<UInt64>? {
+        if pc[1] == 0 {
+            // Counts live in the function's `native` instruction (lost increments between
+            // threads only delay compilation).
+            let start = UnsafeMutablePointer(mutating: fn.codeStart)
+            if start[0] >> 32 < stacks.nativeCodeThreshold {
+                start[0] = start[0] &+ (1 << 32)
+                return pc + 2
+            }
+            let module = instance._withUnsafeGuaranteedRef { $0.module }
+            let definedIndex = Int(fn.functionIndex) - module.code.context.importedFunctionCount
+            module.code.compileNative(definedIndex)
+            if pc[1] == 0 { return pc + 2 }
+        }
         let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
                                         frameTop: fp + 1, store: store)
         stacks.context.reloadMemory()
-        return status == .ok ? nil : stacks.nativeFailure(status, instance: instance)
+        if status == .ok { return NativeTier.returnInstruction }
+        stacks.nativeError = stacks.nativeFailure(status, instance: instance)
+        return nil
     }
 }
 
@@ -222,10 +241,12 @@ extension ExecutionState {
         let context = nativeContext
         let previous = context.pointee
         if previous.stackLimit == 0 {
-            // Native frames take 16 bytes of machine stack each; allow `maxCallDepth` of them,
-            // within the budget shared with nested entries.
+            // Native frames take 16 bytes of machine stack each: allow as many as the call
+            // depth has left after the interpreter's frames, within the budget shared with
+            // nested entries.
             let here = NativeStackGuard.currentPosition()
-            let room = Swift.min(UInt(maxCallDepth) * 16 + 4096, NativeStackGuard.budget)
+            let remaining = UInt(Swift.max(framesEnd - frameTop, 0))
+            let room = Swift.min(remaining * 16 + 128, NativeStackGuard.budget)
             context.pointee.stackLimit = here > room ? here - room : 0
         }
         fillNativeContext(instance: instance, store: store)
@@ -257,6 +278,14 @@ extension ExecutionState {
             trap.backtrace += recorded
             return SwasmError.trap(trap)
         }
+        return error
+    }
+
+    /// The failure `Interpreter.tierUp` left, once.
+    @inline(never)
+    func takeNativeError() -> Error {
+        let error = nativeError ?? SwasmError.trap(Trap(.callStackExhausted))
+        nativeError = nil
         return error
     }
 
@@ -366,7 +395,8 @@ private func nativeCode(of reference: UInt64, stacks: ExecutionState, instance: 
     let resolved = stacks.resolvedFunction(Int(truncatingIfNeeded: reference &- 1))
     guard resolved.typeID >= 0, typeID == nil || resolved.typeID == typeID,
           let callee = resolved.instance, callee.toOpaque() == instance.toOpaque(),
-          let code = resolved.code?.codeStart, UInt16(truncatingIfNeeded: code[0]) == IROpcode.native.rawValue else {
+          let code = resolved.code?.codeStart, UInt16(truncatingIfNeeded: code[0]) == IROpcode.native.rawValue,
+          code[1] != 0 else {
         return 0
     }
     return code[1]

@@ -21,11 +21,16 @@ public struct EngineConfiguration: Sendable {
     /// (`.eager`, ``Module/validateAllFunctions()``); 1, the default, uses only the calling
     /// thread. Lazy compilation always translates on the thread that first calls a function.
     public var compilationThreads: Int = 1
-    /// Run functions as native code where this build can (x86-64 Linux): each function is
-    /// translated on from the interpreter's IR when it is compiled, and the instructions the
-    /// native tier has no code for run in the interpreter. Off, everything is interpreted.
-    /// Fuel and interruption use the interpreter. On by default.
+    /// Run functions as native code where this build can (x86-64 Linux): a function that runs
+    /// often (see ``nativeCodeThreshold``) is translated on from the interpreter's IR, and the
+    /// instructions the native tier has no code for run in the interpreter. Off, everything is
+    /// interpreted. Fuel and interruption use the interpreter. On by default.
     public var nativeCode: Bool = true
+    /// How many times a function is entered or runs a loop iteration in the interpreter before
+    /// it is compiled to machine code (with ``nativeCode``); a running call then continues in
+    /// machine code at its next loop iteration. Functions that run a few times cost less to
+    /// interpret than to compile. 0 compiles every function on its first call.
+    public var nativeCodeThreshold: Int = 1000
     /// Maximum depth of nested calls before "call stack exhausted".
     public var maxCallDepth: Int = 10_000
     /// Size of each store's value stack, in 64-bit slots.
