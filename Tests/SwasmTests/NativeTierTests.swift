@@ -267,3 +267,27 @@ final class NativeTierTests: XCTestCase {
         XCTAssertEqual(try run.call([.i32(11)]), [.i32(11)])
     }
 }
+
+/// The native compiler on every module the spec scripts define: each function the tier accepts
+/// compiles (a template that cannot encode its operands would fail or crash here).
+final class NativeCompilerCoverageTests: XCTestCase {
+    func testEverySpecModuleFunctionCompiles() throws {
+        guard NativeTier.isAvailable else { throw XCTSkip("no native tier on this platform") }
+        let seeds = RobustnessTests.specSuiteSeeds()
+        XCTAssertGreaterThan(seeds.count, 500)
+        let engine = Engine()
+        var compiled = 0, interpreted = 0
+        for bytes in seeds {
+            guard let module = try? Module(engine: engine, bytes: bytes) else { continue }
+            for index in 0..<module.code.count {
+                guard let function = try? module.code.function(index) else { continue }
+                guard function.hasTierChecks else { interpreted += 1; continue }
+                module.code.compileNative(index)
+                XCTAssertNotNil(function.nativeCode, "function \(index) of a spec module")
+                compiled += 1
+            }
+        }
+        print("native compiler: \(compiled) spec functions compiled, \(interpreted) left to the interpreter")
+        XCTAssertGreaterThan(compiled, 5_000)
+    }
+}
