@@ -47,6 +47,14 @@ extension Interpreter {
         return pc
     }
 
+    /// Runs only the `.simd` instruction at `pc` (for the native tier, which steps through
+    /// runs itself); returns nil for a trap, as `executeSIMD` does.
+    @inline(never)
+    static func executeOneSIMD(_ sp: Slots, _ pc: UnsafePointer<UInt64>, _ memBase: UnsafeMutableRawPointer,
+                               _ memSize: UInt64, _ instance: Unmanaged<InstanceState>) -> UnsafePointer<UInt64>? {
+        executeSIMDInstruction(sp, pc, memBase, memSize, instance)
+    }
+
     /// Runs the `.simd` instruction at `pc`; returns the next instruction, or nil for an
     /// out-of-bounds memory access.
     @inline(__always)

@@ -4,10 +4,11 @@
 /// `NativeContext`; rax, rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
-/// Instructions without a template (rare numeric operations, bulk memory, tables, calls
-/// through imports) run in the interpreter as snippets; functions with exception handlers,
-/// tail calls, throws, fuel checkpoints or instructions of the SIMD out-of-line path (SIMD,
-/// GC, atomics, 64-bit and multiple memories) stay in the interpreter.
+/// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
+/// (SIMD, GC, atomics, 64-bit and multiple memories) through that path's executor, the others
+/// (rare numeric operations, bulk memory, tables, calls through imports) as snippets.
+/// Functions with exception handlers, tail calls, throws or fuel checkpoints stay in the
+/// interpreter.
 struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
@@ -52,8 +53,8 @@ struct NativeCompiler {
         var loopEntries: [(index: Int, code: UnsafeRawPointer)]
     }
 
-    /// Whether the tier can compile `function`: no exception handlers, tail calls, throws, fuel
-    /// checkpoints or instructions of the SIMD out-of-line path (see `emitInstruction`).
+    /// Whether the tier can compile `function`: no exception handlers, tail calls, throws or
+    /// fuel checkpoints (see `emitInstruction`).
     static func isEligible(_ function: CompiledFunction) -> Bool {
         guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return false }
         let words = function.code
@@ -65,8 +66,8 @@ struct NativeCompiler {
             case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint:
                 return false
             case .simd:
-                guard SIMDIROpcode(header: w0) == .prepareCallRef else { return false }
-                pc += SIMDIROpcode.prepareCallRef.wordCount
+                guard let simd = SIMDIROpcode(header: w0) else { return false }
+                pc += simd.wordCount
             case .brTable:
                 guard pc + 1 < words.count else { return false }
                 pc += 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
@@ -340,10 +341,18 @@ struct NativeCompiler {
             return length
         case .simd:
             // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
-            // SIMD, GC, atomics, 64-bit and multiple memories have no templates, and run
-            // in loops where a snippet per instruction would be slower than the interpreter:
-            // such functions stay interpreted.
-            guard SIMDIROpcode(header: w0) == .prepareCallRef else { return nil }
+            // SIMD, GC, atomics, 64-bit and multiple memories have no templates: each runs
+            // through the interpreter's own out-of-line executor, called directly (a snippet
+            // would cost a pass through the interpreter loop per instruction).
+            guard SIMDIROpcode(header: w0) == .prepareCallRef else {
+                a.mov(.rdi, .r14)
+                a.mov(.rsi, .rbx)
+                a.movImm64(.rdx, UInt64(UInt(bitPattern: words.baseAddress! + pc)))
+                a.movImm(.rax, NativeTier.simdAddress)
+                a.call(.rax)
+                afterCall()
+                return length
+            }
             let total = length + 2
             guard pc + total <= words.count else { return nil }
             a.mov(.rdi, .r14)

@@ -51,6 +51,7 @@ enum NativeTier {
     static let recordFrameAddress = unsafeBitCast(nativeRecordFrame as RecordFunction, to: UInt64.self)
     typealias IndirectFunction = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32) -> UInt64
     static let indirectTargetAddress = unsafeBitCast(nativeIndirectTarget as IndirectFunction, to: UInt64.self)
+    static let simdAddress = unsafeBitCast(nativeSIMD as SnippetFunction, to: UInt64.self)
     typealias ReferenceFunction = @convention(c) (UnsafeMutableRawPointer, UInt64) -> UInt64
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
 
@@ -400,4 +401,20 @@ private func nativeCode(of reference: UInt64, stacks: ExecutionState, instance: 
         return 0
     }
     return code[1]
+}
+
+/// Runs the `.simd` instruction at `pc` (SIMD, GC, atomics, other memories) with the
+/// interpreter's executor on the native frame at `sp`.
+private func nativeSIMD(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
+                        _ pc: UnsafePointer<UInt64>) -> UInt32 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    if Interpreter.executeOneSIMD(sp, pc, context.pointee.memoryBase, context.pointee.memorySize,
+                                  context.pointee.instance) != nil {
+        return 0
+    }
+    // The executor reports a trap as nil; a reason other than out of bounds waits in the
+    // store's execution state.
+    let stacks = context.pointee.state.takeUnretainedValue()
+    stacks.nativeError = SwasmError.trap(Trap(stacks.takePendingTrap(.outOfBoundsMemoryAccess)))
+    return NativeTier.Status.error.rawValue
 }
