@@ -30,6 +30,21 @@ struct NativeCompiler {
     /// The same, as seen by the instruction being emitted; used by its first read only.
     private var incoming: (slot: Int, reg: A.Reg)?
     private var incomingDouble: Int?
+
+    /// Locals kept in registers for the whole function (`pins[slot]`), chosen by a first pass
+    /// over the function that counts how often each local is read or written through the
+    /// register-aware helpers (loops weigh more) and excludes any a template addresses in
+    /// memory. Their slots are written back before anything that reads the frame from outside
+    /// (calls, snippets, the SIMD path, returns) and read again after.
+    private var pins: [A.Reg?] = []
+    private var pinned: [(slot: Int, reg: A.Reg)] = []
+    /// First pass: counting uses instead of choosing.
+    private var counting = false
+    private var uses: [Int] = []
+    private var inMemory: [Bool] = []
+    private var loopWeight: [Int] = []
+    private var currentWeight = 1
+    static let pinnableRegisters: [A.Reg] = [.r8, .r9, .r10, .r11, .r15, .rbp]
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
@@ -85,6 +100,11 @@ struct NativeCompiler {
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
         isTarget = NativeCompiler.branchTargets(function.code)
+        let localSlots = function.localSlots
+        pins = Array(repeating: nil, count: localSlots)
+        uses = Array(repeating: 0, count: localSlots)
+        inMemory = Array(repeating: false, count: localSlots)
+        loopWeight = NativeCompiler.loopWeights(function.code)
         entry = a.newLabel()
         epilogue = a.newLabel()
         unwind = a.newLabel()
@@ -94,7 +114,11 @@ struct NativeCompiler {
     /// interpreter.
     static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena) -> Output? {
         guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return nil }
+        var survey = NativeCompiler(function: function, definedIndex: definedIndex)
+        survey.counting = true
+        guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
+        compiler.pin(survey.choosePins())
         guard compiler.emitFunction() else { return nil }
         guard compiler.a.resolveLabels() else { return nil }
         var snippets: UnsafeMutablePointer<UInt64>? = nil
@@ -161,16 +185,22 @@ struct NativeCompiler {
     /// overwritten).
     private mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
         defer { incoming = nil }
+        countUse(s)
+        if let p = pin(of: s) {
+            if p != r || !w { a.mov(r, p, w: w) }
+            return
+        }
         if let held = incoming, held.slot == s {
             if held.reg != r || !w { a.mov(r, held.reg, w: w) }
             return
         }
-        a.load(r, slot(s), w: w)
+        a.load(r, memorySlot(s), w: w)
     }
 
     /// Stores the instruction's result from rax or rdx, which keeps it for the next one.
     private mutating func storeResult(_ d: Int, _ r: A.Reg) {
-        a.store(slot(d), r)
+        countUse(d)
+        if let p = pin(of: d) { a.mov(p, r) } else { a.store(memorySlot(d), r) }
         cached = (d, r)
     }
 
@@ -178,8 +208,9 @@ struct NativeCompiler {
     /// left it there).
     private mutating func loadDouble(_ s: Int) {
         defer { incomingDouble = nil }
+        let m = slot(s)
         if incomingDouble == s { return }
-        a.loadFloat(A.xmm0, slot(s), double: true)
+        a.loadFloat(A.xmm0, m, double: true)
     }
 
     private mutating func storeDoubleResult(_ d: Int) {
@@ -189,7 +220,102 @@ struct NativeCompiler {
 
     // MARK: Helpers
 
-    private func slot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
+    /// A slot addressed in memory by a template: such a local is never kept in a register.
+    private mutating func slot(_ s: Int) -> Mem {
+        if counting && s >= 0 && s < inMemory.count { inMemory[s] = true }
+        return memorySlot(s)
+    }
+
+    private func memorySlot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
+
+    @inline(__always) private func pin(of s: Int) -> A.Reg? { s >= 0 && s < pins.count ? pins[s] : nil }
+
+    private mutating func countUse(_ s: Int) {
+        if counting && s >= 0 && s < uses.count { uses[s] += currentWeight }
+    }
+
+    /// Locals to keep in registers: the most used of those no template addresses in memory.
+    func choosePins() -> [(slot: Int, reg: A.Reg)] {
+        let candidates = (0..<uses.count).filter { uses[$0] > 0 && !inMemory[$0] }
+            .sorted { uses[$0] > uses[$1] || (uses[$0] == uses[$1] && $0 < $1) }
+        return zip(candidates, NativeCompiler.pinnableRegisters).map { ($0, $1) }
+    }
+
+    private mutating func pin(_ chosen: [(slot: Int, reg: A.Reg)]) {
+        pinned = chosen
+        for (slot, reg) in chosen { pins[slot] = reg }
+    }
+
+    /// Writes the pinned locals to their slots (before the frame is read from outside).
+    private mutating func spillPinned() {
+        for (slot, reg) in pinned { a.store(memorySlot(slot), reg) }
+    }
+
+    /// Reads the pinned locals from their slots (after the frame may have changed outside).
+    private mutating func reloadPinned() {
+        for (slot, reg) in pinned { a.load(reg, memorySlot(slot)) }
+    }
+
+    /// `op r, slot` on a register or memory slot.
+    private mutating func aluSlot(_ op: A.ALU, _ r: A.Reg, _ s: Int, w: Bool) {
+        countUse(s)
+        if let p = pin(of: s) { a.alu(op, r, p, w: w) } else { a.alu(op, r, memorySlot(s), w: w) }
+    }
+
+    private mutating func cmpSlot(_ s: Int, imm: Int32, w: Bool) {
+        countUse(s)
+        if let p = pin(of: s) { a.alu(.cmp, p, imm: imm, w: w) } else { a.alu(.cmp, memorySlot(s), imm: imm, w: w) }
+    }
+
+    private mutating func imulSlot(_ r: A.Reg, _ s: Int, w: Bool) {
+        countUse(s)
+        if let p = pin(of: s) { a.imul(r, p, w: w) } else { a.imul(r, memorySlot(s), w: w) }
+    }
+
+    /// Stores a result without keeping it for the next instruction (from a register other
+    /// than rax or rdx, which a template may overwrite before its first read).
+    private mutating func storeUncached(_ d: Int, _ r: A.Reg) {
+        countUse(d)
+        if let p = pin(of: d) { a.mov(p, r) } else { a.store(memorySlot(d), r) }
+    }
+
+    /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
+    static func loopWeights(_ words: UnsafeBufferPointer<UInt64>) -> [Int] {
+        var depth = Array(repeating: 0, count: words.count + 2)
+        var pc = 0
+        func backward(_ target: Int) {
+            guard target >= 0 && target <= pc else { return }
+            depth[target] += 1
+            depth[pc + 1] -= 1
+        }
+        while pc < words.count {
+            let w0 = words[pc]
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { break }
+            let raw = op.rawValue
+            let length: Int
+            switch op.layout {
+            case .table: length = pc + 1 < words.count ? 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1])) : 1
+            case .simd: length = SIMDIROpcode(header: w0)?.wordCount ?? 1
+            default: length = op.fixedWordCount
+            }
+            guard pc + length <= words.count else { break }
+            if op == .br { backward(pc + Int(Int32(truncatingIfNeeded: w0 >> 32))) }
+            if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
+                backward(pc + Int(Int32(truncatingIfNeeded: words[pc + 1])))
+            }
+            if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue {
+                backward(pc + Int(Int32(truncatingIfNeeded: words[pc + 1] >> 32)))
+            }
+            pc += length
+        }
+        var weights = Array(repeating: 1, count: words.count + 1)
+        var running = 0
+        for i in 0...words.count {
+            running += depth[i]
+            weights[i] = [1, 8, 64, 512][Swift.min(Swift.max(running, 0), 3)]
+        }
+        return weights
+    }
     private static func lo(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
     private static func hi(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w >> 32)) }
     private static func loSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w)) }
@@ -226,23 +352,25 @@ struct NativeCompiler {
         a.alu(.sub, .rsp, imm: 8, w: true)
         a.alu(.cmp, .rsp, NativeContext.field(\.stackLimit), w: true)
         a.jcc(.b, trap(.callStackExhausted))
-        a.lea(.rax, slot(frameSlots))
+        a.lea(.rax, memorySlot(frameSlots))
         a.alu(.cmp, .rax, NativeContext.field(\.slotsEnd), w: true)
         a.jcc(.a, trap(.callStackExhausted))
         if locals > 0 {
             a.alu(.xor, .rax, .rax, w: false)
             if locals <= 16 {
-                for i in 0..<locals { a.store(slot(first + i), .rax) }
+                for i in 0..<locals { a.store(memorySlot(first + i), .rax) }
             } else {
-                a.lea(.rdi, slot(first))
+                a.lea(.rdi, memorySlot(first))
                 a.movImm(.rcx, UInt64(locals))
                 a.repStosq()
             }
         }
+        reloadPinned()
         var pc = 0
         while pc < words.count {
             positions[pc] = a.position
             if let l = labels[pc] { a.bind(l) }
+            currentWeight = loopWeight[pc]
             incoming = isTarget[pc] ? nil : cached
             incomingDouble = isTarget[pc] ? nil : cachedDouble
             cached = nil
@@ -252,6 +380,7 @@ struct NativeCompiler {
         }
         positions[pc] = a.position
         if let l = labels[pc] { a.bind(l) }
+        spillPinned()
         a.jmp(epilogue)
 
         // Shared tails: the normal return, traps, and the unwind path that records this
@@ -279,6 +408,7 @@ struct NativeCompiler {
             guard let loop = label(at: stub.index) else { return false }
             a.bind(stub.label)
             a.alu(.sub, .rsp, imm: 8, w: true)
+            reloadPinned()
             a.jmp(loop)
         }
         for table in tables {
@@ -294,10 +424,12 @@ struct NativeCompiler {
         a.jcc(.ne, unwind)
         a.load(.r12, NativeContext.field(\.memoryBase))
         a.load(.r13, NativeContext.field(\.memorySize))
+        reloadPinned()
     }
 
     /// Runs the instruction at `pc` (`length` words) in the interpreter.
     private mutating func emitSnippet(at pc: Int, length: Int) {
+        spillPinned()
         emitSnippetCall(at: pc, length: length)
         afterCall()
     }
@@ -345,6 +477,7 @@ struct NativeCompiler {
             // through the interpreter's own out-of-line executor, called directly (a snippet
             // would cost a pass through the interpreter loop per instruction).
             guard SIMDIROpcode(header: w0) == .prepareCallRef else {
+                spillPinned()
                 a.mov(.rdi, .r14)
                 a.mov(.rsi, .rbx)
                 a.movImm64(.rdx, UInt64(UInt(bitPattern: words.baseAddress! + pc)))
@@ -355,6 +488,7 @@ struct NativeCompiler {
             }
             let total = length + 2
             guard pc + total <= words.count else { return nil }
+            spillPinned()
             a.mov(.rdi, .r14)
             loadSlot(.rsi, d)
             a.movImm(.rax, NativeTier.referenceTargetAddress)
@@ -374,9 +508,9 @@ struct NativeCompiler {
             let wide = raw >= IROpcode.i64EqImm.rawValue
             let index = Int(raw - (wide ? IROpcode.i64EqImm.rawValue : IROpcode.i32EqImm.rawValue))
             a.alu(.xor, .rcx, .rcx, w: false)
-            a.alu(.cmp, slot(Self.lo(w1)), imm: Int32(truncatingIfNeeded: w1 >> 32), w: wide)
+            cmpSlot(Self.lo(w1), imm: Int32(truncatingIfNeeded: w1 >> 32), w: wide)
             a.setcc(Self.conditions[index], .rcx)
-            a.store(slot(d), .rcx)
+            storeUncached(d, .rcx)
             return length
         }
         if raw >= IROpcode.i32AddImm.rawValue && raw <= IROpcode.i64RotrImm.rawValue {
@@ -392,10 +526,10 @@ struct NativeCompiler {
             let wide = index >= 10
             guard let target = label(at: pc + Self.hiSigned(w1)) else { return nil }
             if immediate {
-                a.alu(.cmp, slot(d), imm: Int32(truncatingIfNeeded: w1), w: wide)
+                cmpSlot(d, imm: Int32(truncatingIfNeeded: w1), w: wide)
             } else {
                 loadSlot(.rax, d, w: wide)
-                a.alu(.cmp, .rax, slot(Self.lo(w1)), w: wide)
+                aluSlot(.cmp, .rax, Self.lo(w1), w: wide)
             }
             a.jcc(Self.conditions[index % 10], target)
             return length
@@ -417,7 +551,7 @@ struct NativeCompiler {
             a.jmp(target)
         case .brIfNez, .brIfEqz, .brIfI64Nez, .brIfI64Eqz:
             guard let target = label(at: pc + Self.loSigned(w1)) else { return nil }
-            a.alu(.cmp, slot(d), imm: 0, w: op == .brIfI64Nez || op == .brIfI64Eqz)
+            cmpSlot(d, imm: 0, w: op == .brIfI64Nez || op == .brIfI64Eqz)
             a.jcc(op == .brIfNez || op == .brIfI64Nez ? .ne : .e, target)
         case .brTable:
             let count = Self.lo(w1)
@@ -435,12 +569,15 @@ struct NativeCompiler {
             a.alu(.add, .rax, .rcx, w: true)
             a.jmp(.rax)
         case .return:
+            spillPinned()
             a.jmp(epilogue)
         case .returnValue:
             loadSlot(.rax, d)
-            a.store(slot(0), .rax)
+            spillPinned()
+            a.store(memorySlot(0), .rax)
             a.jmp(epilogue)
         case .call:
+            spillPinned()
             let callee = Self.lo(w1)
             let offset = Int32(truncatingIfNeeded: d &* 8)
             if callee == definedIndex {
@@ -464,6 +601,7 @@ struct NativeCompiler {
                 afterCall()
             }
         case .callIndirect where Self.hi(w1) == 0:
+            spillPinned()
             // Table 0: a callee with native code in this instance is called directly; anything
             // else (a trap, a host function, another instance) takes the interpreter's path.
             a.mov(.rdi, .r14)
@@ -477,7 +615,8 @@ struct NativeCompiler {
         case .const:
             let value = Int64(bitPattern: w1)
             if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
-                a.storeImm(slot(d), Int32(value), w: true)
+                countUse(d)
+                if let p = pin(of: d) { a.movImm(p, w1) } else { a.storeImm(memorySlot(d), Int32(value), w: true) }
             } else {
                 a.movImm(.rax, w1)
                 storeResult(d, .rax)
@@ -485,7 +624,7 @@ struct NativeCompiler {
         case .select, .select64:
             loadSlot(.rax, Self.lo(w1))
             loadSlot(.rcx, Self.hi(w1))
-            a.alu(.cmp, slot(Self.lo(w2)), imm: 0, w: op == .select64)
+            cmpSlot(Self.lo(w2), imm: 0, w: op == .select64)
             a.cmov(.e, .rax, .rcx, w: true)
             storeResult(d, .rax)
         case .globalGet:
@@ -547,7 +686,7 @@ struct NativeCompiler {
             storeDoubleResult(d)
         case .selectI32LtU, .selectI32LtS, .selectI32Eq:
             loadSlot(.rax, Self.lo(w2), w: false)
-            a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
+            aluSlot(.cmp, .rax, Self.hi(w2), w: false)
             loadSlot(.rax, Self.lo(w1))
             loadSlot(.rcx, Self.hi(w1))
             a.cmov(op == .selectI32LtU ? .ae : op == .selectI32LtS ? .ge : .ne, .rax, .rcx, w: true)
@@ -555,10 +694,10 @@ struct NativeCompiler {
         case .addI32LtU, .addI32LeU:
             a.alu(.xor, .rcx, .rcx, w: false)
             loadSlot(.rax, Self.lo(w2), w: false)
-            a.alu(.cmp, .rax, slot(Self.hi(w2)), w: false)
+            aluSlot(.cmp, .rax, Self.hi(w2), w: false)
             a.setcc(op == .addI32LtU ? .b : .be, .rcx)
-            a.alu(.add, .rcx, slot(Self.lo(w1)), w: false)
-            a.store(slot(d), .rcx)
+            aluSlot(.add, .rcx, Self.lo(w1), w: false)
+            storeUncached(d, .rcx)
         default:
             // Calls through imports and tables, memory.size/grow, bulk memory, tables,
             // references: the interpreter's own code.
@@ -568,7 +707,9 @@ struct NativeCompiler {
     }
 
     /// The snippet call of a `call` whose callee has no native code (yet): the interpreter
-    /// translates it if needed and runs it (natively, once it has native code).
+    /// translates it if needed and runs it (natively, once it has native code). The pinned
+    /// locals must be in their slots already (a helper call before may have overwritten
+    /// their registers).
     private mutating func emitSnippetCall(at pc: Int, length: Int) {
         let offset = snippetWords.count
         for i in 0..<CompiledFunction.headerWords { snippetWords.append(header[i]) }
@@ -618,18 +759,18 @@ struct NativeCompiler {
         switch op {
         case .i32Eqz, .i64Eqz:
             a.alu(.xor, .rcx, .rcx, w: false)
-            a.alu(.cmp, slot(x), imm: 0, w: op == .i64Eqz)
+            cmpSlot(x, imm: 0, w: op == .i64Eqz)
             a.setcc(.e, .rcx)
-            a.store(slot(d), .rcx)
+            storeUncached(d, .rcx)
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU,
              .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU:
             let wide = raw >= IROpcode.i64Eq.rawValue
             let index = Int(raw - (wide ? IROpcode.i64Eq.rawValue : IROpcode.i32Eq.rawValue))
             a.alu(.xor, .rcx, .rcx, w: false)
             loadSlot(.rax, x, w: wide)
-            a.alu(.cmp, .rax, slot(y), w: wide)
+            aluSlot(.cmp, .rax, y, w: wide)
             a.setcc(Self.conditions[index], .rcx)
-            a.store(slot(d), .rcx)
+            storeUncached(d, .rcx)
         case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
             let double = raw >= IROpcode.f64Eq.rawValue
             let index = Int(raw - (double ? IROpcode.f64Eq.rawValue : IROpcode.f32Eq.rawValue))
@@ -661,7 +802,7 @@ struct NativeCompiler {
             a.movImm(.rax, wide ? 64 : 32)
             a.bsf(.rcx, .rcx, w: wide)
             a.cmov(.e, .rcx, .rax, w: wide)
-            a.store(slot(d), .rcx)
+            storeUncached(d, .rcx)
         case .i32Add, .i32Sub, .i32And, .i32Or, .i32Xor, .i64Add, .i64Sub, .i64And, .i64Or, .i64Xor:
             let wide = raw >= IROpcode.i64Add.rawValue
             let alu: A.ALU
@@ -673,12 +814,12 @@ struct NativeCompiler {
             default: alu = .xor
             }
             loadSlot(.rax, x, w: wide)
-            a.alu(alu, .rax, slot(y), w: wide)
+            aluSlot(alu, .rax, y, w: wide)
             storeResult(d, .rax)
         case .i32Mul, .i64Mul:
             let wide = op == .i64Mul
             loadSlot(.rax, x, w: wide)
-            a.imul(.rax, slot(y), w: wide)
+            imulSlot(.rax, y, w: wide)
             storeResult(d, .rax)
         case .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr:
             let wide = raw >= IROpcode.i64Shl.rawValue
@@ -815,7 +956,7 @@ struct NativeCompiler {
         } else {
             a.alu(.xor, .rdx, .rdx, w: false)
             a.div(.rcx, signed: false, w: wide)
-            a.store(slot(d), remainder ? .rdx : .rax)
+            storeResult(d, remainder ? .rdx : .rax)
         }
     }
 
