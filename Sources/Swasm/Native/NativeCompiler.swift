@@ -38,13 +38,21 @@ struct NativeCompiler {
     /// (calls, snippets, the SIMD path, returns) and read again after.
     private var pins: [A.Reg?] = []
     private var pinned: [(slot: Int, reg: A.Reg)] = []
-    /// First pass: counting uses instead of choosing.
+    /// The same for f64 locals, in xmm2...xmm9.
+    private var doublePins: [A.XMM?] = []
+    private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
+    /// First pass: counting uses instead of choosing. A local read or written as an integer
+    /// and as an f64 is kept in memory; moves (copies, loads and stores of its bits) count
+    /// for either.
     private var counting = false
     private var uses: [Int] = []
+    private var doubleUses: [Int] = []
+    private var rawUses: [Int] = []
     private var inMemory: [Bool] = []
     private var loopWeight: [Int] = []
     private var currentWeight = 1
     static let pinnableRegisters: [A.Reg] = [.r8, .r9, .r10, .r11, .r15, .rbp]
+    static let pinnableDoubleRegisters: [A.XMM] = (2...9).map { A.XMM(number: UInt8($0)) }
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
@@ -100,9 +108,12 @@ struct NativeCompiler {
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
         isTarget = NativeCompiler.branchTargets(function.code)
-        let localSlots = function.localSlots
+        let localSlots = function.frameSlots  // locals and operand-stack slots alike
         pins = Array(repeating: nil, count: localSlots)
+        doublePins = Array(repeating: nil, count: localSlots)
         uses = Array(repeating: 0, count: localSlots)
+        doubleUses = Array(repeating: 0, count: localSlots)
+        rawUses = Array(repeating: 0, count: localSlots)
         inMemory = Array(repeating: false, count: localSlots)
         loopWeight = NativeCompiler.loopWeights(function.code)
         entry = a.newLabel()
@@ -118,7 +129,8 @@ struct NativeCompiler {
         survey.counting = true
         guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
-        compiler.pin(survey.choosePins())
+        let chosen = survey.choosePins()
+        compiler.pin(chosen.integers, doubles: chosen.doubles)
         guard compiler.emitFunction() else { return nil }
         guard compiler.a.resolveLabels() else { return nil }
         var snippets: UnsafeMutablePointer<UInt64>? = nil
@@ -208,13 +220,18 @@ struct NativeCompiler {
     /// left it there).
     private mutating func loadDouble(_ s: Int) {
         defer { incomingDouble = nil }
-        let m = slot(s)
+        countDouble(s)
+        if let x = doublePin(of: s) { a.movaps(A.xmm0, x); return }
+        if let p = pin(of: s) { a.movToXMM(A.xmm0, p, w: true); return }
         if incomingDouble == s { return }
-        a.loadFloat(A.xmm0, m, double: true)
+        a.loadFloat(A.xmm0, memorySlot(s), double: true)
     }
 
     private mutating func storeDoubleResult(_ d: Int) {
-        a.storeFloat(slot(d), A.xmm0, double: true)
+        countDouble(d)
+        if let x = doublePin(of: d) { a.movaps(x, A.xmm0) }
+        else if let p = pin(of: d) { a.movFromXMM(p, A.xmm0, w: true) }
+        else { a.storeFloat(memorySlot(d), A.xmm0, double: true) }
         cachedDouble = d
     }
 
@@ -229,31 +246,73 @@ struct NativeCompiler {
     private func memorySlot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
 
     @inline(__always) private func pin(of s: Int) -> A.Reg? { s >= 0 && s < pins.count ? pins[s] : nil }
+    @inline(__always) private func doublePin(of s: Int) -> A.XMM? { s >= 0 && s < doublePins.count ? doublePins[s] : nil }
 
     private mutating func countUse(_ s: Int) {
         if counting && s >= 0 && s < uses.count { uses[s] += currentWeight }
     }
 
-    /// Locals to keep in registers: the most used of those no template addresses in memory.
-    func choosePins() -> [(slot: Int, reg: A.Reg)] {
-        let candidates = (0..<uses.count).filter { uses[$0] > 0 && !inMemory[$0] }
-            .sorted { uses[$0] > uses[$1] || (uses[$0] == uses[$1] && $0 < $1) }
-        return zip(candidates, NativeCompiler.pinnableRegisters).map { ($0, $1) }
+    private mutating func countDouble(_ s: Int) {
+        if counting && s >= 0 && s < doubleUses.count { doubleUses[s] += currentWeight }
     }
 
-    private mutating func pin(_ chosen: [(slot: Int, reg: A.Reg)]) {
+    private mutating func countRaw(_ s: Int) {
+        if counting && s >= 0 && s < rawUses.count { rawUses[s] += currentWeight }
+    }
+
+    /// Locals to keep in registers: the most used of those no template addresses in memory,
+    /// integers in general registers and f64 values in xmm registers.
+    func choosePins() -> (integers: [(slot: Int, reg: A.Reg)], doubles: [(slot: Int, reg: A.XMM)]) {
+        let free = (0..<uses.count).filter { !inMemory[$0] }
+        let integers = free.filter { uses[$0] > 0 && doubleUses[$0] == 0 }
+            .map { ($0, uses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        let doubles = free.filter { doubleUses[$0] > 0 && uses[$0] == 0 }
+            .map { ($0, doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        return (zip(integers.map(\.0), NativeCompiler.pinnableRegisters).map { ($0, $1) },
+                zip(doubles.map(\.0), NativeCompiler.pinnableDoubleRegisters).map { ($0, $1) })
+    }
+
+    private mutating func pin(_ chosen: [(slot: Int, reg: A.Reg)], doubles: [(slot: Int, reg: A.XMM)]) {
         pinned = chosen
         for (slot, reg) in chosen { pins[slot] = reg }
+        pinnedDoubles = doubles
+        for (slot, reg) in doubles { doublePins[slot] = reg }
     }
 
     /// Writes the pinned locals to their slots (before the frame is read from outside).
     private mutating func spillPinned() {
         for (slot, reg) in pinned { a.store(memorySlot(slot), reg) }
+        for (slot, reg) in pinnedDoubles { a.storeFloat(memorySlot(slot), reg, double: true) }
     }
 
     /// Reads the pinned locals from their slots (after the frame may have changed outside).
     private mutating func reloadPinned() {
         for (slot, reg) in pinned { a.load(reg, memorySlot(slot)) }
+        for (slot, reg) in pinnedDoubles { a.loadFloat(reg, memorySlot(slot), double: true) }
+    }
+
+    /// `op xmm0, slot` on an f64 slot in a register or in memory.
+    private mutating func floatOpSlot(_ op: A.FloatOp, _ s: Int) {
+        countDouble(s)
+        if let x = doublePin(of: s) { a.floatOp(op, A.xmm0, x, double: true) }
+        else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.floatOp(op, A.xmm0, A.xmm1, double: true) }
+        else { a.floatOp(op, A.xmm0, memorySlot(s), double: true) }
+    }
+
+    /// Reads the 64 bits of slot `s` into `r` whatever keeps them (a move: no class).
+    private mutating func loadRaw(_ r: A.Reg, _ s: Int, w: Bool) {
+        countRaw(s)
+        if let x = doublePin(of: s) { a.movFromXMM(r, x, w: w) }
+        else if let p = pin(of: s) { a.mov(r, p, w: w) }
+        else { a.load(r, memorySlot(s), w: w) }
+    }
+
+    /// Writes the 64 bits in `r` to slot `d` wherever it is kept (a move: no class).
+    private mutating func storeRaw(_ d: Int, _ r: A.Reg) {
+        countRaw(d)
+        if let x = doublePin(of: d) { a.movToXMM(x, r, w: true) }
+        else if let p = pin(of: d) { a.mov(p, r) }
+        else { a.store(memorySlot(d), r) }
     }
 
     /// `op r, slot` on a register or memory slot.
@@ -610,8 +669,18 @@ struct NativeCompiler {
             a.movImm(.rax, NativeTier.indirectTargetAddress)
             emitDynamicCall(base: d, snippetAt: pc, length: length)
         case .copy:
-            loadSlot(.rax, Self.lo(w1))
-            storeResult(d, .rax)
+            // A move of 64 bits: it leaves the locals' classes to their other uses.
+            let source = Self.lo(w1)
+            if let x = doublePin(of: d) {
+                countRaw(source)
+                countRaw(d)
+                if let y = doublePin(of: source) { a.movaps(x, y) }
+                else if let p = pin(of: source) { a.movToXMM(x, p, w: true) }
+                else { a.loadFloat(x, memorySlot(source), double: true) }
+            } else {
+                loadRaw(.rax, source, w: true)
+                storeRaw(d, .rax)
+            }
         case .const:
             let value = Int64(bitPattern: w1)
             if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
@@ -668,7 +737,7 @@ struct NativeCompiler {
             loadSlot(.rax, d, w: false)
             let m = checkedAddress(offset: UInt32(truncatingIfNeeded: w2), width: 8)
             loadDouble(Self.lo(w1))
-            a.floatOp(fop[Int(raw - IROpcode.f64AddStore.rawValue)], A.xmm0, slot(Self.hi(w1)), double: true)
+            floatOpSlot(fop[Int(raw - IROpcode.f64AddStore.rawValue)], Self.hi(w1))
             a.storeFloat(m, A.xmm0, double: true)
         case .f64AddLoadStore, .f64SubLoadStore, .f64MulLoadStore, .f64DivLoadStore:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
@@ -681,8 +750,8 @@ struct NativeCompiler {
             a.storeFloat(store, A.xmm0, double: true)
         case .f64MulMul:
             loadDouble(Self.lo(w1))
-            a.floatOp(.mul, A.xmm0, slot(Self.hi(w1)), double: true)
-            a.floatOp(.mul, A.xmm0, slot(Self.lo(w2)), double: true)
+            floatOpSlot(.mul, Self.hi(w1))
+            floatOpSlot(.mul, Self.lo(w2))
             storeDoubleResult(d)
         case .selectI32LtU, .selectI32LtS, .selectI32Eq:
             loadSlot(.rax, Self.lo(w2), w: false)
@@ -778,8 +847,17 @@ struct NativeCompiler {
             a.alu(.xor, .rcx, .rcx, w: false)
             // lt and le compare b with a: "above" is false when unordered.
             let swapped = index == 2 || index == 4
-            a.loadFloat(A.xmm0, slot(swapped ? y : x), double: double)
-            a.ucomis(A.xmm0, slot(swapped ? x : y), double: double)
+            if double {
+                loadDouble(swapped ? y : x)
+                let other = swapped ? x : y
+                countDouble(other)
+                if let r = doublePin(of: other) { a.ucomis(A.xmm0, r, double: true) }
+                else if let p = pin(of: other) { a.movToXMM(A.xmm1, p, w: true); a.ucomis(A.xmm0, A.xmm1, double: true) }
+                else { a.ucomis(A.xmm0, memorySlot(other), double: true) }
+            } else {
+                a.loadFloat(A.xmm0, slot(swapped ? y : x), double: false)
+                a.ucomis(A.xmm0, slot(swapped ? x : y), double: false)
+            }
             switch index {
             case 0: a.setcc(.e, .rax); a.setcc(.np, .rcx); a.alu(.and, .rax, .rcx, w: false)
             case 1: a.setcc(.ne, .rax); a.setcc(.p, .rcx); a.alu(.or, .rax, .rcx, w: false)
@@ -840,12 +918,12 @@ struct NativeCompiler {
             default: fop = .div
             }
             if double { loadDouble(x) } else { a.loadFloat(A.xmm0, slot(x), double: false) }
-            a.floatOp(fop, A.xmm0, slot(y), double: double)
+            if double { floatOpSlot(fop, y) } else { a.floatOp(fop, A.xmm0, slot(y), double: false) }
             if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32Sqrt, .f64Sqrt:
             let double = op == .f64Sqrt
             a.xorps(A.xmm0, A.xmm0)
-            a.floatOp(.sqrt, A.xmm0, slot(x), double: double)
+            if double { floatOpSlot(.sqrt, x) } else { a.floatOp(.sqrt, A.xmm0, slot(x), double: false) }
             if double { storeDoubleResult(d) } else { storeF32(d) }
         case .f32Abs, .f32Neg, .f64Abs, .f64Neg:
             let double = op == .f64Abs || op == .f64Neg
@@ -1018,7 +1096,8 @@ struct NativeCompiler {
         case .i64Load16S: a.loadSX16(.rdx, m, w: true)
         default: a.loadSX32(.rdx, m)  // i64.load32_s
         }
-        storeResult(d, .rdx)
+        storeRaw(d, .rdx)
+        cached = (d, .rdx)
     }
 
     private static func loadWidth(_ op: IROpcode) -> Int {
@@ -1040,7 +1119,7 @@ struct NativeCompiler {
     }
 
     private mutating func storeValue(_ m: Mem, width: Int, from s: Int) {
-        loadSlot(.rdx, s, w: width == 8)
+        loadRaw(.rdx, s, w: width == 8)
         switch width {
         case 8: a.store(m, .rdx, w: true)
         case 4: a.store(m, .rdx, w: false)

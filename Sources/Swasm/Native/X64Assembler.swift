@@ -272,6 +272,10 @@ struct X64Assembler {
     /// movq/movd xmm ← gpr and gpr ← xmm.
     mutating func movToXMM(_ x: XMM, _ r: Reg, w: Bool) { op(0x66, w: w, 0x0F6E, reg: x.number, rm: r.rawValue) }
     mutating func movFromXMM(_ r: Reg, _ x: XMM, w: Bool) { op(0x66, w: w, 0x0F7E, reg: x.number, rm: r.rawValue) }
+    /// ucomisd/ucomiss x, y.
+    mutating func ucomis(_ x: XMM, _ y: XMM, double: Bool) { op(double ? 0x66 : nil, w: false, 0x0F2E, reg: x.number, rm: y.number) }
+    /// movaps x, y: copies a whole register.
+    mutating func movaps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F28, reg: x.number, rm: y.number) }
     mutating func xorps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F57, reg: x.number, rm: y.number) }
 }
 
