@@ -80,25 +80,14 @@ struct NativeCompiler {
     /// fuel checkpoints (see `emitInstruction`).
     static func isEligible(_ function: CompiledFunction) -> Bool {
         guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return false }
-        let words = function.code
-        var pc = 0
-        while pc < words.count {
-            let w0 = words[pc]
-            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return false }
+        var eligible = true
+        let complete = walk(function.code, instruction: { _, op in
             switch op {
-            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint:
-                return false
-            case .simd:
-                guard let simd = SIMDIROpcode(header: w0) else { return false }
-                pc += simd.wordCount
-            case .brTable:
-                guard pc + 1 < words.count else { return false }
-                pc += 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
-            default:
-                pc += op.fixedWordCount
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint: eligible = false
+            default: break
             }
-        }
-        return true
+        })
+        return eligible && complete
     }
 
     private init(function: CompiledFunction, definedIndex: Int) {
@@ -157,17 +146,16 @@ struct NativeCompiler {
         return Output(code: code, snippets: snippets, loopEntries: loops)
     }
 
-    /// Which IR word indices branches reach (one past the end included).
-    static func branchTargets(_ words: UnsafeBufferPointer<UInt64>) -> [Bool] {
-        var targets = Array(repeating: false, count: words.count + 1)
-        func mark(_ pc: Int, _ offset: Int) {
-            let target = pc + offset
-            if target >= 0 && target <= words.count { targets[target] = true }
-        }
+    /// Walks the IR: `instruction` gets each instruction's word index and opcode, `branch` each
+    /// branch's source and target word indices (every entry of a branch table). Stops at a
+    /// malformed instruction and returns false.
+    @discardableResult
+    static func walk(_ words: UnsafeBufferPointer<UInt64>, instruction: (Int, IROpcode) -> Void = { _, _ in },
+                     branch: (Int, Int) -> Void = { _, _ in }) -> Bool {
         var pc = 0
         while pc < words.count {
             let w0 = words[pc]
-            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { break }
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return false }
             let raw = op.rawValue
             let length: Int
             switch op.layout {
@@ -175,19 +163,28 @@ struct NativeCompiler {
             case .simd: length = SIMDIROpcode(header: w0)?.wordCount ?? 1
             default: length = op.fixedWordCount
             }
-            guard pc + length <= words.count else { break }
-            if op == .br { mark(pc, Int(Int32(truncatingIfNeeded: w0 >> 32))) }
-            if op == .loopEntry { targets[pc] = true }
+            guard pc + length <= words.count else { return false }
+            instruction(pc, op)
+            if op == .br { branch(pc, pc + Int(Int32(truncatingIfNeeded: w0 >> 32))) }
             if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
-                mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 1])))
+                branch(pc, pc + Int(Int32(truncatingIfNeeded: words[pc + 1])))
             }
             if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue {
-                mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 1] >> 32)))
+                branch(pc, pc + Int(Int32(truncatingIfNeeded: words[pc + 1] >> 32)))
             }
             if op == .brTable {
-                for k in 0..<(length - 2) { mark(pc, Int(Int32(truncatingIfNeeded: words[pc + 2 + k]))) }
+                for k in 0..<(length - 2) { branch(pc, pc + Int(Int32(truncatingIfNeeded: words[pc + 2 + k]))) }
             }
             pc += length
+        }
+        return true
+    }
+
+    /// Which IR word indices branches reach, loop entries included (one past the end too).
+    static func branchTargets(_ words: UnsafeBufferPointer<UInt64>) -> [Bool] {
+        var targets = Array(repeating: false, count: words.count + 1)
+        walk(words, instruction: { pc, op in if op == .loopEntry { targets[pc] = true } }) { _, target in
+            if target >= 0 && target <= words.count { targets[target] = true }
         }
         return targets
     }
@@ -340,32 +337,12 @@ struct NativeCompiler {
 
     /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
     static func loopWeights(_ words: UnsafeBufferPointer<UInt64>) -> [Int] {
+        // A backward branch closes a loop from its target to itself.
         var depth = Array(repeating: 0, count: words.count + 2)
-        var pc = 0
-        func backward(_ target: Int) {
-            guard target >= 0 && target <= pc else { return }
+        walk(words) { source, target in
+            guard target >= 0 && target <= source else { return }
             depth[target] += 1
-            depth[pc + 1] -= 1
-        }
-        while pc < words.count {
-            let w0 = words[pc]
-            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { break }
-            let raw = op.rawValue
-            let length: Int
-            switch op.layout {
-            case .table: length = pc + 1 < words.count ? 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1])) : 1
-            case .simd: length = SIMDIROpcode(header: w0)?.wordCount ?? 1
-            default: length = op.fixedWordCount
-            }
-            guard pc + length <= words.count else { break }
-            if op == .br { backward(pc + Int(Int32(truncatingIfNeeded: w0 >> 32))) }
-            if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
-                backward(pc + Int(Int32(truncatingIfNeeded: words[pc + 1])))
-            }
-            if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue {
-                backward(pc + Int(Int32(truncatingIfNeeded: words[pc + 1] >> 32)))
-            }
-            pc += length
+            depth[source + 1] -= 1
         }
         var weights = Array(repeating: 1, count: words.count + 1)
         var running = 0
@@ -375,6 +352,7 @@ struct NativeCompiler {
         }
         return weights
     }
+
     private static func lo(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
     private static func hi(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w >> 32)) }
     private static func loSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w)) }
