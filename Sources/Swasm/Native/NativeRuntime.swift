@@ -178,7 +178,8 @@ final class ExecutableArena: @unchecked Sendable {
         return unsafeBitCast(symbol, to: MemfdCreate.self)
     }()
 
-    /// A chunk of at least `size` bytes: dual-mapped, or (`shared` false) plain writable pages.
+    /// A chunk of at least `size` bytes: dual-mapped, or, without `memfd_create`, plain
+    /// writable pages.
     private func newChunk(_ size: Int) -> Chunk? {
         let length = Swift.max(ExecutableArena.chunkSize, (size + pageSize - 1) / pageSize * pageSize)
         if let create = ExecutableArena.memfdCreate {
@@ -237,7 +238,7 @@ extension ExecutionState {
     func enterNative(_ code: UnsafeRawPointer, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
                      frameTop: UnsafeMutablePointer<CallFrame>, store: Store) -> NativeTier.Status {
         guard let entry = NativeTier.entry else { return .error }
-        let saved = frameTop
+        let saved = self.frameTop
         self.frameTop = frameTop
         let context = nativeContext
         let previous = context.pointee
