@@ -238,7 +238,7 @@ extension ExecutionState {
     func enterNative(_ code: UnsafeRawPointer, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
                      frameTop: UnsafeMutablePointer<CallFrame>, store: Store) -> NativeTier.Status {
         guard let entry = NativeTier.entry else { return .error }
-        let saved = self.frameTop
+        let callerTop = self.frameTop
         self.frameTop = frameTop
         let context = nativeContext
         let previous = context.pointee
@@ -255,7 +255,7 @@ extension ExecutionState {
         nativeTrace.removeAll(keepingCapacity: true)
         let status = entry(code, sp, UnsafeMutableRawPointer(context))
         context.pointee = previous
-        self.frameTop = saved
+        self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
     }
 
