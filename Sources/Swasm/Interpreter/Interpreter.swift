@@ -904,21 +904,9 @@ enum Interpreter {
                 pc += 2
             }
         }
-        if trap == nil, failure == nil, UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.native.rawValue
-            || UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.loopEntry.rawValue {
-            // The native tier: count and go on, or run the rest of the call as machine code
-            // and return from it.
-            let next = tierUp(pc, sp: sp, fp: fp, fn: fn, instance: instance, stacks: stacks, store: store)
-            memBase = stacks.context.memoryBase
-            memSize = stacks.context.memorySize
-            if let next {
-                pc = next
-                continue resume
-            }
-            failure = stacks.takeNativeError()
-        }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
-           op == .returnCall || op == .returnCallImport || op == .returnCallIndirect {
+           op == .returnCall || op == .returnCallImport || op == .returnCallIndirect || op == .native || op == .loopEntry {
+            // Tail calls, and the native tier's counters and entries into machine code.
             switch tailCall(pc.pointee, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
             case .success(let next):
                 pc = next.pc

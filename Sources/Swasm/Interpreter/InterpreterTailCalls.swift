@@ -22,7 +22,8 @@ extension Interpreter {
     }()
 
     /// Performs `return_call`, `return_call_import` or `return_call_indirect` (header `w0` at
-    /// `pc`) from the frame at `sp` running `fn`. `stacks.context` is the callee's instance
+    /// `pc`) from the frame at `sp` running `fn`, or the native tier's `native` and `loopEntry`
+    /// (see `tierUp`). `stacks.context` is the callee's instance
     /// context afterwards. Errors: traps (without backtrace; the loop adds it) and translation
     /// errors.
     @inline(never)
@@ -31,6 +32,12 @@ extension Interpreter {
                          instance: Unmanaged<InstanceState>, stacks: ExecutionState,
                          store: Store) -> ErrorOr<TailCallTarget> {
         let op = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self)
+        if op == .native || op == .loopEntry {
+            guard let next = tierUp(pc, sp: sp, fp: fp, fn: fn, instance: instance, stacks: stacks, store: store) else {
+                return .failure(stacks.takeNativeError())
+            }
+            return .success(TailCallTarget(pc: next, function: fn, instance: instance))
+        }
         let base = high(w0)
         if op == .returnCall, let gcOp = GCIROp(header: w0) {
             return gcInstruction(gcOp, pc: pc, sp: sp, fn: fn, instance: instance, stacks: stacks, store: store)

@@ -75,15 +75,6 @@ enum NativeTier {
     }()
 }
 
-extension NativeTier {
-    /// A `return` instruction, which the interpreter runs after a native function returned.
-    static let returnInstruction: UnsafePointer<UInt64> = {
-        let word = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-        word.initialize(to: UInt64(IROpcode.return.rawValue))
-        return UnsafePointer(word)
-    }()
-}
-
 extension Interpreter {
     /// A `native` (function entry) or `loopEntry` instruction at `pc` of the running function
     /// `fn`, frame `sp`: counts the entry or iteration and, past the engine's threshold, has
@@ -110,7 +101,7 @@ extension Interpreter {
         let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
                                         frameTop: fp + 1, store: store)
         stacks.context.reloadMemory()
-        if status == .ok { return NativeTier.returnInstruction }
+        if status == .ok { return Interpreter.returnInstruction }
         stacks.nativeError = stacks.nativeFailure(status, instance: instance)
         return nil
     }
