@@ -33,10 +33,10 @@ extension Interpreter {
                          store: Store) -> ErrorOr<TailCallTarget> {
         let op = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self)
         if op == .native || op == .loopEntry {
-            guard let next = tierUp(pc, sp: sp, fp: fp, fn: fn, instance: instance, stacks: stacks, store: store) else {
-                return .failure(stacks.takeNativeError())
+            switch tierUp(pc, sp: sp, fp: fp, fn: fn, instance: instance, stacks: stacks, store: store) {
+            case .success(let next): return .success(TailCallTarget(pc: next, function: fn, instance: instance))
+            case .failure(let error): return .failure(error)
             }
-            return .success(TailCallTarget(pc: next, function: fn, instance: instance))
         }
         let base = high(w0)
         if op == .returnCall, let gcOp = GCIROp(header: w0) {

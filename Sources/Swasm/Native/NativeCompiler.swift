@@ -1,7 +1,8 @@
 /// The native tier: translates a function's register IR (IROpcode.swift) to x86-64, one
 /// template per instruction, with every slot operand addressed in the frame as the interpreter
 /// addresses it. Registers: rbx the frame base, r12/r13 memory 0's base and size, r14 the
-/// `NativeContext`; rax, rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
+/// `NativeContext`; r8-r11, r15, rbp and xmm2-xmm9 keep the function's most used slots; rax,
+/// rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
 /// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
@@ -31,17 +32,17 @@ struct NativeCompiler {
     private var incoming: (slot: Int, reg: A.Reg)?
     private var incomingDouble: Int?
 
-    /// Locals kept in registers for the whole function (`pins[slot]`), chosen by a first pass
-    /// over the function that counts how often each local is read or written through the
-    /// register-aware helpers (loops weigh more) and excludes any a template addresses in
-    /// memory. Their slots are written back before anything that reads the frame from outside
+    /// Slots (locals and operand-stack slots) kept in registers for the whole function
+    /// (`pins[slot]`), chosen by a first pass over the function that counts how often each slot
+    /// is read or written through the register-aware helpers (loops weigh more) and excludes
+    /// any a template addresses in memory. Their slots are written back before anything that reads the frame from outside
     /// (calls, snippets, the SIMD path, returns) and read again after.
     private var pins: [A.Reg?] = []
     private var pinned: [(slot: Int, reg: A.Reg)] = []
-    /// The same for f64 locals, in xmm2...xmm9.
+    /// The same for f64 slots, in xmm2...xmm9.
     private var doublePins: [A.XMM?] = []
     private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
-    /// First pass: counting uses instead of choosing. A local read or written as an integer
+    /// First pass: counting uses instead of choosing. A slot read or written as an integer
     /// and as an f64 is kept in memory; moves (copies, loads and stores of its bits) count
     /// for either.
     private var counting = false
@@ -155,15 +156,9 @@ struct NativeCompiler {
         var pc = 0
         while pc < words.count {
             let w0 = words[pc]
-            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)) else { return false }
+            guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)),
+                  let length = length(of: op, at: pc, in: words) else { return false }
             let raw = op.rawValue
-            let length: Int
-            switch op.layout {
-            case .table: length = pc + 1 < words.count ? 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1])) : 1
-            case .simd: length = SIMDIROpcode(header: w0)?.wordCount ?? 1
-            default: length = op.fixedWordCount
-            }
-            guard pc + length <= words.count else { return false }
             instruction(pc, op)
             if op == .br { branch(pc, pc + Int(Int32(truncatingIfNeeded: w0 >> 32))) }
             if op == .brIfNez || op == .brIfEqz || op == .brIfI64Nez || op == .brIfI64Eqz {
@@ -339,11 +334,11 @@ struct NativeCompiler {
     static func loopWeights(_ words: UnsafeBufferPointer<UInt64>) -> [Int] {
         // A backward branch closes a loop from its target to itself.
         var depth = Array(repeating: 0, count: words.count + 2)
-        walk(words) { source, target in
+        walk(words, branch: { source, target in
             guard target >= 0 && target <= source else { return }
             depth[target] += 1
             depth[source + 1] -= 1
-        }
+        })
         var weights = Array(repeating: 1, count: words.count + 1)
         var running = 0
         for i in 0...words.count {
@@ -472,25 +467,29 @@ struct NativeCompiler {
     }
 
     /// The instruction's length in words; nil for one that keeps the function interpreted.
-    private func length(at pc: Int, _ op: IROpcode) -> Int? {
+    /// The length in words of the instruction `op` at `pc`; nil for a malformed one (a
+    /// truncated branch table, an unknown SIMD opcode, or one running past the end).
+    static func length(of op: IROpcode, at pc: Int, in words: UnsafeBufferPointer<UInt64>) -> Int? {
+        let length: Int
         switch op.layout {
         case .table:
             guard pc + 1 < words.count else { return nil }
-            return 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
+            length = 3 + Int(UInt32(truncatingIfNeeded: words[pc + 1]))
         case .simd:
             guard let simd = SIMDIROpcode(header: words[pc]) else { return nil }
-            return simd.wordCount
+            length = simd.wordCount
         default:
-            return op.fixedWordCount
+            length = op.fixedWordCount
         }
+        return pc + length <= words.count ? length : nil
     }
 
     // MARK: Instructions
 
     private mutating func emitInstruction(at pc: Int) -> Int? {
         let w0 = words[pc]
-        guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)), let length = length(at: pc, op),
-              pc + length <= words.count else { return nil }
+        guard let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: w0)),
+              let length = Self.length(of: op, at: pc, in: words) else { return nil }
         let d = Self.hi(w0)
         let w1 = length > 1 ? words[pc + 1] : 0
         let w2 = length > 2 ? words[pc + 2] : 0
@@ -623,19 +622,9 @@ struct NativeCompiler {
                 a.alu(.sub, .rbx, imm: offset, w: true)
                 afterCall()
             } else {
-                let slow = a.newLabel(), done = a.newLabel()
                 a.load(.rax, NativeContext.field(\.entries))
                 a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: callee &* 8)))
-                a.test(.rax, .rax, w: true)
-                a.jcc(.e, slow)
-                a.alu(.add, .rbx, imm: offset, w: true)
-                a.call(.rax)
-                a.alu(.sub, .rbx, imm: offset, w: true)
-                a.jmp(done)
-                a.bind(slow)
-                emitSnippetCall(at: pc, length: length)
-                a.bind(done)
-                afterCall()
+                emitCallOrSnippet(base: d, snippetAt: pc, length: length)
             }
         case .callIndirect where Self.hi(w1) == 0:
             spillPinned()
@@ -777,9 +766,15 @@ struct NativeCompiler {
     /// code it returns is called with the frame at `base`; 0 runs the instructions at `pc`
     /// as a snippet instead.
     private mutating func emitDynamicCall(base: Int, snippetAt pc: Int, length: Int) {
+        a.call(.rax)
+        emitCallOrSnippet(base: base, snippetAt: pc, length: length)
+    }
+
+    /// Calls the native code in rax with the frame at `base`, or when rax is 0 runs the
+    /// instructions at `pc` as a snippet; then propagates a failure and reloads.
+    private mutating func emitCallOrSnippet(base: Int, snippetAt pc: Int, length: Int) {
         let offset = Int32(truncatingIfNeeded: base &* 8)
         let slow = a.newLabel(), done = a.newLabel()
-        a.call(.rax)
         a.test(.rax, .rax, w: true)
         a.jcc(.e, slow)
         a.alu(.add, .rbx, imm: offset, w: true)

@@ -80,30 +80,28 @@ extension Interpreter {
     /// `fn`, frame `sp`: counts the entry or iteration and, past the engine's threshold, has
     /// the function compiled; then runs the rest of the call in machine code. Returns where
     /// the interpreter goes on (the next instruction, or a `return` after machine code ran the
-    /// call to its end), or nil for a failure, left in `stacks.nativeError`.
-    @inline(never)
+    /// call to its end), or the call's failure.
     static func tierUp(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
                        fn: UnsafePointer<UInt64>, instance: Unmanaged<InstanceState>, stacks: ExecutionState,
-                       store: Store) -> UnsafePointer<UInt64>? {
+                       store: Store) -> ErrorOr<UnsafePointer<UInt64>> {
         if pc[1] == 0 {
             // Counts live in the function's `native` instruction (lost increments between
             // threads only delay compilation).
             let start = UnsafeMutablePointer(mutating: fn.codeStart)
             if start[0] >> 32 < stacks.nativeCodeThreshold {
                 start[0] = start[0] &+ (1 << 32)
-                return pc + 2
+                return .success(pc + 2)
             }
             let module = instance._withUnsafeGuaranteedRef { $0.module }
             let definedIndex = Int(fn.functionIndex) - module.code.context.importedFunctionCount
             module.code.compileNative(definedIndex)
-            if pc[1] == 0 { return pc + 2 }
+            if pc[1] == 0 { return .success(pc + 2) }
         }
         let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
                                         frameTop: fp + 1, store: store)
         stacks.context.reloadMemory()
-        if status == .ok { return Interpreter.returnInstruction }
-        stacks.nativeError = stacks.nativeFailure(status, instance: instance)
-        return nil
+        if status == .ok { return .success(Interpreter.returnInstruction) }
+        return .failure(stacks.nativeFailure(status, instance: instance))
     }
 }
 
@@ -271,14 +269,6 @@ extension ExecutionState {
             trap.backtrace += recorded
             return SwasmError.trap(trap)
         }
-        return error
-    }
-
-    /// The failure `Interpreter.tierUp` left, once.
-    @inline(never)
-    func takeNativeError() -> Error {
-        let error = nativeError ?? SwasmError.trap(Trap(.callStackExhausted))
-        nativeError = nil
         return error
     }
 
