@@ -17,17 +17,42 @@ struct PathTarget {
     /// The guest path ended in `/`: the entry must be a directory.
     let trailingSlash: Bool
 
-    /// Calls `body` with the name as a C string, with the trailing `/` when `slash` is set
-    /// and the path had one (so the kernel applies its directory-only rules). Since a final
-    /// component that had a slash was already resolved through any symlink, the kernel's
-    /// following of "name/" cannot leave the sandbox.
-    func withName<R>(slash: Bool = true, _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
-        var text = name
-        if slash && trailingSlash && name != [0x2E] { text.append(0x2F) }
-        text.append(0)
-        return try text.withUnsafeBufferPointer { bytes in
-            try bytes.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) }
-        }
+    /// Calls `body` with the name as a C string. The name never carries the guest's
+    /// trailing `/`: given "name/", the kernel would follow `name` if it had become a
+    /// symlink since the walk checked it, and a symlink swapped in by a second process
+    /// would lead it out of the sandbox. Operations that need the directory-only rule of
+    /// "name/" check it with `requireDirectoryIfSlashed()` and act on the bare name with
+    /// symlinks not followed, so a swap between check and use reaches at worst the symlink
+    /// itself, which lies inside the sandbox.
+    func withName<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        try Sandbox.withCString(name, body)
+    }
+
+    /// The entry's file mode, not following a symlink; nil when there is no such entry.
+    func entryMode() -> mode_t? {
+        var info = stat()
+        let found = withName { fstatat(directory, $0, &info, AT_SYMLINK_NOFOLLOW) }
+        return found == 0 ? info.st_mode : nil
+    }
+
+    /// Whether the entry exists and is a directory.
+    var isDirectory: Bool {
+        guard let mode = entryMode() else { return false }
+        return mode & S_IFMT == S_IFDIR
+    }
+
+    /// Applies the rule of a path ending in `/` to an existing entry: it must be a
+    /// directory (`notdir`, as Linux answers). A missing entry is left to the operation.
+    func requireDirectoryIfSlashed() throws {
+        guard trailingSlash, let mode = entryMode() else { return }
+        if mode & S_IFMT != S_IFDIR { throw WASIErrno.notdir }
+    }
+
+    /// For a new name (link, symlink) given as "name/": Linux refuses to create anything
+    /// but a directory there, with `noent` when the name is free (an existing one makes the
+    /// operation itself fail with `exist`).
+    func requireNoSlashForNewEntry() throws {
+        if trailingSlash && entryMode() == nil { throw WASIErrno.noent }
     }
 }
 

@@ -66,7 +66,7 @@ extension WASI {
                 if create { throw WASIErrno.isdir }
                 flags |= O_DIRECTORY
             }
-            let host = target.withName(slash: false) { openat(target.directory, $0, flags, 0o666) }
+            let host = target.withName { openat(target.directory, $0, flags, 0o666) }
             guard host >= 0 else { throw WASIErrno.current }
             return host
         }
@@ -102,6 +102,7 @@ extension WASI {
         let follow = lookupFlags & LookupFlags.symlinkFollow != 0
         var info = stat()
         try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: follow) { target in
+            try target.requireDirectoryIfSlashed()
             guard target.withName({ fstatat(target.directory, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
                 throw WASIErrno.current
             }
@@ -117,6 +118,7 @@ extension WASI {
         let times = try fileTimes(accessTime, modificationTime, flags)
         let follow = lookupFlags & LookupFlags.symlinkFollow != 0
         try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: follow) { target in
+            try target.requireDirectoryIfSlashed()
             guard target.withName({ utimensat(target.directory, $0, times, AT_SYMLINK_NOFOLLOW) }) == 0 else {
                 throw WASIErrno.current
             }
@@ -136,6 +138,8 @@ extension WASI {
         let follow = oldFlags & LookupFlags.symlinkFollow != 0
         try Sandbox.resolve(oldName, from: source.host, followFinal: follow) { old in
             try Sandbox.resolve(newName, from: destination.host, followFinal: false) { new in
+                try old.requireDirectoryIfSlashed()
+                try new.requireNoSlashForNewEntry()
                 let status = old.withName { oldC in new.withName { newC in linkat(old.directory, oldC, new.directory, newC, 0) } }
                 guard status == 0 else { throw WASIErrno.current }
             }
@@ -150,6 +154,7 @@ extension WASI {
         let output = try memory.region(buffer, bufferLength)
         _ = try memory.region(result, 4)
         let count = try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target -> Int in
+            try target.requireDirectoryIfSlashed()
             var contents = [CChar](repeating: 0, count: Sandbox.maxPathLength + 1)
             let count = target.withName { readlinkat(target.directory, $0, &contents, contents.count) }
             guard count >= 0 else { throw WASIErrno.current }
@@ -163,6 +168,7 @@ extension WASI {
     func pathRemoveDirectory(fd: UInt32, path: UInt32, length: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathRemoveDirectory, mutating: true)
         try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target in
+            try target.requireDirectoryIfSlashed()
             guard target.withName({ unlinkat(target.directory, $0, AT_REMOVEDIR) }) == 0 else { throw WASIErrno.current }
         }
     }
@@ -176,6 +182,12 @@ extension WASI {
         let newName = try memory.path(newPath, newLength)
         try Sandbox.resolve(oldName, from: source.host, followFinal: false) { old in
             try Sandbox.resolve(newName, from: destination.host, followFinal: false) { new in
+                try old.requireDirectoryIfSlashed()
+                try new.requireDirectoryIfSlashed()
+                // "a/" on either side makes it a directory rename (Linux: `notdir` for a file).
+                if (old.trailingSlash || new.trailingSlash) && !old.isDirectory && old.entryMode() != nil {
+                    throw WASIErrno.notdir
+                }
                 let status = old.withName { oldC in new.withName { newC in renameat(old.directory, oldC, new.directory, newC) } }
                 guard status == 0 else { throw WASIErrno.current }
             }
@@ -191,6 +203,7 @@ extension WASI {
         if contents.isEmpty { throw WASIErrno.noent }
         if contents[0] == 0x2F { throw WASIErrno.perm }
         try Sandbox.resolve(try memory.path(newPath, newLength), from: directory.host, followFinal: false) { target in
+            try target.requireNoSlashForNewEntry()
             let status = Sandbox.withCString(contents) { link in target.withName { symlinkat(link, target.directory, $0) } }
             guard status == 0 else { throw WASIErrno.current }
         }
@@ -199,6 +212,7 @@ extension WASI {
     func pathUnlinkFile(fd: UInt32, path: UInt32, length: UInt32, _ memory: GuestMemory) throws {
         let directory = try descriptors.directory(fd, requiring: .pathUnlinkFile, mutating: true)
         try Sandbox.resolve(try memory.path(path, length), from: directory.host, followFinal: false) { target in
+            try target.requireDirectoryIfSlashed()
             guard target.withName({ unlinkat(target.directory, $0, 0) }) == 0 else { throw WASIErrno.current }
         }
     }
