@@ -22,11 +22,16 @@ final class Descriptor {
     /// Set on everything reached through a read-only preopen: no creation, writing,
     /// renaming or removal, whatever the rights say.
     let readOnly: Bool
+    /// The host descriptor is a duplicate of one the host itself uses (its stdio, a socket
+    /// the embedder handed over): the open file description, with its offset and status
+    /// flags, is shared with the host, so the guest may not seek it or change its flags. A
+    /// non-blocking mode the guest asks for is kept here and emulated.
+    let sharesHostDescription: Bool
     /// `fd_readdir`'s snapshot of the directory, indexed by cookie; refreshed at cookie 0.
     var listing: [DirectoryEntry]?
 
     init(host: Int32, type: WASIFileType, rights: WASIRights, inheriting: WASIRights,
-         flags: UInt16, preopenPath: [UInt8]? = nil, readOnly: Bool = false) {
+         flags: UInt16, preopenPath: [UInt8]? = nil, readOnly: Bool = false, sharesHostDescription: Bool = false) {
         self.host = host
         self.type = type
         self.rights = rights
@@ -34,6 +39,7 @@ final class Descriptor {
         self.flags = flags
         self.preopenPath = preopenPath
         self.readOnly = readOnly
+        self.sharesHostDescription = sharesHostDescription
     }
 
     deinit { if host >= 0 { _ = closeHost(host) } }
@@ -47,6 +53,15 @@ final class Descriptor {
 
     var isDirectory: Bool { type == .directory }
     var isSocket: Bool { type == .socketStream || type == .socketDgram }
+    var isNonblocking: Bool { flags & FDFlags.nonblock != 0 }
+
+    /// Whether a read or accept on it can wait: anything but files and directories (pipes,
+    /// terminals, sockets), unless the guest made it non-blocking.
+    var mayBlock: Bool { type != .regularFile && type != .directory && !isNonblocking }
+
+    /// The guest asked for non-blocking mode on a description it shares with the host,
+    /// whose flags stay as the host set them: calls check readiness first instead.
+    var emulatesNonblocking: Bool { sharesHostDescription && isNonblocking }
 
     func require(_ needed: WASIRights) throws {
         guard rights.isSuperset(of: needed) else { throw WASIErrno.notcapable }

@@ -20,7 +20,10 @@ extension WASI {
 
     func fdFdstatGet(fd: UInt32, result: UInt32, _ memory: GuestMemory) throws {
         let descriptor = try descriptors.get(fd)
-        let live = WASI.hostFlags(descriptor.host) & (FDFlags.append | FDFlags.nonblock)
+        // A shared description's host flags are the host's; the guest sees its own.
+        let live = descriptor.sharesHostDescription
+            ? descriptor.flags & (FDFlags.append | FDFlags.nonblock)
+            : WASI.hostFlags(descriptor.host) & (FDFlags.append | FDFlags.nonblock)
         let flags = descriptor.flags & (FDFlags.dsync | FDFlags.rsync | FDFlags.sync) | live
         _ = try memory.region(result, UInt32(Layout.fdstatSize))
         try memory.storeU64(0, result)
@@ -38,6 +41,12 @@ extension WASI {
         let flags = UInt16(raw)
         let syncFlags = FDFlags.dsync | FDFlags.rsync | FDFlags.sync
         guard flags & syncFlags == descriptor.flags & syncFlags else { throw WASIErrno.notsup }
+        if descriptor.sharesHostDescription {
+            // Only non-blocking mode, emulated on the guest's side; the host's flags stay.
+            guard flags & FDFlags.append == descriptor.flags & FDFlags.append else { throw WASIErrno.notsup }
+            descriptor.flags = flags
+            return
+        }
         var status = fcntl(descriptor.host, F_GETFL)
         guard status >= 0 else { throw WASIErrno.current }
         status &= ~(O_APPEND | O_NONBLOCK)
@@ -61,6 +70,13 @@ extension WASI {
 
     func fdFilestatGet(fd: UInt32, result: UInt32, _ memory: GuestMemory) throws {
         let descriptor = try descriptors.get(fd, requiring: .fdFilestatGet)
+        if descriptor.sharesHostDescription && !descriptor.isSocket {
+            // A standard stream: its type only, nothing of the host file behind it.
+            _ = try memory.region(result, UInt32(Layout.filestatSize))
+            for offset in stride(from: 0, to: Layout.filestatSize, by: 8) { try memory.storeU64(0, result, offset: offset) }
+            try memory.storeU8(descriptor.type.rawValue, result, offset: 16)
+            return
+        }
         var info = stat()
         guard fstat(descriptor.host, &info) == 0 else { throw WASIErrno.current }
         try writeFilestat(info, descriptor: descriptor.host, to: result, memory)
@@ -97,6 +113,8 @@ extension WASI {
 
     func fdSeek(fd: UInt32, offset: UInt64, whence: UInt32, result: UInt32, _ memory: GuestMemory) throws {
         let descriptor = try descriptors.get(fd)
+        // The host's own stream: its offset is not the guest's to move (wasmtime: `spipe`).
+        if descriptor.sharesHostDescription { throw WASIErrno.spipe }
         let hostWhence: Int32
         switch whence {
         case 0: hostWhence = SEEK_SET
@@ -116,7 +134,9 @@ extension WASI {
     }
 
     func fdTell(fd: UInt32, result: UInt32, _ memory: GuestMemory) throws {
-        let descriptor = try descriptors.get(fd, requiring: .fdTell)
+        let descriptor = try descriptors.get(fd)
+        if descriptor.sharesHostDescription { throw WASIErrno.spipe }
+        try descriptor.require(.fdTell)
         let position = lseek(descriptor.host, 0, SEEK_CUR)
         guard position >= 0 else { throw WASIErrno.current }
         try memory.storeU64(UInt64(position), result)

@@ -29,11 +29,13 @@ extension WASI {
             }
         } while transferred < 0 && errno == EINTR
         guard transferred >= 0 else { throw WASIErrno.current }
-        try memory.storeU32(UInt32(truncatingIfNeeded: transferred), result)
+        try memory.storeU32(UInt32(clamping: transferred), result)
     }
 
     func fdRead(fd: UInt32, vectors: UInt32, count: UInt32, result: UInt32, _ memory: GuestMemory) throws {
         let descriptor = try descriptors.get(fd, requiring: .fdRead)
+        try requireReadyIfNonblocking(descriptor, events: POLLIN)
+        try waitUntilReady(descriptor, events: POLLIN)
         try transfer(descriptor, vectors: vectors, count: count, result: result, memory) { readv($0, $1, $2) }
     }
 
@@ -41,6 +43,7 @@ extension WASI {
         let descriptor = try descriptors.get(fd)
         try descriptor.requireWritable()
         try descriptor.require(.fdWrite)
+        try requireReadyIfNonblocking(descriptor, events: POLLOUT)
         try transfer(descriptor, vectors: vectors, count: count, result: result, memory) { writev($0, $1, $2) }
     }
 

@@ -18,6 +18,16 @@ public protocol WASISystem: AnyObject {
     func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) throws
     /// Blocks the guest for `nanoseconds` (a `poll_oneoff` that waits only on clocks).
     func sleep(nanoseconds: UInt64)
+    /// The same, returning early once `descriptor` is readable: the store's interrupt
+    /// handle's wake descriptor, so a deadline ends a guest's long sleep. The default sleeps
+    /// the whole time; a system whose clocks are not the host's needs nothing else.
+    func sleep(nanoseconds: UInt64, wakingFor descriptor: Int32)
+}
+
+extension WASISystem {
+    public func sleep(nanoseconds: UInt64, wakingFor descriptor: Int32) {
+        sleep(nanoseconds: nanoseconds)
+    }
 }
 
 /// The host's real clocks (`clock_gettime`), its entropy source (`getentropy`) and
@@ -55,6 +65,11 @@ public final class HostSystem: WASISystem {
             guard getentropy(base + done, chunk) == 0 else { throw WASIErrno.current }
             done += chunk
         }
+    }
+
+    public func sleep(nanoseconds: UInt64, wakingFor descriptor: Int32) {
+        var wake = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        _ = try? WASI.pollReady(&wake, until: WASI.monotonicNow().addingSaturating(nanoseconds))
     }
 
     public func sleep(nanoseconds: UInt64) {

@@ -21,6 +21,8 @@ extension WASI {
     /// one host `poll` bounded by the earliest clock deadline. Waiting on clocks alone goes
     /// through `WASISystem.sleep`, so a deterministic system makes it instant. Errors about
     /// one subscription (a closed descriptor, an unknown clock) are reported in its event.
+    /// Every time is the guest's choice, up to 2^64 - 1 ns: deadlines saturate rather than
+    /// overflow, and an interrupt of the store ends any wait (see Waiting.swift).
     func pollOneoff(input: UInt32, output: UInt32, count: UInt32, result: UInt32, _ memory: GuestMemory) throws {
         guard count > 0 else { throw WASIErrno.inval }
         let subscriptions = try memory.region(UInt64(input), UInt64(count) * UInt64(Layout.subscriptionSize))
@@ -80,20 +82,8 @@ extension WASI {
         var timedOut = false
         if !waits.isEmpty {
             // With events already in hand, only look at the descriptors, do not wait.
-            let milliseconds: Int32
-            if !ready.isEmpty {
-                milliseconds = 0
-            } else if let earliest {
-                milliseconds = Int32(min((earliest + 999_999) / 1_000_000, UInt64(Int32.max)))
-            } else {
-                milliseconds = -1
-            }
-            var found: Int32
-            repeat {
-                found = poll(&waits, nfds_t(waits.count), milliseconds)
-            } while found < 0 && errno == EINTR
-            guard found >= 0 else { throw WASIErrno.current }
-            if found == 0 && ready.isEmpty { timedOut = earliest != nil }
+            let outcome = try wait(for: &waits, timeout: ready.isEmpty ? earliest : 0)
+            if outcome == .timedOut && ready.isEmpty { timedOut = earliest != nil }
             for (index, wait) in waits.enumerated() where wait.revents != 0 {
                 var event = waiting[index]
                 if wait.revents & Int16(POLLNVAL) != 0 {
@@ -108,7 +98,14 @@ extension WASI {
                 ready.append(event)
             }
         } else if ready.isEmpty, let earliest {
-            if earliest > 0 { system.sleep(nanoseconds: earliest) }
+            if earliest > 0 {
+                if let wake = interruptHandle?.wakeDescriptor, wake >= 0 {
+                    system.sleep(nanoseconds: earliest, wakingFor: wake)
+                    try interruptHandle?.throwIfInterrupted()
+                } else {
+                    system.sleep(nanoseconds: earliest)
+                }
+            }
             timedOut = true
         }
         if timedOut, let earliest {

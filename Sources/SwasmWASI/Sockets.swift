@@ -23,6 +23,8 @@ extension WASI {
         let listener = try socket(fd, requiring: .sockAccept)
         guard flags & ~UInt32(FDFlags.nonblock) == 0 else { throw WASIErrno.inval }
         _ = try memory.region(result, 4)
+        try requireReadyIfNonblocking(listener, events: POLLIN)
+        try waitUntilReady(listener, events: POLLIN)
         var host: Int32
         repeat {
             host = accept(listener.host, nil, nil)
@@ -32,7 +34,7 @@ extension WASI {
         var status = fcntl(host, F_GETFL) & ~O_NONBLOCK
         if flags & UInt32(FDFlags.nonblock) != 0 { status |= O_NONBLOCK }
         _ = fcntl(host, F_SETFL, status)
-        let connection = WASI.describe(host: host, inherited: false)
+        let connection = WASI.describe(host: host, sharesHostDescription: false)
         connection.rights = WASIRights.socket.subtracting(.sockAccept)
         try memory.storeU32(try descriptors.insert(connection), result)
     }
@@ -48,6 +50,8 @@ extension WASI {
         var hostFlags: Int32 = 0
         if flags & 1 != 0 { hostFlags |= Int32(MSG_PEEK) }
         if flags & 2 != 0 { hostFlags |= Int32(MSG_WAITALL) }
+        if descriptor.emulatesNonblocking { hostFlags |= Int32(MSG_DONTWAIT) }
+        try waitUntilReady(descriptor, events: POLLIN)
         var received = 0
         var truncated = false
         try buffers.withUnsafeMutableBufferPointer { list in
@@ -60,7 +64,7 @@ extension WASI {
             guard received >= 0 else { throw WASIErrno.current }
             truncated = message.msg_flags & Int32(MSG_TRUNC) != 0
         }
-        try memory.storeU32(UInt32(truncatingIfNeeded: received), result)
+        try memory.storeU32(UInt32(clamping: received), result)
         try memory.storeU16(truncated ? 1 : 0, resultFlags)
     }
 
@@ -75,11 +79,11 @@ extension WASI {
             message.msg_iov = list.baseAddress
             message.msg_iovlen = list.count
             repeat {
-                sent = sendmsg(descriptor.host, &message, Int32(MSG_NOSIGNAL))
+                sent = sendmsg(descriptor.host, &message, Int32(MSG_NOSIGNAL) | (descriptor.emulatesNonblocking ? Int32(MSG_DONTWAIT) : 0))
             } while sent < 0 && errno == EINTR
             guard sent >= 0 else { throw WASIErrno.current }
         }
-        try memory.storeU32(UInt32(truncatingIfNeeded: sent), result)
+        try memory.storeU32(UInt32(clamping: sent), result)
     }
 
     func sockShutdown(fd: UInt32, how: UInt32) throws {

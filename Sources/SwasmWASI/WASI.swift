@@ -35,6 +35,9 @@ public final class WASI {
     /// `NAME=VALUE` strings, each NUL-terminated.
     let environment: [[UInt8]]
     var descriptors = DescriptorTable()
+    /// The calling store's interrupt handle during a call, when its engine is interruptible:
+    /// blocking calls wake for it (see Waiting.swift).
+    var interruptHandle: InterruptHandle?
 
     /// Sets up the guest's descriptors: 0–2 for stdio, then one per preopen in order (so a
     /// single preopen is descriptor 3), then the sockets. Throws `WASIConfigurationError`
@@ -49,7 +52,7 @@ public final class WASI {
 
         for (number, stdio) in [configuration.stdin, configuration.stdout, configuration.stderr].enumerated() {
             let host = try Self.openStdio(stdio, number: Int32(number))
-            _ = try descriptors.insert(Self.describe(host: host, inherited: true))
+            _ = try descriptors.insert(Self.describeStdio(host: host, input: number == 0))
         }
         for preopen in configuration.preopens {
             let host = preopen.hostPath.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -72,7 +75,7 @@ public final class WASI {
             guard host >= 0 else {
                 throw WASIConfigurationError("cannot use socket descriptor \(socket): \(String(cString: strerror(errno)))")
             }
-            let descriptor = Self.describe(host: host, inherited: true)
+            let descriptor = Self.describe(host: host, sharesHostDescription: true)
             guard descriptor.isSocket else {
                 throw WASIConfigurationError("descriptor \(socket) is not a socket")
             }
@@ -104,17 +107,29 @@ public final class WASI {
         return host
     }
 
-    /// A descriptor for an inherited host descriptor, typed by `fstat`. A directory given
-    /// as a stream gets no path rights: only preopens are roots of the sandbox.
-    static func describe(host: Int32, inherited: Bool) -> Descriptor {
+    /// A descriptor for a host descriptor, typed by `fstat`, with the rights its type allows.
+    /// A directory gets no path rights: only preopens are roots of the sandbox.
+    static func describe(host: Int32, sharesHostDescription: Bool) -> Descriptor {
         var info = stat()
         let type: WASIFileType = fstat(host, &info) == 0 ? WASIFileType(mode: info.st_mode, descriptor: host) : .unknown
-        var rights: WASIRights = type == .directory ? [.fdFilestatGet] : type.applicableRights
-        // wasi-libc's isatty() means "a character device that cannot seek"; giving other
-        // character devices (such as /dev/null) seek rights keeps the guest's answer equal
-        // to the host's.
-        if type == .characterDevice && isatty(host) == 0 { rights = .regularFile }
-        return Descriptor(host: host, type: type, rights: rights, inheriting: [], flags: hostFlags(host))
+        let rights: WASIRights = type == .directory ? [.fdFilestatGet] : type.applicableRights
+        return Descriptor(host: host, type: type, rights: rights, inheriting: [], flags: hostFlags(host),
+                          sharesHostDescription: sharesHostDescription)
+    }
+
+    /// A standard stream. Whatever the host's stream is (a terminal, a pipe, a file the shell
+    /// redirected to, /dev/null), the guest gets a stream, as under wasmtime: a character
+    /// device when it is a terminal, else of unknown type, with rights to read (stdin) or
+    /// write (stdout, stderr), poll, stat and set non-blocking mode; never to seek, tell,
+    /// truncate, allocate, set times or sync. The open file description is the host's own,
+    /// so nothing the guest does moves the host's offset or changes its status flags (an
+    /// `O_APPEND` on a log the shell appends to, non-blocking mode on the parent's terminal).
+    /// wasi-libc's `isatty` ("a character device without seek rights") answers as the host's.
+    static func describeStdio(host: Int32, input: Bool) -> Descriptor {
+        let type: WASIFileType = isatty(host) != 0 ? .characterDevice : .unknown
+        let rights: WASIRights = [input ? .fdRead : .fdWrite, .pollFdReadwrite, .fdFilestatGet, .fdFdstatSetFlags]
+        return Descriptor(host: host, type: type, rights: rights, inheriting: [], flags: hostFlags(host),
+                          sharesHostDescription: true)
     }
 
     /// The `fdflags` a host descriptor has now.
@@ -141,6 +156,9 @@ public final class WASI {
                 type: FuncType(params: function.params, results: results)
             ) { [self] caller, values in
                 let arguments = Arguments(values: values)
+                let store = caller.store
+                interruptHandle = store.engine.configuration.interruptible ? store.interruptHandle : nil
+                defer { interruptHandle = nil }
                 do {
                     if needsMemory {
                         guard case .memory(let memory)? = caller.export("memory") else {

@@ -113,6 +113,26 @@ final class CLILimitsTests: XCTestCase {
         }
     }
 
+    /// A guest blocked in the host for 292 years (`poll_oneoff` on a clock) is stopped at the
+    /// deadline like a spinning one. (Waits beside descriptors: HostileGuestTests.)
+    func testTimeoutStopsABlockingWASICall() throws {
+        do {
+            let path = try write("sleep.wat", """
+                (module
+                  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "_start")
+                    (i32.store (i32.const 528) (i32.const 1))
+                    (i64.store (i32.const 536) (i64.const 0x7fffffffffffffff))
+                    (drop (call $poll (i32.const 512) (i32.const 1024) (i32.const 1) (i32.const 256)))))
+                """)
+            let started = Date()
+            let outcome = try swasm.run(["run", "--timeout", "300ms", path], timeout: 60)
+            assertTrap(outcome, "interrupted")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+        }
+    }
+
     func testTimeoutStopsAStartFunction() throws {
         let path = try write("start.wat", Self.spinAtStart)
         let outcome = try swasm.run(["run", "--timeout", "200ms", path, "--invoke", "never"], timeout: 60)

@@ -4,6 +4,13 @@
 // back-edge and call (see Interpreter/InterruptChecks.swift).
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Stops guest code of one store from another thread: ``interrupt()`` makes the running
 /// guest (or the next one to start) trap with ``TrapReason/interrupted`` at its next loop
@@ -29,14 +36,30 @@ public final class InterruptHandle: Sendable {
     /// pointer, and only while it is non-zero do they look at their own store's handle.
     static let pending = Atomic<Int>(0)
 
+    /// A pipe (read end, write end) holding one byte while a request is pending, made on the
+    /// first ask for ``wakeDescriptor``. The lock orders its creation, `interrupt()`'s write
+    /// and `withdraw()`'s drain, so the pipe is readable exactly while a request is pending.
+    private let wakePipe = Mutex<(read: Int32, write: Int32)?>(nil)
+
     init() {}
 
-    deinit { withdraw() }
+    deinit {
+        withdraw()
+        wakePipe.withLock { pipe in
+            if let pipe {
+                close(pipe.read)
+                close(pipe.write)
+            }
+        }
+    }
 
     /// Asks the store's running (or next) guest code to trap with "interrupted".
     public func interrupt() {
         if !requested.exchange(true, ordering: .acquiringAndReleasing) {
             InterruptHandle.pending.add(1, ordering: .releasing)
+            wakePipe.withLock { pipe in
+                if let pipe { Self.signal(pipe) }
+            }
         }
     }
 
@@ -50,11 +73,60 @@ public final class InterruptHandle: Sendable {
         if requested.exchange(false, ordering: .acquiringAndReleasing) {
             InterruptHandle.pending.subtract(1, ordering: .releasing)
         }
+        wakePipe.withLock { pipe in
+            guard let pipe else { return }
+            Self.drain(pipe)
+            // A request that arrived between the exchange and the lock keeps its byte.
+            if requested.load(ordering: .acquiring) { Self.signal(pipe) }
+        }
     }
 
     /// Whether a request is pending.
     public var isInterruptRequested: Bool {
         requested.load(ordering: .acquiring)
+    }
+
+    /// A descriptor that polls readable (`POLLIN`) while a request is pending, for host
+    /// functions that block: a host function waiting in `poll` on its own descriptors adds
+    /// this one, and when it becomes readable stops waiting and calls
+    /// ``throwIfInterrupted()``. WASI's `poll_oneoff`, reads from pipes and sockets and
+    /// `sock_accept` wait this way, so a deadline stops a guest blocked in the host too.
+    /// The handle owns the descriptor (never close it); -1 when the host is out of
+    /// descriptors, in which case a blocking call cannot be woken early.
+    public var wakeDescriptor: Int32 {
+        wakePipe.withLock { existing in
+            if let existing { return existing.read }
+            var ends: [Int32] = [0, 0]
+            guard pipe(&ends) == 0 else { return -1 }
+            for end in ends {
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            }
+            let created = (read: ends[0], write: ends[1])
+            existing = created
+            if requested.load(ordering: .acquiring) { Self.signal(created) }
+            return created.read
+        }
+    }
+
+    /// Throws the "interrupted" trap, consuming the request, when one is pending: what a
+    /// host function that blocked calls once it stops waiting, so the guest stops as it
+    /// would at its next loop iteration.
+    public func throwIfInterrupted() throws {
+        guard requested.load(ordering: .acquiring) else { return }
+        withdraw()
+        throw SwasmError.trap(Trap(.interrupted))
+    }
+
+    private static func signal(_ pipe: (read: Int32, write: Int32)) {
+        var byte: UInt8 = 1
+        // Full means a byte is already there; either way the read end is readable.
+        _ = write(pipe.write, &byte, 1)
+    }
+
+    private static func drain(_ pipe: (read: Int32, write: Int32)) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(pipe.read, &buffer, buffer.count) > 0 {}
     }
 }
 
