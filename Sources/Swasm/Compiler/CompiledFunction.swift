@@ -50,6 +50,14 @@ final class CompiledFunction {
         }
     }
 
+    /// Bytes this function's IR takes (header and exception handlers included), as the
+    /// engine's compiled-code budget counts them.
+    var memoryBytes: Int { wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride }
+    private var handlerCount: Int { Int(truncatingIfNeeded: header[2] >> 32) }
+
+    /// Bytes of the function's machine code and snippets, once it has them.
+    var nativeCodeBytes = 0
+
     /// The snippets of native code (see `NativeCompiler`), freed with the function.
     var nativeSnippets: UnsafeMutablePointer<UInt64>?
     /// The native entry point, once the function has machine code.
@@ -188,6 +196,8 @@ extension CompiledFunction {
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
         case .copy:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+        case .copySlots:
+            return ("\(name) \(s(a)), \(s(lo(word(1)))) x\(hi(word(1)))", 2)
         case .select, .select64:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
         case .globalGet, .tableSize, .memorySize, .refFunc:
