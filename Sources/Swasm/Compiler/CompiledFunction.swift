@@ -196,8 +196,7 @@ extension CompiledFunction {
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
         case .copy:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
-        case .copySlots:
-            return ("\(name) \(s(a)), \(s(lo(word(1)))) x\(hi(word(1)))", 2)
+
         case .select, .select64:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
         case .globalGet, .tableSize, .memorySize, .refFunc:
@@ -284,6 +283,7 @@ extension CompiledFunction {
         let length = ir.wordCount
         switch ir {
         case .copy128: return ("copy128 s\(d), \(s(w1))", length)
+        case .copySlots: return ("copySlots s\(d), \(s(w1)) x\(w1 >> 32)", length)
         case .v128Const: return ("v128Const s\(d), \(V128(low: w1, high: w2))", length)
         case .select128: return ("select128 s\(d), \(s(w1)), \(s(w1 >> 32)), \(s(w2))", length)
         case .globalGet128: return ("globalGet128 s\(d), \(UInt32(truncatingIfNeeded: w1))", length)

@@ -461,7 +461,7 @@ struct Translator {
         }
         let source = home(first)
         guard source != destination else { return }
-        emit(.copySlots, destination)
+        emitSIMD(.copySlots, destination)
         emitPair(source, home(operands.count) - source)
     }
 

@@ -215,12 +215,6 @@ enum IROpcode: UInt16, CaseIterable {
     /// [op][code]: a loop header of such a function: counts an iteration, and once the function
     /// has machine code, continues the running call there (`code` enters the loop).
     case loopEntry
-
-    /// [op|d][s|count]: copies slots s..<s+count to d..<d+count, d <= s (overlapping runs move
-    /// down correctly when copied in ascending order). A branch that carries many values moves
-    /// them with this one instruction, so its size does not grow with their number. Rare, so it
-    /// runs out of line, after the interpreter's loop.
-    case copySlots
 }
 
 extension IROpcode {

@@ -403,9 +403,9 @@ enum Interpreter {
             // MARK: control
             case .unreachable:
                 trap = .unreachable; break loop
-            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .native, .loopEntry, .copySlots:
+            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .native, .loopEntry:
                 // A tail call is a call too: tail recursion has no back-edge to check. Throws
-                // and `copySlots` share the case (one case fewer keeps the loop's code as it was).
+                // share the case (one case fewer keeps the loop's code as it was).
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 break loop  // run out of line, after the loop
             case .simd:
@@ -903,11 +903,6 @@ enum Interpreter {
                 sp[a] = instance._withUnsafeGuaranteedRef { RefEncoding.function($0.functions[index].address) }
                 pc += 2
             }
-        }
-        if trap == nil, failure == nil, UInt16(truncatingIfNeeded: pc.pointee) == IROpcode.copySlots.rawValue {
-            copySlots(pc, sp)
-            pc += 2
-            continue resume
         }
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
            op == .returnCall || op == .returnCallImport || op == .returnCallIndirect || op == .native || op == .loopEntry {

@@ -25,14 +25,6 @@ extension Interpreter {
         }
     }
 
-    /// `copySlots` [op|d][s|count]: the values of a branch that carries many, moved at once
-    /// (`update` copies overlapping runs correctly).
-    @inline(never)
-    static func copySlots(_ pc: UnsafePointer<UInt64>, _ sp: UnsafeMutablePointer<UInt64>) {
-        let w = pc[1]
-        (sp + high(pc[0])).update(from: sp + low(w), count: high(w))
-    }
-
     /// Calls host function `address` (resolved as `resolved`) with the arguments in
     /// `slots[0...]` and writes its results there.
     @inline(never)

@@ -529,6 +529,9 @@ struct NativeCompiler {
             // SIMD, GC, atomics, 64-bit and multiple memories have no templates: each runs
             // through the interpreter's own out-of-line executor, called directly (a snippet
             // would cost a pass through the interpreter loop per instruction).
+            if SIMDIROpcode(header: w0) == .copySlots {
+                return emitCopySlots(d, w1) ? length : nil
+            }
             guard SIMDIROpcode(header: w0) == .prepareCallRef else {
                 spillPinned()
                 a.mov(.rdi, .r14)
@@ -652,22 +655,6 @@ struct NativeCompiler {
             a.movImm(.rdx, UInt64(Self.lo(w1)))
             a.movImm(.rax, NativeTier.indirectTargetAddress)
             emitDynamicCall(base: d, snippetAt: pc, length: length)
-        case .copySlots:
-            // One `rep movsq` through the frame, so the template's size does not depend on the
-            // count: the pinned slots the run reads are written back first, those it writes
-            // read again after. An upward copy would need a descending one; the translator
-            // never emits it.
-            let source = Self.lo(w1), count = Self.hi(w1)
-            guard d <= source else { return nil }
-            let read = source..<(source + count), written = d..<(d + count)
-            for (slot, reg) in pinned where read.contains(slot) { a.store(memorySlot(slot), reg) }
-            for (slot, reg) in pinnedDoubles where read.contains(slot) { a.storeFloat(memorySlot(slot), reg, double: true) }
-            a.lea(.rsi, memorySlot(source))
-            a.lea(.rdi, memorySlot(d))
-            a.movImm(.rcx, UInt64(count))
-            a.repMovsq()
-            for (slot, reg) in pinned where written.contains(slot) { a.load(reg, memorySlot(slot)) }
-            for (slot, reg) in pinnedDoubles where written.contains(slot) { a.loadFloat(reg, memorySlot(slot), double: true) }
         case .copy:
             // A move of 64 bits: it leaves the locals' classes to their other uses.
             let source = Self.lo(w1)
@@ -773,6 +760,25 @@ struct NativeCompiler {
             emitSnippet(at: pc, length: length)
         }
         return length
+    }
+
+    /// `copySlots` [simd op|d][s|count]: one `rep movsq` through the frame, so the template's
+    /// size does not depend on the count. The pinned slots the run reads are written back
+    /// first, those it writes read again after. False for an upward copy, which would need a
+    /// descending one (the translator never emits it).
+    private mutating func emitCopySlots(_ d: Int, _ w1: UInt64) -> Bool {
+        let source = Self.lo(w1), count = Self.hi(w1)
+        guard d <= source else { return false }
+        let read = source..<(source + count), written = d..<(d + count)
+        for (slot, reg) in pinned where read.contains(slot) { a.store(memorySlot(slot), reg) }
+        for (slot, reg) in pinnedDoubles where read.contains(slot) { a.storeFloat(memorySlot(slot), reg, double: true) }
+        a.lea(.rsi, memorySlot(source))
+        a.lea(.rdi, memorySlot(d))
+        a.movImm(.rcx, UInt64(count))
+        a.repMovsq()
+        for (slot, reg) in pinned where written.contains(slot) { a.load(reg, memorySlot(slot)) }
+        for (slot, reg) in pinnedDoubles where written.contains(slot) { a.loadFloat(reg, memorySlot(slot), double: true) }
+        return true
     }
 
     /// The snippet call of a `call` whose callee has no native code (yet): the interpreter
