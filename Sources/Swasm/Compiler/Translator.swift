@@ -162,7 +162,8 @@ struct Translator {
     /// IR words allowed per byte of function body. Translation is linear by construction:
     /// an instruction emits a bounded number of words, a branch's value moves included (see
     /// `prepareValues`), and moves of values pushed earlier happen once per value. The spec
-    /// suites' functions need at most a few words per byte; past this bound a translator bug
+    /// suites' functions need at most 1.2 words per byte (bodies of 32 bytes or more; smaller
+    /// ones have the fixed cost the constant term covers); past this bound a translator bug
     /// would be at work, and it stops with a limit error instead of taking the memory.
     static let maxCodeWordsPerBodyByte = 16
 

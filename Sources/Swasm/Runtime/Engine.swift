@@ -84,13 +84,13 @@ public struct EngineConfiguration: Sendable {
     /// its first call); machine code that would pass it is not generated, and the function
     /// stays interpreted. A module's code is counted until the module is freed.
     ///
-    /// Translation is linear in the size of a function's body, a few bytes of IR per byte of
-    /// Wasm code for usual code (machine code takes several times that), and each function is
-    /// bounded on its own too (at most 128 bytes of IR per byte of body). The default leaves room
-    /// for several of the largest real-world modules (a 5 MB code section takes tens of
-    /// megabytes), while a process that keeps engines of untrusted modules cannot be made to
-    /// allocate more than this for their code. Lower it to bound what a guest module can cost;
-    /// raise it for an engine that keeps very many large modules alive at once.
+    /// Translation is linear in the size of a function's body: at most 1.2 IR words (10 bytes)
+    /// per body byte across the spec suites' functions, and never more than 16 words (128
+    /// bytes) for any function, past which it fails with a limit error; machine code takes
+    /// one to a few times the IR. So a 5 MB code section (Yosys's) needs some 50 MB, and the
+    /// default leaves room for many such modules, while an engine of untrusted modules cannot
+    /// be made to allocate more than this for their code. Lower it to bound what guest modules
+    /// can cost; raise it for an engine that keeps very many large modules alive at once.
     public var maxCompiledCodeBytes: Int = 1 << 30
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
