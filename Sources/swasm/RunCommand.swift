@@ -56,7 +56,7 @@ struct RunCommand {
             OptionSpec("-C", value: "KEY=VALUE",
                        help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter)."),
             OptionSpec("-W", value: "KEY=VALUE",
-                       help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N; FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
+                       help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N, max-code-size=BYTES (compiled code the engine may hold, 1GiB by default); FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
         ],
         optionsEndAtFirstPositional: true
     )

@@ -2,7 +2,8 @@ import Swasm
 
 /// What `swasm run` allows a guest: fuel, a wall-clock deadline, memory and table sizes and
 /// call depth, gathered from `--fuel`, `--timeout`, `--max-memory-size`,
-/// `--max-table-elements`, `--max-call-depth` and wasmtime's `-W KEY=VALUE` spellings.
+/// `--max-table-elements`, `--max-call-depth` and wasmtime's `-W KEY=VALUE` spellings; and
+/// the engine's compiled-code limit (`-W max-code-size`, which wasmtime does not have).
 struct RunLimits {
     var fuel: UInt64?
     /// Seconds of wall time before the guest is interrupted.
@@ -10,6 +11,8 @@ struct RunLimits {
     var maxMemorySize: Int?
     var maxTableElements: Int?
     var maxCallDepth: Int?
+    /// Bytes of compiled code (IR and machine code) the engine may hold (`-W max-code-size`).
+    var maxCodeSize: Int?
     /// The proposals a module may use (`-W simd=n` and the like).
     var features: WasmFeatures = .all
     /// Run functions as native code where the engine can (`-C native=n` interprets them).
@@ -21,6 +24,7 @@ struct RunLimits {
         if fuel != nil { configuration.consumeFuel = true }
         if timeout != nil { configuration.interruptible = true }
         if let maxCallDepth { configuration.maxCallDepth = maxCallDepth }
+        if let maxCodeSize { configuration.maxCompiledCodeBytes = maxCodeSize }
         configuration.features = features
         configuration.nativeCode = nativeCode
     }
@@ -66,9 +70,10 @@ struct RunLimits {
         case "max-memory-size": maxMemorySize = try Self.parseSize(value, option: "-W max-memory-size")
         case "max-table-elements": maxTableElements = try Self.parseCount(value, option: "-W max-table-elements")
         case "max-call-depth": maxCallDepth = try Self.parseCallDepth(value, option: "-W max-call-depth")
+        case "max-code-size": maxCodeSize = try Self.parseSize(value, option: "-W max-code-size")
         default:
             throw CLIFailure.error(
-                "unsupported -W option '\(key)' (supported: fuel, timeout, max-memory-size, max-table-elements, max-call-depth, and FEATURE=y|n for \(WasmFeatures.all.names.joined(separator: ", ")))")
+                "unsupported -W option '\(key)' (supported: fuel, timeout, max-memory-size, max-table-elements, max-call-depth, max-code-size, and FEATURE=y|n for \(WasmFeatures.all.names.joined(separator: ", ")))")
         }
     }
 

@@ -186,6 +186,23 @@ final class CLILimitsTests: XCTestCase {
         assertTrap(try swasm.run(["run", "-W", "max-call-depth=50", path, "--invoke", "down"]), "call stack exhausted")
     }
 
+    /// A function of 100 results with 300 `br_if`s that return them: some 10 KB of IR.
+    static let manyReturns = """
+        (module (func (export "f") (param i32) (result \(String(repeating: "i32 ", count: 100)))
+          \(String(repeating: "(local.get 0) ", count: 100))
+          \(String(repeating: "(br_if 0 (local.get 0)) ", count: 300))))
+        """
+
+    func testMaxCodeSizeRefusesCodeBeyondIt() throws {
+        let path = try write("returns.wat", Self.manyReturns)
+        for arguments in [["-W", "max-code-size=4KiB"], ["-W", "max-code-size=100"], ["-W", "max-code-size=0"]] {
+            try assertOneLineError(["run"] + arguments + [path, "--invoke", "f", "1"], containing: "limit exceeded")
+        }
+        let enough = try swasm.run(["run", "-W", "max-code-size=1MiB", path, "--invoke", "f", "1"])
+        XCTAssertEqual(enough.status, 0, enough.stderr)
+        XCTAssertEqual(enough.stdout, String(repeating: "1\n", count: 100))
+    }
+
     func testBadValues() throws {
         let path = try write("spin.wat", Self.spin)
         let bad: [([String], String)] = [
@@ -203,6 +220,8 @@ final class CLILimitsTests: XCTestCase {
             (["-W", "nope=1"], "nope"),
             (["-W", "fuel"], "-W fuel"),
             (["-W", "timeout=soon"], "-W timeout"),
+            (["-W", "max-code-size=lots"], "-W max-code-size"),
+            (["-W", "max-code-size=-1"], "-W max-code-size"),
         ]
         for (arguments, fragment) in bad {
             try assertOneLineError(["run"] + arguments + [path, "--invoke", "spin"], containing: fragment)

@@ -33,9 +33,15 @@ final class CodeCache: @unchecked Sendable {
     private var compiled: [CompiledFunction?]
     /// A translator kept between lazy translations (under `lock`; nil while one is in use).
     private var spareTranslator: Translator?
+    /// The engine's allowance for compiled code, and how much of it this module holds (under
+    /// `lock`), given back when the module is freed.
+    let budget: CompiledCodeBudget
+    private var reservedBytes = 0
 
-    init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration()) {
+    init(sections: ModuleSections, configuration: EngineConfiguration = EngineConfiguration(),
+         budget: CompiledCodeBudget? = nil) {
         self.sections = sections
+        self.budget = budget ?? CompiledCodeBudget(limit: configuration.maxCompiledCodeBytes)
         var features: InstructionReader.Features = [.tailCall]
         if configuration.multipleMemories { features.insert(.multiMemory) }
         if configuration.functionReferences { features.insert(.functionReferences) }
@@ -58,6 +64,7 @@ final class CodeCache: @unchecked Sendable {
     private var typeIDTable: UnsafeMutablePointer<Int>?
 
     deinit {
+        budget.release(reservedBytes)
         entries.deallocate()
         nativeEntries.deallocate()
         typeIDTable?.deallocate()
@@ -108,12 +115,22 @@ final class CodeCache: @unchecked Sendable {
         }
         if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
         let function = try translate(definedIndex, scratch: &scratch)
-        return lock.withLock { _ in
+        let bytes = function.memoryBytes
+        guard budget.reserve(bytes) else {
+            throw budget.exceeded(needing: bytes, for: "function \(function.functionIndex)")
+        }
+        let winner = lock.withLock { _ -> CompiledFunction? in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
             entries[definedIndex] = UnsafePointer(function.header)
-            return function
+            reservedBytes += bytes
+            return nil
         }
+        if let winner {
+            budget.release(bytes)
+            return winner
+        }
+        return function
     }
 
     /// Compiles translated function `definedIndex` to machine code, if it can be and has not
@@ -122,10 +139,13 @@ final class CodeCache: @unchecked Sendable {
         lock.withLock { _ in
             guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
-            guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena) else {
+            guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
+                                                      budget: budget) else {
                 nativeFailed[definedIndex] = true
                 return
             }
+            reservedBytes += native.byteCount
+            function.nativeCodeBytes = native.byteCount
             let words = UnsafeMutablePointer(mutating: function.entry)
             for loop in native.loopEntries { words[loop.index + 1] = UInt64(UInt(bitPattern: loop.code)) }
             function.nativeSnippets = native.snippets
@@ -157,16 +177,22 @@ final class CodeCache: @unchecked Sendable {
                 translator = try Translator(sections: sections, context: context, definedIndex: definedIndex,
                                             emitCheckpoints: emitCheckpoints)
             }
+            limitToBudget(&translator)
             translator.emitTierChecks = compilesNative
             var function = try translator.translate()
             if compilesNative && !NativeCompiler.isEligible(function) {
                 // Counting would only cost the interpreter: translate again without the checks.
                 try translator.restart(sections: sections, definedIndex: definedIndex)
+                limitToBudget(&translator)
                 translator.emitTierChecks = false
                 function = try translator.translate()
             }
             scratch = translator
             return function
+        } catch SwasmError.limit(let what) {
+            // As for `unsupported`: an invalid body is reported as invalid.
+            try FunctionValidator.validateFunction(module: sections, context: context, definedIndex: definedIndex)
+            throw SwasmError.limit(what)
         } catch SwasmError.unsupported(let what) {
             // A body the interpreter cannot run yet may still be invalid further on, and
             // invalid must win: validation alone covers more than translation does.
@@ -178,6 +204,17 @@ final class CodeCache: @unchecked Sendable {
                 throw SwasmError.invalid("\(message) (function \(name))", function: function, offset: offset)
             }
             throw SwasmError.invalid(message, function: function, offset: offset)
+        }
+    }
+
+    /// Lowers the translator's code limit to what the engine's budget has left, so that a
+    /// function stops translating before it allocates more than could be kept.
+    private func limitToBudget(_ translator: inout Translator) {
+        let remainingWords = budget.remainingBytes / 8
+        if remainingWords < translator.codeWordLimit {
+            translator.codeWordLimit = remainingWords
+            translator.codeWordLimitReason = "more than the \(budget.remainingBytes) bytes left of the engine's "
+                + "\(budget.limit) for compiled code (EngineConfiguration.maxCompiledCodeBytes)"
         }
     }
 }

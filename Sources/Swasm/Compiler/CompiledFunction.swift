@@ -50,6 +50,14 @@ final class CompiledFunction {
         }
     }
 
+    /// Bytes this function's IR takes (header and exception handlers included), as the
+    /// engine's compiled-code budget counts them.
+    var memoryBytes: Int { wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride }
+    private var handlerCount: Int { Int(truncatingIfNeeded: header[2] >> 32) }
+
+    /// Bytes of the function's machine code and snippets, once it has them.
+    var nativeCodeBytes = 0
+
     /// The snippets of native code (see `NativeCompiler`), freed with the function.
     var nativeSnippets: UnsafeMutablePointer<UInt64>?
     /// The native entry point, once the function has machine code.
@@ -188,6 +196,7 @@ extension CompiledFunction {
             return ("\(name) type \(lo(word(1))) table \(hi(word(1))) index \(s(lo(word(2)))) base \(s(a))", 3)
         case .copy:
             return ("\(name) \(s(a)), \(s(lo(word(1))))", 2)
+
         case .select, .select64:
             return ("\(name) \(s(a)), \(s(lo(word(1)))), \(s(hi(word(1)))), \(s(lo(word(2))))", 3)
         case .globalGet, .tableSize, .memorySize, .refFunc:
@@ -274,6 +283,7 @@ extension CompiledFunction {
         let length = ir.wordCount
         switch ir {
         case .copy128: return ("copy128 s\(d), \(s(w1))", length)
+        case .copySlots: return ("copySlots s\(d), \(s(w1)) x\(w1 >> 32)", length)
         case .v128Const: return ("v128Const s\(d), \(V128(low: w1, high: w2))", length)
         case .select128: return ("select128 s\(d), \(s(w1)), \(s(w1 >> 32)), \(s(w2))", length)
         case .globalGet128: return ("globalGet128 s\(d), \(UInt32(truncatingIfNeeded: w1))", length)

@@ -152,6 +152,31 @@ struct Translator {
     /// Emit the native tier's `native` and `loopEntry` instructions (see IROpcode.swift).
     var emitTierChecks = false
 
+    /// A branch that carries at most this many slots moves each value on its own (the common
+    /// case, where a value may go straight from a local or a constant to the label's slot);
+    /// more move as one `copySlots` run, so that no branch costs more than a few words
+    /// whatever its arity (each `br_table` entry, each `br_if` would otherwise repeat a move
+    /// per value).
+    static let maxSlotsMovedOneByOne = 4
+
+    /// IR words allowed per byte of function body. Translation is linear by construction:
+    /// an instruction emits a bounded number of words, a branch's value moves included (see
+    /// `prepareValues`), and moves of values pushed earlier happen once per value. The spec
+    /// suites' functions need at most 1.2 words per byte (bodies of 32 bytes or more; smaller
+    /// ones have the fixed cost the constant term covers); past this bound a translator bug
+    /// would be at work, and it stops with a limit error instead of taking the memory.
+    static let maxCodeWordsPerBodyByte = 16
+
+    /// The most IR words a body of `bodyBytes` bytes may translate to.
+    static func maxCodeWords(bodyBytes: Int) -> Int { 256 + maxCodeWordsPerBodyByte * bodyBytes }
+
+    /// The most IR words this function's code may take: `maxCodeWords(bodyBytes:)`, or less
+    /// when the engine's budget for compiled code has less left (`CodeCache` sets it). Checked
+    /// after each instruction, and before a branch table's words are appended.
+    var codeWordLimit = Int.max
+    /// Why translation stops at `codeWordLimit`, for the limit error.
+    var codeWordLimitReason = ""
+
     init(sections: ModuleSections, context: FunctionValidationContext, definedIndex: Int,
          emitCheckpoints: Bool = false) throws {
         self.context = context
@@ -165,6 +190,7 @@ struct Translator {
         homes.reserveCapacity(33)
         layOutFrame()
         code.reserveCapacity(body.code.count + 16)
+        limitCodeToBodySize(body.code.count)
         operands.reserveCapacity(32)
         labels.reserveCapacity(16)
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
@@ -180,6 +206,7 @@ struct Translator {
         layOutFrame()
         code.removeAll(keepingCapacity: true)
         code.reserveCapacity(body.code.count + 16)
+        limitCodeToBodySize(body.code.count)
         operands.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         pendingBranches.removeAll(keepingCapacity: true)
@@ -218,6 +245,7 @@ struct Translator {
             try validator.validate(instruction, offset: reader.instructionOffset,
                                    brTableTargets: reader.brTableTargets)
             try translate(instruction)
+            if code.count > codeWordLimit { throw codeLimitExceeded() }
         }
         try validator.finish(offset: reader.offset)
         let params = validator.functionType.params.reduce(0) { $0 + $1.slotCount }
@@ -229,6 +257,20 @@ struct Translator {
     }
 
     // MARK: Emission
+
+    private mutating func limitCodeToBodySize(_ bodyBytes: Int) {
+        codeWordLimit = Self.maxCodeWords(bodyBytes: bodyBytes)
+        codeWordLimitReason = "more than \(Self.maxCodeWordsPerBodyByte) IR words per byte of its body"
+    }
+
+    /// Fails before `words` more words would pass `codeWordLimit`.
+    mutating func reserveCode(words: Int) throws {
+        if code.count + words > codeWordLimit { throw codeLimitExceeded() }
+    }
+
+    func codeLimitExceeded() -> SwasmError {
+        .limit("the compiled code of function \(validator.functionIndex) would need \(codeWordLimitReason)")
+    }
 
     /// Appends an instruction header; returns its word index. Anything emitted ends the
     /// window in which the previous instruction's result may be redirected.
@@ -396,12 +438,44 @@ struct Translator {
         return true
     }
 
+    /// Slots the top `count` operands take.
+    func slotsOfTop(_ count: Int) -> Int { home(operands.count) - home(operands.count - count) }
+
+    /// Before a branch to label `index` that may be conditional (on the path both of its
+    /// successors share): when the branch carries more than `maxSlotsMovedOneByOne` slots,
+    /// puts its values in their home slots, where they form one run that `moveRun` moves with
+    /// a single instruction. An operand is materialized at most once, so over the whole
+    /// function this costs at most one move per value pushed, however many branches follow.
+    mutating func prepareValues(forBranchTo index: Int) {
+        let arity = labels[index].branchArity
+        guard arity <= operands.count, slotsOfTop(arity) > Self.maxSlotsMovedOneByOne else { return }
+        materializeTop(arity)
+    }
+
+    /// Moves the operands from depth `first` up, as one run, to the slots from `destination`
+    /// (never above their home slots). A value not in its home slot goes there first, without
+    /// changing the operand: the path may be conditional. After `prepareValues` there is none,
+    /// and the move is one `copySlots`, or nothing when the run is already in place.
+    mutating func moveRun(fromDepth first: Int, to destination: Int) {
+        for depth in first..<operands.count where operands[depth].kind != .stack {
+            emitCopy(to: home(depth), from: operands[depth], depth: depth)
+        }
+        let source = home(first)
+        guard source != destination else { return }
+        emitSIMD(.copySlots, destination)
+        emitPair(source, home(operands.count) - source)
+    }
+
     /// Copies the top `arity` operands into the slots of a label at `height` (which start at
     /// `home(height)` and follow the values' widths). Ascending order is safe: a destination
     /// is never above its source, and locals are below both.
     mutating func copyToLabel(arity: Int, height: Int) {
         let first = operands.count - arity
         var destination = home(height)
+        if slotsOfTop(arity) > Self.maxSlotsMovedOneByOne {
+            moveRun(fromDepth: first, to: destination)
+            return
+        }
         for i in 0..<arity {
             emitCopy(to: destination, from: operands[first + i], depth: first + i)
             destination += Int(operands[first + i].width)
@@ -424,6 +498,13 @@ struct Translator {
     mutating func emitReturn() {
         let count = resultCount
         let first = operands.count - count
+        if slotsOfTop(count) > Self.maxSlotsMovedOneByOne {
+            // Home slots start above the locals: the run moves down, which an ascending copy
+            // does correctly even where source and destination overlap.
+            moveRun(fromDepth: first, to: 0)
+            emit(.return, 0)
+            return
+        }
         if count == 1 && operands[first].width == 1 {
             let operand = operands[first]
             if operand.kind == .constant {

@@ -76,6 +76,7 @@ extension Translator {
     /// A conditional branch to label `index` on the reference in `slot`: `taken` branches,
     /// `notTaken` is its negation, used to skip the moves when the label's values must move.
     mutating func emitReferenceBranch(when taken: IROpcode, otherwise notTaken: IROpcode, slot: Int, toLabel index: Int) {
+        prepareValues(forBranchTo: index)
         let label = labels[index]
         if label.kind != .function && valuesInPlace(for: label) {
             let start = emit(taken, slot)

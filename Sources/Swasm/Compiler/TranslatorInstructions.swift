@@ -60,6 +60,7 @@ extension Translator {
         case .end:
             try translateEnd()
         case .br(let depth):
+            prepareValues(forBranchTo: label(atDepth: depth))
             emitBranch(toLabel: label(atDepth: depth))
             markUnreachable()
         case .brIf(let depth):
@@ -67,6 +68,7 @@ extension Translator {
         case .brTable(let table):
             try translateBrTable(table)
         case .return:
+            prepareValues(forBranchTo: 0)
             emitReturn()
             markUnreachable()
         case .call(let index):
@@ -280,6 +282,7 @@ extension Translator {
     mutating func translateBrIf(_ index: Int) throws {
         let condition = try pop()
         let depth = operands.count
+        prepareValues(forBranchTo: index)
         let label = labels[index]
         if label.kind != .function && valuesInPlace(for: label) {
             if let patch = emitConditionalBranch(condition, depth: depth, negate: false) {
@@ -297,23 +300,33 @@ extension Translator {
     mutating func translateBrTable(_ table: BrTable) throws {
         let index = try pop()
         let targets = reader.brTableTargets[table.targets] + [table.defaultTarget]
+        try reserveCode(words: targets.count + 2)
+        // Every target carries values of the same types.
+        prepareValues(forBranchTo: label(atDepth: table.defaultTarget))
         let indexSlot = slot(of: index, depth: operands.count)
         let start = emit(.brTable, indexSlot)
         emitPair(Int(table.targetCount), 0)
         let tableStart = code.count
         for _ in targets { emitWord(0) }
-        var trampolines: [(entry: Int, label: Int)] = []
+        // One trampoline per label whose values must move, shared by all its entries.
+        var trampolineOfLabel: [Int: Int] = [:]
+        var trampolines: [(label: Int, entries: [Int])] = []
         for (i, depth) in targets.enumerated() {
             let labelIndex = label(atDepth: depth)
             let target = labels[labelIndex]
             if target.kind != .function && valuesInPlace(for: target) {
                 attach(Patch(instruction: start, word: tableStart + i, high: false), toLabel: labelIndex)
+            } else if let existing = trampolineOfLabel[labelIndex] {
+                trampolines[existing].entries.append(tableStart + i)
             } else {
-                trampolines.append((tableStart + i, labelIndex))
+                trampolineOfLabel[labelIndex] = trampolines.count
+                trampolines.append((labelIndex, [tableStart + i]))
             }
         }
         for trampoline in trampolines {
-            resolve(Patch(instruction: start, word: trampoline.entry, high: false), to: code.count)
+            for entry in trampoline.entries {
+                resolve(Patch(instruction: start, word: entry, high: false), to: code.count)
+            }
             emitBranch(toLabel: trampoline.label)
         }
         markUnreachable()

@@ -86,6 +86,11 @@ extension Interpreter {
             return executeGCAccess(op, sp, pc, instance)
         case .prepareCallRef:
             return prepareCallRef(sp, pc, instance)
+        case .copySlots:
+            let w = pc[1]
+            // `update` copies overlapping runs correctly.
+            (sp + a).update(from: sp + low(w), count: high(w))
+            return pc + 2
         case .v128Store:
             let w = pc[1]
             guard let ea = effectiveAddress(sp.u32(a), highU32(w), 16, memSize) else { return nil }

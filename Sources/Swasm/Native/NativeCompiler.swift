@@ -67,6 +67,9 @@ struct NativeCompiler {
     private var tables: [(label: A.Label, targets: [Int])] = []
     /// `loopEntry` instructions: IR word index and the label of their entry stub.
     private var loopStubs: [(index: Int, label: A.Label)] = []
+    /// Bytes of machine code and snippets past which compilation gives up (the engine's
+    /// budget has no more).
+    private var maxBytes = Int.max
 
     /// The native code of a function: its entry point and the snippets it runs (owned by the
     /// caller, which frees them with the function).
@@ -75,6 +78,8 @@ struct NativeCompiler {
         var snippets: UnsafeMutablePointer<UInt64>?
         /// Where each `loopEntry` (by IR word index) continues a running call in machine code.
         var loopEntries: [(index: Int, code: UnsafeRawPointer)]
+        /// Bytes of machine code and snippets, reserved from the budget.
+        var byteCount: Int
     }
 
     /// Whether the tier can compile `function`: no exception handlers, tail calls, throws or
@@ -113,16 +118,26 @@ struct NativeCompiler {
 
     /// Native code for `function`, or nil when it has constructs the tier leaves to the
     /// interpreter.
-    static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena) -> Output? {
+    /// Its bytes are taken from `budget`: nil also when they do not fit, and compilation
+    /// stops as soon as the code written passes what is left.
+    static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena,
+                        budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max)) -> Output? {
         guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return nil }
+        let maxBytes = budget.remainingBytes
         var survey = NativeCompiler(function: function, definedIndex: definedIndex)
         survey.counting = true
+        survey.maxBytes = maxBytes
         guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
+        compiler.maxBytes = maxBytes
         let chosen = survey.choosePins()
         compiler.pin(chosen.integers, doubles: chosen.doubles)
         guard compiler.emitFunction() else { return nil }
         guard compiler.a.resolveLabels() else { return nil }
+        let byteCount = compiler.a.position + compiler.snippetWords.count * 8
+        guard budget.reserve(byteCount) else { return nil }
+        var installed = false
+        defer { if !installed { budget.release(byteCount) } }
         var snippets: UnsafeMutablePointer<UInt64>? = nil
         if !compiler.snippetWords.isEmpty {
             let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: compiler.snippetWords.count)
@@ -143,8 +158,9 @@ struct NativeCompiler {
             snippets?.deallocate()
             return nil
         }
+        installed = true
         let loops = compiler.loopStubs.map { ($0.index, code + compiler.a.positionOf($0.label)) }
-        return Output(code: code, snippets: snippets, loopEntries: loops)
+        return Output(code: code, snippets: snippets, loopEntries: loops, byteCount: byteCount)
     }
 
     /// Walks the IR: `instruction` gets each instruction's word index and opcode, `branch` each
@@ -408,6 +424,7 @@ struct NativeCompiler {
             cached = nil
             cachedDouble = nil
             guard let length = emitInstruction(at: pc) else { return false }
+            guard a.position + snippetWords.count * 8 <= maxBytes else { return false }
             pc += length
         }
         positions[pc] = a.position
@@ -512,6 +529,9 @@ struct NativeCompiler {
             // SIMD, GC, atomics, 64-bit and multiple memories have no templates: each runs
             // through the interpreter's own out-of-line executor, called directly (a snippet
             // would cost a pass through the interpreter loop per instruction).
+            if SIMDIROpcode(header: w0) == .copySlots {
+                return emitCopySlots(d, w1) ? length : nil
+            }
             guard SIMDIROpcode(header: w0) == .prepareCallRef else {
                 spillPinned()
                 a.mov(.rdi, .r14)
@@ -740,6 +760,25 @@ struct NativeCompiler {
             emitSnippet(at: pc, length: length)
         }
         return length
+    }
+
+    /// `copySlots` [simd op|d][s|count]: one `rep movsq` through the frame, so the template's
+    /// size does not depend on the count. The pinned slots the run reads are written back
+    /// first, those it writes read again after. False for an upward copy, which would need a
+    /// descending one (the translator never emits it).
+    private mutating func emitCopySlots(_ d: Int, _ w1: UInt64) -> Bool {
+        let source = Self.lo(w1), count = Self.hi(w1)
+        guard d <= source else { return false }
+        let read = source..<(source + count), written = d..<(d + count)
+        for (slot, reg) in pinned where read.contains(slot) { a.store(memorySlot(slot), reg) }
+        for (slot, reg) in pinnedDoubles where read.contains(slot) { a.storeFloat(memorySlot(slot), reg, double: true) }
+        a.lea(.rsi, memorySlot(source))
+        a.lea(.rdi, memorySlot(d))
+        a.movImm(.rcx, UInt64(count))
+        a.repMovsq()
+        for (slot, reg) in pinned where written.contains(slot) { a.load(reg, memorySlot(slot)) }
+        for (slot, reg) in pinnedDoubles where written.contains(slot) { a.loadFloat(reg, memorySlot(slot), double: true) }
+        return true
     }
 
     /// The snippet call of a `call` whose callee has no native code (yet): the interpreter

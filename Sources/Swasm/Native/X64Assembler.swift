@@ -170,6 +170,8 @@ struct X64Assembler {
 
     /// `rep stosq`: stores rax to rcx quadwords at rdi.
     mutating func repStosq() { byte(0xF3); byte(0x48); byte(0xAB) }
+    /// `rep movsq`: copies rcx quadwords from [rsi] to [rdi], ascending.
+    mutating func repMovsq() { byte(0xF3); byte(0x48); byte(0xA5) }
 
     /// `mov [m], imm32` storing 4 bytes, or 8 sign-extended when `w`.
     mutating func storeImm(_ m: Mem, _ value: Int32, w: Bool) { op(nil, w: w, 0xC7, reg: 0, m); imm32(value) }

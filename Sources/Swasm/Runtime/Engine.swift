@@ -78,6 +78,20 @@ public struct EngineConfiguration: Sendable {
         get { features.contains(.functionReferences) }
         set { if newValue { features.insert(.functionReferences) } else { features.remove(.functionReferences) } }
     }
+    /// Bytes of compiled code (IR and machine code) all the engine's modules may hold together,
+    /// 1 GiB by default. A function whose translation would pass it fails with
+    /// ``SwasmError/limit(_:)`` (when it is compiled: at module creation with `.eager`, else at
+    /// its first call); machine code that would pass it is not generated, and the function
+    /// stays interpreted. A module's code is counted until the module is freed.
+    ///
+    /// Translation is linear in the size of a function's body: at most 1.2 IR words (10 bytes)
+    /// per body byte across the spec suites' functions, and never more than 16 words (128
+    /// bytes) for any function, past which it fails with a limit error; machine code takes
+    /// one to a few times the IR. So a 5 MB code section (Yosys's) needs some 50 MB, and the
+    /// default leaves room for many such modules, while an engine of untrusted modules cannot
+    /// be made to allocate more than this for their code. Lower it to bound what guest modules
+    /// can cost; raise it for an engine that keeps very many large modules alive at once.
+    public var maxCompiledCodeBytes: Int = 1 << 30
     /// The defaults: lazy compilation, no fuel, no interruption, the limits above.
     public init() {}
 }
@@ -92,11 +106,18 @@ public final class Engine: @unchecked Sendable {
     public let configuration: EngineConfiguration
     /// Canonical type ids of every module (TypeRegistry.swift).
     let types = TypeRegistry()
+    /// What the modules' compiled code may take (``EngineConfiguration/maxCompiledCodeBytes``).
+    let compiledCode: CompiledCodeBudget
 
     /// An engine with `configuration` (the defaults when omitted).
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         self.configuration = configuration
+        compiledCode = CompiledCodeBudget(limit: configuration.maxCompiledCodeBytes)
     }
+
+    /// Bytes of compiled code (IR and machine code) the engine's live modules hold, counted
+    /// against ``EngineConfiguration/maxCompiledCodeBytes``.
+    public var compiledCodeBytes: Int { compiledCode.usedBytes }
 
     /// A canonical id for `type`, equal for equal types across every module of this engine,
     /// so `call_indirect` compares one integer instead of two signatures.

@@ -110,7 +110,7 @@ public final class Module: @unchecked Sendable {
         var exportIndex: [WasmName: Int] = [:]
         for (i, export) in sections.exports.enumerated() { exportIndex[WasmName(export.name)] = i }
         self.exportIndex = exportIndex
-        self.code = CodeCache(sections: sections, configuration: engine.configuration)
+        self.code = CodeCache(sections: sections, configuration: engine.configuration, budget: engine.compiledCode)
         if engine.configuration.compilation == .eager {
             try code.compileAll(threads: engine.configuration.compilationThreads)
         }
