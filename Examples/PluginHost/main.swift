@@ -13,6 +13,9 @@ var configuration = EngineConfiguration()
 // deadline for everything else (such as a slow host call).
 configuration.consumeFuel = true
 configuration.interruptible = true
+// All plugins' compiled code together; a module that would need more is refused with a
+// limit error instead of taking the host's memory.
+configuration.maxCompiledCodeBytes = 64 << 20
 let engine = Engine(configuration: configuration)
 
 let policy = HostPolicy()
