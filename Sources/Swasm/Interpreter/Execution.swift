@@ -54,8 +54,12 @@ enum Execution {
             stacks.frameTop = frame
             stacks.context = callerContext
         }
-        let error = withExtendedLifetime(instance) {
-            Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
+        let error = withExtendedLifetime(instance) { () -> Error? in
+            if let machineCode = compiled.nativeCode {
+                return Interpreter.runNative(machineCode, function: header, sp: sp, instance: state, entryFrame: frame,
+                                             stacks: stacks, store: store)
+            }
+            return Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
         }
         if let error { throw OutOfLineTrap.resolve(error) }
 

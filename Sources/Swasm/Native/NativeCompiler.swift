@@ -57,6 +57,9 @@ struct NativeCompiler {
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
+    /// The prologue's trap: the frame was never entered, so it returns the status without
+    /// recording itself (the interpreter raises the same trap at the caller's call).
+    private let exhausted: A.Label
     /// Trap stubs by status (0 unused).
     private var traps: [A.Label?] = Array(repeating: nil, count: 8)
     /// Snippet words (each: a copy of the function header, the instruction, `return`).
@@ -109,6 +112,7 @@ struct NativeCompiler {
         entry = a.newLabel()
         epilogue = a.newLabel()
         unwind = a.newLabel()
+        exhausted = a.newLabel()
     }
 
     /// Native code for `function`, or nil when it has constructs the tier leaves to the
@@ -383,10 +387,10 @@ struct NativeCompiler {
         a.bind(entry)
         a.alu(.sub, .rsp, imm: 8, w: true)
         a.alu(.cmp, .rsp, NativeContext.field(\.stackLimit), w: true)
-        a.jcc(.b, trap(.callStackExhausted))
+        a.jcc(.b, exhausted)
         a.lea(.rax, memorySlot(frameSlots))
         a.alu(.cmp, .rax, NativeContext.field(\.slotsEnd), w: true)
-        a.jcc(.a, trap(.callStackExhausted))
+        a.jcc(.a, exhausted)
         if locals > 0 {
             a.alu(.xor, .rax, .rax, w: false)
             if locals <= 16 {
@@ -419,6 +423,10 @@ struct NativeCompiler {
         // function in the trap's backtrace before returning the status.
         a.bind(epilogue)
         a.alu(.xor, .rax, .rax, w: false)
+        a.alu(.add, .rsp, imm: 8, w: true)
+        a.ret()
+        a.bind(exhausted)
+        a.movImm(.rax, UInt64(NativeTier.Status.callStackExhausted.rawValue))
         a.alu(.add, .rsp, imm: 8, w: true)
         a.ret()
         for (status, l) in traps.enumerated() {
@@ -758,6 +766,7 @@ struct NativeCompiler {
         a.mov(.rsi, .rbx)
         a.movImm64(.rdx, 0)
         snippetFixups.append((a.position - 8, offset))
+        a.mov(.rcx, .rsp)
         a.movImm(.rax, NativeTier.runSnippetAddress)
         a.call(.rax)
     }
