@@ -634,6 +634,12 @@ struct NativeCompiler {
                 a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: callee &* 8)))
                 emitCallOrSnippet(base: d, snippetAt: pc, length: length)
             }
+        case .callImport:
+            // A host callee is called without a pass through the interpreter loop (see
+            // `nativeCallImport`); a Wasm callee of another instance runs as the snippet.
+            spillPinned()
+            emitSnippetCall(at: pc, length: length, helper: NativeTier.callImportAddress)
+            afterCall()
         case .callIndirect where Self.hi(w1) == 0:
             spillPinned()
             // Table 0: a callee with native code in this instance is called directly; anything
@@ -754,7 +760,7 @@ struct NativeCompiler {
     /// translates it if needed and runs it (natively, once it has native code). The pinned
     /// locals must be in their slots already (a helper call before may have overwritten
     /// their registers).
-    private mutating func emitSnippetCall(at pc: Int, length: Int) {
+    private mutating func emitSnippetCall(at pc: Int, length: Int, helper: UInt64 = NativeTier.runSnippetAddress) {
         let offset = snippetWords.count
         for i in 0..<CompiledFunction.headerWords { snippetWords.append(header[i]) }
         // The function's header without its exception handlers.
@@ -767,7 +773,7 @@ struct NativeCompiler {
         a.movImm64(.rdx, 0)
         snippetFixups.append((a.position - 8, offset))
         a.mov(.rcx, .rsp)
-        a.movImm(.rax, NativeTier.runSnippetAddress)
+        a.movImm(.rax, helper)
         a.call(.rax)
     }
 

@@ -52,6 +52,7 @@ enum NativeTier {
     typealias RecordFunction = @convention(c) (UnsafeMutableRawPointer, UInt32) -> Void
 
     static let runSnippetAddress = unsafeBitCast(nativeRunSnippet as RunSnippetFunction, to: UInt64.self)
+    static let callImportAddress = unsafeBitCast(nativeCallImport as RunSnippetFunction, to: UInt64.self)
     static let recordFrameAddress = unsafeBitCast(nativeRecordFrame as RecordFunction, to: UInt64.self)
     typealias IndirectFunction = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32) -> UInt64
     static let indirectTargetAddress = unsafeBitCast(nativeIndirectTarget as IndirectFunction, to: UInt64.self)
@@ -383,6 +384,49 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     } else {
         stacks.nativeError = error
     }
+    return NativeTier.Status.error.rawValue
+}
+
+/// A `callImport` from native code, given as its snippet: a host callee is called here, as the
+/// interpreter's `callImport` calls it, so that a host function calling back into Wasm does not
+/// also hold the snippet's interpreter loop on the machine stack (720 bytes per round trip in
+/// a release build); anything else runs as the snippet.
+private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
+                              _ snippet: UnsafePointer<UInt64>, _ stackPointer: UInt) -> UInt32 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    let stacks = context.pointee.state.takeUnretainedValue()
+    let instance = context.pointee.instance
+    let instruction = snippet.codeStart
+    let index = low(instruction[1])
+    let address = instance._withUnsafeGuaranteedRef { $0.functions[index].address.rawValue }
+    let resolved = stacks.resolvedFunction(address)
+    guard resolved.typeID >= 0, resolved.code == nil else {
+        return nativeRunSnippet(raw, sp, snippet, stackPointer)
+    }
+    let entryTop = stacks.frameTop
+    let depthBelowEntry = Int((context.pointee.entryStackPointer &- stackPointer) / 16)
+    let frame = entryTop - 1 + depthBelowEntry
+    guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
+        return NativeTier.Status.callStackExhausted.rawValue
+    }
+    let store = context.pointee.store.takeUnretainedValue()
+    // What the interpreter's `callImport` does from the native frame's record.
+    stacks.slotTop = sp + snippet.frameSlots
+    stacks.frameTop = frame + 1
+    let saved = context.pointee
+    let callerContext = stacks.context
+    let base = high(instruction[0])
+    let error = Interpreter.callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
+    stacks.frameTop = entryTop
+    stacks.context = callerContext
+    stacks.context.reloadMemory()
+    context.pointee = saved
+    if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
+        context.pointee.memoryBase = memory.base
+        context.pointee.memorySize = UInt64(memory.byteCount)
+    }
+    guard let error else { return 0 }
+    stacks.nativeError = error
     return NativeTier.Status.error.rawValue
 }
 
