@@ -27,7 +27,8 @@ enum Execution {
             stacks.interrupt = store.engine.configuration.interruptible
                 ? Unmanaged.passUnretained(store.interruptHandle) : nil
         }
-        guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom(),
+        // An outermost entry runs wherever the host calls it; only nested ones recurse.
+        guard frame < stacks.framesEnd, stacks.nativeEntries == 0 || stacks.nativeStack.hasRoom(),
               compiled.frameSlots <= stacks.slotsEnd - sp else {
             throw SwasmError.trap(Trap(.callStackExhausted))
         }

@@ -19,16 +19,28 @@ import Darwin
 
 struct NativeStackGuard {
     /// The lowest machine-stack position Wasm may reach on the thread of the outermost entry in
-    /// progress.
-    private(set) var floor: UInt = 0
+    /// progress, once something has asked for it.
+    private var knownFloor: UInt?
 
-    /// Takes the floor of the calling thread, which a store's outermost entry may run on.
+    /// Forgets the floor: a store's next outermost entry may run on another thread.
     mutating func enterOutermost() {
-        floor = MachineStack.floorOfCurrentThread()
+        knownFloor = nil
+    }
+
+    /// Found on first use, so that a call that never needs it (no nested entry, no machine
+    /// code) pays nothing: measuring the main thread's stack reads /proc/self/maps (about
+    /// 200,000 instructions, 1 % of starting hello.wasm).
+    var floor: UInt {
+        mutating get {
+            if let knownFloor { return knownFloor }
+            let floor = MachineStack.floorOfCurrentThread()
+            knownFloor = floor
+            return floor
+        }
     }
 
     /// Whether a nested entry or a snippet still fits above the floor.
-    func hasRoom() -> Bool {
+    mutating func hasRoom() -> Bool {
         NativeStackGuard.currentPosition() > floor
     }
 
