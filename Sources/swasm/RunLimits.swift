@@ -157,9 +157,16 @@ struct RunLimits {
         return value
     }
 
+    /// The engine reserves its call records and value stack for the whole limit up front (and
+    /// the guest's thread its machine stack), so a limit is kept to what memory can hold.
+    static let deepestCallDepth = 100_000_000
+
     static func parseCallDepth(_ text: String, option: String) throws -> Int {
         guard let value = Int(text.removingUnderscores), value >= 1 else {
             throw CLIFailure.error("invalid \(option) '\(text)': expected a call depth of at least 1")
+        }
+        guard value <= deepestCallDepth else {
+            throw CLIFailure.error("invalid \(option) '\(text)': at most \(deepestCallDepth)")
         }
         return value
     }

@@ -232,6 +232,8 @@ final class CLILimitsTests: XCTestCase {
             (["--max-memory-size", "99999999999GiB"], "--max-memory-size"),
             (["--max-table-elements", "x"], "--max-table-elements"),
             (["--max-call-depth", "0"], "--max-call-depth"),
+            (["--max-call-depth", "1000000000"], "--max-call-depth"),
+            (["-W", "max-call-depth=1000000000"], "-W max-call-depth"),
             (["-W", "nope=1"], "nope"),
             (["-W", "fuel"], "-W fuel"),
             (["-W", "timeout=soon"], "-W timeout"),
