@@ -152,7 +152,7 @@ struct NativeContext {
     /// depth limit's or the machine stack's floor, whichever is higher.
     var stackLimit: UInt
     /// The stack pointer of the native frame the running entry began with; a native frame
-    /// 16 × k bytes below it is k calls deeper (see `nativeRunSnippet`).
+    /// 16 × k bytes below it is k calls deeper (see `nativeFrameRecord`).
     var entryStackPointer: UInt
     var instance: Unmanaged<InstanceState>
     var store: Unmanaged<Store>
@@ -356,12 +356,11 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     let store = context.pointee.store.takeUnretainedValue()
     let instance = context.pointee.instance
     let entryTop = stacks.frameTop
-    let depthBelowEntry = Int((context.pointee.entryStackPointer &- stackPointer) / 16)
-    let frame = entryTop - 1 + depthBelowEntry
+    let frame = nativeFrameRecord(context, stacks: stacks, stackPointer: stackPointer)
     guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
         return NativeTier.Status.callStackExhausted.rawValue
     }
-    let entryRecord = depthBelowEntry == 0 ? frame.pointee : nil
+    let entryRecord = frame == entryTop - 1 ? frame.pointee : nil
     frame.initialize(to: CallFrame(returnPC: nil, sp: sp, function: snippet, instance: instance))
     stacks.frameTop = frame + 1
     let saved = context.pointee
@@ -369,13 +368,7 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     let error = Interpreter.run(function: snippet, sp: sp, instance: instance, entryFrame: frame, stacks: stacks, store: store)
     if let entryRecord { frame.pointee = entryRecord }
     stacks.frameTop = entryTop
-    stacks.context = callerContext
-    stacks.context.reloadMemory()
-    context.pointee = saved
-    if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
-        context.pointee.memoryBase = memory.base
-        context.pointee.memorySize = UInt64(memory.byteCount)
-    }
+    resumeNativeFrame(context, saved: saved, stacks: stacks, callerContext: callerContext, instance: instance)
     guard let error else { return 0 }
     // The snippet's own frame is the native function's, which records itself as it unwinds.
     if case SwasmError.trap(var trap) = error, !trap.backtrace.isEmpty {
@@ -404,8 +397,7 @@ private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
         return nativeRunSnippet(raw, sp, snippet, stackPointer)
     }
     let entryTop = stacks.frameTop
-    let depthBelowEntry = Int((context.pointee.entryStackPointer &- stackPointer) / 16)
-    let frame = entryTop - 1 + depthBelowEntry
+    let frame = nativeFrameRecord(context, stacks: stacks, stackPointer: stackPointer)
     guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
         return NativeTier.Status.callStackExhausted.rawValue
     }
@@ -418,6 +410,27 @@ private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     let base = high(instruction[0])
     let error = Interpreter.callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
     stacks.frameTop = entryTop
+    resumeNativeFrame(context, saved: saved, stacks: stacks, callerContext: callerContext, instance: instance)
+    guard let error else { return 0 }
+    stacks.nativeError = error
+    return NativeTier.Status.error.rawValue
+}
+
+/// The call record the native frame whose stack pointer is `stackPointer` would hold in the
+/// interpreter: the entry function's is the one below `frameTop`, and a frame 16 × k bytes
+/// below the entry's is k calls deeper.
+@inline(__always)
+private func nativeFrameRecord(_ context: UnsafeMutablePointer<NativeContext>, stacks: ExecutionState,
+                               stackPointer: UInt) -> UnsafeMutablePointer<CallFrame> {
+    stacks.frameTop - 1 + Int((context.pointee.entryStackPointer &- stackPointer) / 16)
+}
+
+/// After Swift ran on a native frame: the caller's instance and native contexts back, with
+/// memory 0 as it is now (the callee may have grown it).
+@inline(__always)
+private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, saved: NativeContext,
+                               stacks: ExecutionState, callerContext: InstanceContext,
+                               instance: Unmanaged<InstanceState>) {
     stacks.context = callerContext
     stacks.context.reloadMemory()
     context.pointee = saved
@@ -425,9 +438,6 @@ private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
         context.pointee.memoryBase = memory.base
         context.pointee.memorySize = UInt64(memory.byteCount)
     }
-    guard let error else { return 0 }
-    stacks.nativeError = error
-    return NativeTier.Status.error.rawValue
 }
 
 /// Notes a native function a failure unwinds through, for the trap's backtrace.
