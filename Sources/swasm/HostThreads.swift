@@ -40,6 +40,43 @@ func startThread(stackSize: Int? = nil, _ body: @escaping () -> Void) -> Bool {
     return true
 }
 
+/// Runs `body` on a new thread with `stackSize` bytes of stack and waits for it; its error is
+/// rethrown here. Throws `ThreadStartFailure` when no such thread could be started.
+func runOnThread(stackSize: Int, _ body: @escaping () throws -> Void) throws {
+    final class Outcome: @unchecked Sendable {
+        var error: Error?
+        let done = HostCondition()
+        var finished = false
+    }
+    let outcome = Outcome()
+    let started = startThread(stackSize: stackSize) {
+        do { try body() } catch { outcome.error = error }
+        outcome.done.lock()
+        outcome.finished = true
+        outcome.done.broadcast()
+        outcome.done.unlock()
+    }
+    guard started else { throw ThreadStartFailure() }
+    outcome.done.lock()
+    while !outcome.finished { outcome.done.wait() }
+    outcome.done.unlock()
+    if let error = outcome.error { throw error }
+}
+
+struct ThreadStartFailure: Error {}
+
+/// The stack the main thread may grow to (RLIMIT_STACK); nil when unlimited.
+func mainThreadStackLimit() -> Int? {
+    var limit = rlimit()
+    #if canImport(Glibc)
+    let resource = __rlimit_resource_t(RLIMIT_STACK.rawValue)
+    #else
+    let resource = RLIMIT_STACK
+    #endif
+    guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int.max) else { return nil }
+    return Int(limit.rlim_cur)
+}
+
 /// A mutex and a condition variable (on the monotonic clock where the platform allows), for
 /// the few threads the CLI starts.
 final class HostCondition: @unchecked Sendable {

@@ -52,9 +52,9 @@ struct RunCommand {
             OptionSpec("--max-table-elements", value: "N",
                        help: "Largest number of elements of each table; table.grow past it returns -1."),
             OptionSpec("--max-call-depth", value: "N",
-                       help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000)."),
+                       help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000): N frames run, the next call traps, on either tier."),
             OptionSpec("-C", value: "KEY=VALUE",
-                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter)."),
+                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 1000; 0 compiles every function at its first call)."),
             OptionSpec("-W", value: "KEY=VALUE",
                        help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N, max-code-size=BYTES (compiled code the engine may hold, 1GiB by default); FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
         ],
@@ -100,6 +100,21 @@ struct RunCommand {
         let command = try parsePositionals()
         let configuration = try wasiConfiguration(for: command)
         let limits = try runLimits()
+        // Native frames live on the machine stack: a depth limit deeper than the main thread's
+        // stack holds runs the guest on a thread whose stack holds it.
+        let stackSize = limits.guestStackSize
+        guard limits.nativeCode, let available = mainThreadStackLimit(), stackSize > available else {
+            return try run(command, configuration: configuration, limits: limits)
+        }
+        do {
+            try runOnThread(stackSize: stackSize) { try self.run(command, configuration: configuration, limits: limits) }
+        } catch is ThreadStartFailure {
+            throw CLIFailure.error(
+                "--max-call-depth \(limits.maxCallDepth ?? 0): no thread could be started with the \(stackSize >> 20) MiB of machine stack native frames need at that depth (choose a smaller limit, or -C native=n: interpreted frames need none)")
+        }
+    }
+
+    private func run(_ command: Positionals, configuration: WASIConfiguration, limits: RunLimits) throws {
         var engineConfiguration = EngineConfiguration()
         limits.apply(to: &engineConfiguration)
         let module = try loadModule(command.file, configuration: engineConfiguration)

@@ -17,28 +17,57 @@ struct RunLimits {
     var features: WasmFeatures = .all
     /// Run functions as native code where the engine can (`-C native=n` interprets them).
     var nativeCode = true
+    /// Entries and loop iterations a function runs interpreted before it is compiled
+    /// (`-C native-threshold=N`; 0 compiles each function at its first call).
+    var nativeCodeThreshold: Int?
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
     func apply(to configuration: inout EngineConfiguration) {
         if fuel != nil { configuration.consumeFuel = true }
         if timeout != nil { configuration.interruptible = true }
-        if let maxCallDepth { configuration.maxCallDepth = maxCallDepth }
+        if let maxCallDepth {
+            configuration.maxCallDepth = maxCallDepth
+            // Room on the value stack for that many frames of a few locals each, so that the
+            // limit, not the value stack, stops a deep recursion (the memory is only reserved).
+            let (slots, overflow) = maxCallDepth.multipliedReportingOverflow(by: Self.slotsPerFrame)
+            configuration.valueStackSlots = Swift.max(configuration.valueStackSlots, overflow ? Int.max : slots)
+        }
         if let maxCodeSize { configuration.maxCompiledCodeBytes = maxCodeSize }
         configuration.features = features
         configuration.nativeCode = nativeCode
+        if let nativeCodeThreshold { configuration.nativeCodeThreshold = nativeCodeThreshold }
     }
 
-    /// Applies one `-C KEY=VALUE` code generation option: `native=y|n`.
+    static let slotsPerFrame = 8
+
+    /// The machine stack the guest's thread needs: native frames take 16 bytes of it per call
+    /// (docs/native-tier.md), and the runtime, WASI functions and the reserve the engine keeps
+    /// below the deepest frame need a few MiB besides. The interpreter's frames take none.
+    var guestStackSize: Int {
+        let depth = maxCallDepth ?? EngineConfiguration().maxCallDepth
+        let (frames, overflow) = depth.multipliedReportingOverflow(by: 16)
+        return overflow ? Int.max : frames + (2 << 20)
+    }
+
+    /// Applies one `-C KEY=VALUE` code generation option: `native=y|n` or `native-threshold=N`.
     mutating func applyCodegenOption(_ text: String) throws {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts[0] == "native" else {
-            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n)")
-        }
-        switch parts.count == 2 ? String(parts[1]) : "y" {
-        case "y", "yes", "true": nativeCode = true
-        case "n", "no", "false": nativeCode = false
-        default: throw CLIFailure.error("invalid -C \(text): expected native=y or native=n")
+        switch parts[0] {
+        case "native":
+            switch parts.count == 2 ? String(parts[1]) : "y" {
+            case "y", "yes", "true": nativeCode = true
+            case "n", "no", "false": nativeCode = false
+            default: throw CLIFailure.error("invalid -C \(text): expected native=y or native=n")
+            }
+        case "native-threshold":
+            guard parts.count == 2, let value = Int(String(parts[1]).removingUnderscores), value >= 0 else {
+                throw CLIFailure.error(
+                    "invalid -C \(text): expected native-threshold=N, the entries and loop iterations a function runs interpreted before it is compiled (0: at its first call)")
+            }
+            nativeCodeThreshold = value
+        default:
+            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N)")
         }
     }
 
@@ -133,9 +162,16 @@ struct RunLimits {
         return value
     }
 
+    /// The engine reserves its call records and value stack for the whole limit up front (and
+    /// the guest's thread its machine stack), so a limit is kept to what memory can hold.
+    static let deepestCallDepth = 100_000_000
+
     static func parseCallDepth(_ text: String, option: String) throws -> Int {
         guard let value = Int(text.removingUnderscores), value >= 1 else {
             throw CLIFailure.error("invalid \(option) '\(text)': expected a call depth of at least 1")
+        }
+        guard value <= deepestCallDepth else {
+            throw CLIFailure.error("invalid \(option) '\(text)': at most \(deepestCallDepth)")
         }
         return value
     }

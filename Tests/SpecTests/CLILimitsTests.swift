@@ -203,6 +203,58 @@ final class CLILimitsTests: XCTestCase {
         XCTAssertEqual(enough.stdout, String(repeating: "1\n", count: 100))
     }
 
+    /// `down(n)` nests exactly n frames.
+    static let countedRecursion = """
+        (module
+          (func $down (export "down") (param $n i32) (result i32)
+            (if (result i32) (i32.le_u (local.get $n) (i32.const 1))
+              (then (i32.const 1))
+              (else (i32.add (i32.const 1) (call $down (i32.sub (local.get $n) (i32.const 1))))))))
+        """
+
+    /// The interpreter, native code from the first call, and the default (interpreted, then
+    /// native once a function has run often).
+    static let tiers: [[String]] = [["-C", "native=n"], ["-C", "native-threshold=0"], []]
+
+    func testMaxCallDepthIsExactOnEveryTier() throws {
+        let path = try write("counted.wat", Self.countedRecursion)
+        for tier in Self.tiers {
+            for limit in [50, 100_000] {
+                let options = ["run", "--max-call-depth", "\(limit)"] + tier + [path, "--invoke", "down"]
+                let deepest = try swasm.run(options + ["\(limit)"])
+                XCTAssertEqual(deepest.status, 0, "\(tier) \(limit): \(deepest.stderr)")
+                XCTAssertEqual(deepest.stdout, "\(limit)\n", "\(tier) \(limit)")
+                assertTrap(try swasm.run(options + ["\(limit + 1)"]), "call stack exhausted")
+            }
+        }
+    }
+
+    /// A limit larger than the main thread's stack can hold in native frames: the guest runs on
+    /// a thread whose stack fits the limit, and runaway recursion traps at the limit.
+    func testRunawayRecursionUnderAHugeCallDepthTrapsAtTheLimit() throws {
+        let path = try write("down.wat", Self.recursion)
+        for tier in Self.tiers {
+            let outcome = try swasm.run(["run", "--max-call-depth", "1000000"] + tier + [path, "--invoke", "down"])
+            assertTrap(outcome, "call stack exhausted")
+            // The backtrace elides the middle: "... N more frames ..." after 30 frames, 10 after.
+            let elided = outcome.stderrLines.first { $0.contains("more frames") }
+            let count = elided.flatMap { line in line.split(separator: " ").compactMap { Int($0) }.first }
+            XCTAssertEqual(count.map { $0 + 40 }, 1_000_000, "\(tier): \(outcome.stderr.prefix(300))")
+        }
+    }
+
+    func testNativeThresholdOption() throws {
+        let path = try write("counted.wat", Self.countedRecursion)
+        for threshold in ["0", "1", "1000", "1_000_000"] {
+            let outcome = try swasm.run(["run", "-C", "native-threshold=\(threshold)", path, "--invoke", "down", "3000"])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            XCTAssertEqual(outcome.stdout, "3000\n")
+        }
+        for bad in ["native-threshold=-1", "native-threshold=soon", "native-threshold"] {
+            try assertOneLineError(["run", "-C", bad, path, "--invoke", "down", "1"], containing: "native-threshold")
+        }
+    }
+
     func testBadValues() throws {
         let path = try write("spin.wat", Self.spin)
         let bad: [([String], String)] = [
@@ -217,6 +269,8 @@ final class CLILimitsTests: XCTestCase {
             (["--max-memory-size", "99999999999GiB"], "--max-memory-size"),
             (["--max-table-elements", "x"], "--max-table-elements"),
             (["--max-call-depth", "0"], "--max-call-depth"),
+            (["--max-call-depth", "1000000000"], "--max-call-depth"),
+            (["-W", "max-call-depth=1000000000"], "-W max-call-depth"),
             (["-W", "nope=1"], "nope"),
             (["-W", "fuel"], "-W fuel"),
             (["-W", "timeout=soon"], "-W timeout"),

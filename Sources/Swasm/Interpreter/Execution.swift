@@ -27,7 +27,8 @@ enum Execution {
             stacks.interrupt = store.engine.configuration.interruptible
                 ? Unmanaged.passUnretained(store.interruptHandle) : nil
         }
-        guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom(),
+        // An outermost entry runs wherever the host calls it; only nested ones recurse.
+        guard frame < stacks.framesEnd, stacks.nativeEntries == 0 || stacks.nativeStack.hasRoom(),
               compiled.frameSlots <= stacks.slotsEnd - sp else {
             throw SwasmError.trap(Trap(.callStackExhausted))
         }
@@ -54,8 +55,12 @@ enum Execution {
             stacks.frameTop = frame
             stacks.context = callerContext
         }
-        let error = withExtendedLifetime(instance) {
-            Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
+        let error = withExtendedLifetime(instance) { () -> Error? in
+            if let machineCode = compiled.nativeCode {
+                return Interpreter.runNative(machineCode, function: header, sp: sp, instance: state, entryFrame: frame,
+                                             stacks: stacks, store: store)
+            }
+            return Interpreter.run(function: header, sp: sp, instance: state, entryFrame: frame, stacks: stacks, store: store)
         }
         if let error { throw OutOfLineTrap.resolve(error) }
 

@@ -43,8 +43,9 @@ final class ExecutionState {
     /// Next record free for a new entry from the host.
     var frameTop: UnsafeMutablePointer<CallFrame>
 
-    /// Host → Wasm entries in progress. A nested one recurses on the native stack (host
-    /// closure, `Execution.invoke`, the interpreter loop), so it also needs native stack room.
+    /// Host → Wasm entries in progress. A nested one recurses on the machine stack (host
+    /// closure, `Execution.invoke`, the interpreter loop), so it also needs machine-stack room
+    /// (see NativeStack.swift).
     var nativeEntries = 0
     var nativeStack = NativeStackGuard()
 
@@ -99,7 +100,10 @@ final class ExecutionState {
         slots = .allocate(capacity: slotCount + ExecutionState.slack)
         slotsEnd = slots + slotCount
         slotTop = slots
-        let frameCount = Swift.max(configuration.maxCallDepth, 1) + 1
+        // One record per Wasm frame, the entry function's included: `maxCallDepth` frames run
+        // and a call from the deepest traps, on either tier (native frames count the records
+        // they would hold, see `ExecutionState.enterNative`).
+        let frameCount = Swift.max(configuration.maxCallDepth, 1)
         frames = .allocate(capacity: frameCount)
         framesEnd = frames + frameCount
         frameTop = frames

@@ -57,6 +57,9 @@ struct NativeCompiler {
     private let entry: A.Label
     private let epilogue: A.Label
     private let unwind: A.Label
+    /// The prologue's trap: the frame was never entered, so it returns the status without
+    /// recording itself (the interpreter raises the same trap at the caller's call).
+    private let exhausted: A.Label
     /// Trap stubs by status (0 unused).
     private var traps: [A.Label?] = Array(repeating: nil, count: 8)
     /// Snippet words (each: a copy of the function header, the instruction, `return`).
@@ -114,6 +117,7 @@ struct NativeCompiler {
         entry = a.newLabel()
         epilogue = a.newLabel()
         unwind = a.newLabel()
+        exhausted = a.newLabel()
     }
 
     /// Native code for `function`, or nil when it has constructs the tier leaves to the
@@ -399,10 +403,10 @@ struct NativeCompiler {
         a.bind(entry)
         a.alu(.sub, .rsp, imm: 8, w: true)
         a.alu(.cmp, .rsp, NativeContext.field(\.stackLimit), w: true)
-        a.jcc(.b, trap(.callStackExhausted))
+        a.jcc(.b, exhausted)
         a.lea(.rax, memorySlot(frameSlots))
         a.alu(.cmp, .rax, NativeContext.field(\.slotsEnd), w: true)
-        a.jcc(.a, trap(.callStackExhausted))
+        a.jcc(.a, exhausted)
         if locals > 0 {
             a.alu(.xor, .rax, .rax, w: false)
             if locals <= 16 {
@@ -436,6 +440,10 @@ struct NativeCompiler {
         // function in the trap's backtrace before returning the status.
         a.bind(epilogue)
         a.alu(.xor, .rax, .rax, w: false)
+        a.alu(.add, .rsp, imm: 8, w: true)
+        a.ret()
+        a.bind(exhausted)
+        a.movImm(.rax, UInt64(NativeTier.Status.callStackExhausted.rawValue))
         a.alu(.add, .rsp, imm: 8, w: true)
         a.ret()
         for (status, l) in traps.enumerated() {
@@ -646,6 +654,12 @@ struct NativeCompiler {
                 a.load(.rax, Mem(base: .rax, disp: Int32(truncatingIfNeeded: callee &* 8)))
                 emitCallOrSnippet(base: d, snippetAt: pc, length: length)
             }
+        case .callImport:
+            // A host callee is called without a pass through the interpreter loop (see
+            // `nativeCallImport`); a Wasm callee of another instance runs as the snippet.
+            spillPinned()
+            emitSnippetCall(at: pc, length: length, helper: NativeTier.callImportAddress)
+            afterCall()
         case .callIndirect where Self.hi(w1) == 0:
             spillPinned()
             // Table 0: a callee with native code in this instance is called directly; anything
@@ -785,7 +799,7 @@ struct NativeCompiler {
     /// translates it if needed and runs it (natively, once it has native code). The pinned
     /// locals must be in their slots already (a helper call before may have overwritten
     /// their registers).
-    private mutating func emitSnippetCall(at pc: Int, length: Int) {
+    private mutating func emitSnippetCall(at pc: Int, length: Int, helper: UInt64 = NativeTier.runSnippetAddress) {
         let offset = snippetWords.count
         for i in 0..<CompiledFunction.headerWords { snippetWords.append(header[i]) }
         // The function's header without its exception handlers.
@@ -797,7 +811,8 @@ struct NativeCompiler {
         a.mov(.rsi, .rbx)
         a.movImm64(.rdx, 0)
         snippetFixups.append((a.position - 8, offset))
-        a.movImm(.rax, NativeTier.runSnippetAddress)
+        a.mov(.rcx, .rsp)
+        a.movImm(.rax, helper)
         a.call(.rax)
     }
 

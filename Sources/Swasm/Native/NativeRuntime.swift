@@ -43,11 +43,16 @@ enum NativeTier {
         }
     }
 
-    typealias EntryFunction = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer) -> UInt32
+    /// (code, frame, context, bytes of machine stack the depth limit allows below the entry
+    /// function's frame, the machine stack's floor)
+    typealias EntryFunction = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer, UInt, UInt) -> UInt32
     typealias SnippetFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>) -> UInt32
+    /// A snippet also gets the stack pointer of the native frame that runs it.
+    typealias RunSnippetFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, UInt) -> UInt32
     typealias RecordFunction = @convention(c) (UnsafeMutableRawPointer, UInt32) -> Void
 
-    static let runSnippetAddress = unsafeBitCast(nativeRunSnippet as SnippetFunction, to: UInt64.self)
+    static let runSnippetAddress = unsafeBitCast(nativeRunSnippet as RunSnippetFunction, to: UInt64.self)
+    static let callImportAddress = unsafeBitCast(nativeCallImport as RunSnippetFunction, to: UInt64.self)
     static let recordFrameAddress = unsafeBitCast(nativeRecordFrame as RecordFunction, to: UInt64.self)
     typealias IndirectFunction = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32) -> UInt64
     static let indirectTargetAddress = unsafeBitCast(nativeIndirectTarget as IndirectFunction, to: UInt64.self)
@@ -56,7 +61,8 @@ enum NativeTier {
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
 
     /// The stub Swift calls: saves the callee-saved registers native code uses, loads rbx (frame
-    /// base), r14 (context), r12/r13 (memory base and size), and calls the function.
+    /// base), r14 (context), r12/r13 (memory base and size), sets the stack limit native
+    /// prologues check, and calls the function.
     static let entry: EntryFunction? = {
         guard isAvailable else { return nil }
         var a = X64Assembler()
@@ -64,6 +70,16 @@ enum NativeTier {
         a.alu(.sub, .rsp, imm: 8, w: true)
         a.mov(.rbx, .rsi)
         a.mov(.r14, .rdx)
+        // The entry function's frame is 16 bytes below (the return address and its alignment
+        // word), each call below it 16 more: the depth limit is rcx bytes lower still, unless
+        // the machine stack's floor (r8) comes first. Only the stub knows its own rsp, so the
+        // limit is exact to the frame.
+        a.lea(.rax, X64Assembler.Mem(base: .rsp, disp: -16))
+        a.store(NativeContext.field(\.entryStackPointer), .rax)
+        a.alu(.sub, .rax, .rcx, w: true)
+        a.alu(.cmp, .rax, .r8, w: true)
+        a.cmov(.b, .rax, .r8, w: true)
+        a.store(NativeContext.field(\.stackLimit), .rax)
         a.load(.r12, NativeContext.field(\.memoryBase))
         a.load(.r13, NativeContext.field(\.memorySize))
         a.call(.rdi)
@@ -105,6 +121,24 @@ extension Interpreter {
     }
 }
 
+extension Interpreter {
+    /// A call from the host to `function`, which has machine code `code`: what the loop would
+    /// do with its `native` instruction, without the loop's frame on the machine stack (which
+    /// each host → Wasm round trip of a host function calling back into Wasm would pay).
+    @inline(never)
+    static func runNative(_ code: UnsafeRawPointer, function: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
+                          instance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
+                          stacks: ExecutionState, store: Store) -> Error? {
+        stacks.context = InstanceContext(instance.takeUnretainedValue())
+        let status = stacks.enterNative(code, sp: sp, instance: instance, frameTop: entryFrame + 1, store: store)
+        if status == .ok { return nil }
+        let error = stacks.nativeFailure(status, instance: instance)
+        guard case SwasmError.trap(var trap) = error else { return error }
+        trap.backtrace += backtrace(function: function, instance: instance, frame: entryFrame)
+        return SwasmError.trap(trap)
+    }
+}
+
 /// What native code reads through r14; one per store, filled in when native code is entered.
 struct NativeContext {
     var memoryBase: UnsafeMutableRawPointer
@@ -114,8 +148,12 @@ struct NativeContext {
     /// The running instance's global cells.
     var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     var slotsEnd: UnsafeMutablePointer<UInt64>
-    /// The lowest stack pointer native calls may reach ("call stack exhausted" below).
+    /// The lowest stack pointer native calls may reach ("call stack exhausted" below): the
+    /// depth limit's or the machine stack's floor, whichever is higher.
     var stackLimit: UInt
+    /// The stack pointer of the native frame the running entry began with; a native frame
+    /// 16 × k bytes below it is k calls deeper (see `nativeFrameRecord`).
+    var entryStackPointer: UInt
     var instance: Unmanaged<InstanceState>
     var store: Unmanaged<Store>
     var state: Unmanaged<ExecutionState>
@@ -231,18 +269,17 @@ extension ExecutionState {
         self.frameTop = frameTop
         let context = nativeContext
         let previous = context.pointee
-        if previous.stackLimit == 0 {
-            // Native frames take 16 bytes of machine stack each: allow as many as the call
-            // depth has left after the interpreter's frames, within the budget shared with
-            // nested entries.
-            let here = NativeStackGuard.currentPosition()
-            let remaining = UInt(Swift.max(framesEnd - frameTop, 0))
-            let room = Swift.min(remaining * 16 + 128, NativeStackGuard.budget)
-            context.pointee.stackLimit = here > room ? here - room : 0
-        }
         fillNativeContext(instance: instance, store: store)
         nativeTrace.removeAll(keepingCapacity: true)
-        let status = entry(code, sp, UnsafeMutableRawPointer(context))
+        // The entry function holds the record below `frameTop`; each native call below it
+        // stands for one more record, 16 bytes of machine stack apart. Capping the calls at
+        // what the stack holds above its floor changes no limit (the stub takes the floor when
+        // it is higher) and keeps the stub's subtraction from wrapping.
+        let floor = nativeStack.floor
+        let here = NativeStackGuard.currentPosition()
+        let fitting = here > floor ? (here - floor) / 16 : 0
+        let calls = Swift.min(UInt(Swift.max(framesEnd - frameTop, 0)), fitting)
+        let status = entry(code, sp, UnsafeMutableRawPointer(context), calls * 16, floor)
         context.pointee = previous
         self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
@@ -306,30 +343,32 @@ extension InstanceState {
 
 /// Runs one instruction native code does not compile: `snippet` is a function header followed
 /// by that instruction and `return` (see `NativeCompiler`), run by the interpreter on the
-/// native frame at `sp`.
+/// native frame at `sp`, whose stack pointer is `stackPointer`.
+///
+/// The snippet runs in the record the native frame would hold in the interpreter, so that a
+/// call it makes (an interpreted callee, a host function calling back into Wasm) is exactly as
+/// deep as a native call from the same frame. Native frames write no records: the one of the
+/// entry's first frame is the interpreter's (it returns through it), the others are free.
 private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
-                              _ snippet: UnsafePointer<UInt64>) -> UInt32 {
+                              _ snippet: UnsafePointer<UInt64>, _ stackPointer: UInt) -> UInt32 {
     let context = raw.assumingMemoryBound(to: NativeContext.self)
     let stacks = context.pointee.state.takeUnretainedValue()
     let store = context.pointee.store.takeUnretainedValue()
     let instance = context.pointee.instance
-    let frame = stacks.frameTop
+    let entryTop = stacks.frameTop
+    let frame = nativeFrameRecord(context, stacks: stacks, stackPointer: stackPointer)
     guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
         return NativeTier.Status.callStackExhausted.rawValue
     }
+    let entryRecord = frame == entryTop - 1 ? frame.pointee : nil
     frame.initialize(to: CallFrame(returnPC: nil, sp: sp, function: snippet, instance: instance))
     stacks.frameTop = frame + 1
     let saved = context.pointee
     let callerContext = stacks.context
     let error = Interpreter.run(function: snippet, sp: sp, instance: instance, entryFrame: frame, stacks: stacks, store: store)
-    stacks.frameTop = frame
-    stacks.context = callerContext
-    stacks.context.reloadMemory()
-    context.pointee = saved
-    if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
-        context.pointee.memoryBase = memory.base
-        context.pointee.memorySize = UInt64(memory.byteCount)
-    }
+    if let entryRecord { frame.pointee = entryRecord }
+    stacks.frameTop = entryTop
+    resumeNativeFrame(context, saved: saved, stacks: stacks, callerContext: callerContext, instance: instance)
     guard let error else { return 0 }
     // The snippet's own frame is the native function's, which records itself as it unwinds.
     if case SwasmError.trap(var trap) = error, !trap.backtrace.isEmpty {
@@ -339,6 +378,66 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
         stacks.nativeError = error
     }
     return NativeTier.Status.error.rawValue
+}
+
+/// A `callImport` from native code, given as its snippet: a host callee is called here, as the
+/// interpreter's `callImport` calls it, so that a host function calling back into Wasm does not
+/// also hold the snippet's interpreter loop on the machine stack (720 bytes per round trip in
+/// a release build); anything else runs as the snippet.
+private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
+                              _ snippet: UnsafePointer<UInt64>, _ stackPointer: UInt) -> UInt32 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    let stacks = context.pointee.state.takeUnretainedValue()
+    let instance = context.pointee.instance
+    let instruction = snippet.codeStart
+    let index = low(instruction[1])
+    let address = instance._withUnsafeGuaranteedRef { $0.functions[index].address.rawValue }
+    let resolved = stacks.resolvedFunction(address)
+    guard resolved.typeID >= 0, resolved.code == nil else {
+        return nativeRunSnippet(raw, sp, snippet, stackPointer)
+    }
+    let entryTop = stacks.frameTop
+    let frame = nativeFrameRecord(context, stacks: stacks, stackPointer: stackPointer)
+    guard frame < stacks.framesEnd, stacks.nativeStack.hasRoom() else {
+        return NativeTier.Status.callStackExhausted.rawValue
+    }
+    let store = context.pointee.store.takeUnretainedValue()
+    // What the interpreter's `callImport` does from the native frame's record.
+    stacks.slotTop = sp + snippet.frameSlots
+    stacks.frameTop = frame + 1
+    let saved = context.pointee
+    let callerContext = stacks.context
+    let base = high(instruction[0])
+    let error = Interpreter.callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
+    stacks.frameTop = entryTop
+    resumeNativeFrame(context, saved: saved, stacks: stacks, callerContext: callerContext, instance: instance)
+    guard let error else { return 0 }
+    stacks.nativeError = error
+    return NativeTier.Status.error.rawValue
+}
+
+/// The call record the native frame whose stack pointer is `stackPointer` would hold in the
+/// interpreter: the entry function's is the one below `frameTop`, and a frame 16 × k bytes
+/// below the entry's is k calls deeper.
+@inline(__always)
+private func nativeFrameRecord(_ context: UnsafeMutablePointer<NativeContext>, stacks: ExecutionState,
+                               stackPointer: UInt) -> UnsafeMutablePointer<CallFrame> {
+    stacks.frameTop - 1 + Int((context.pointee.entryStackPointer &- stackPointer) / 16)
+}
+
+/// After Swift ran on a native frame: the caller's instance and native contexts back, with
+/// memory 0 as it is now (the callee may have grown it).
+@inline(__always)
+private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, saved: NativeContext,
+                               stacks: ExecutionState, callerContext: InstanceContext,
+                               instance: Unmanaged<InstanceState>) {
+    stacks.context = callerContext
+    stacks.context.reloadMemory()
+    context.pointee = saved
+    if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
+        context.pointee.memoryBase = memory.base
+        context.pointee.memorySize = UInt64(memory.byteCount)
+    }
 }
 
 /// Notes a native function a failure unwinds through, for the trap's backtrace.

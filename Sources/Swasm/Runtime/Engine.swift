@@ -31,7 +31,17 @@ public struct EngineConfiguration: Sendable {
     /// machine code at its next loop iteration. Functions that run a few times cost less to
     /// interpret than to compile. 0 compiles every function on its first call.
     public var nativeCodeThreshold: Int = 1000
-    /// Maximum depth of nested calls before "call stack exhausted".
+    /// Maximum depth of nested Wasm calls: `maxCallDepth` frames run and a call from the
+    /// deepest traps with "call stack exhausted", whichever tier runs the frames. Host → Wasm
+    /// entries count one frame each, so a host function calling back into Wasm shares the limit.
+    ///
+    /// Native frames (see ``nativeCode``) also take 16 bytes of the calling thread's machine
+    /// stack each, and a host → Wasm round trip a few KiB. The engine finds the bounds of the
+    /// thread's stack and traps the same way before a guest comes within a reserve of its end
+    /// (a quarter of the stack, at most 256 KiB, kept for host functions and the trap path), so
+    /// a guest never overflows the thread, but on a thread whose stack cannot hold this many
+    /// native frames it traps earlier. A deep limit wants a thread with about 16 bytes of stack
+    /// per frame besides what the host needs (`swasm run` starts one).
     public var maxCallDepth: Int = 10_000
     /// Size of each store's value stack, in 64-bit slots.
     public var valueStackSlots: Int = 1 << 20
