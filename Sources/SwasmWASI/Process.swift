@@ -24,7 +24,18 @@ extension WASI {
         _ = sched_yield()
     }
 
+    /// Filling a few gigabytes takes seconds, so it goes in slices of `randomSlice` bytes
+    /// with an interruption check between them: a deadline stops it like a guest's loop.
     func randomGet(buffer: UInt32, length: UInt32, _ memory: GuestMemory) throws {
-        try system.fillRandom(try memory.region(buffer, length))
+        let region = try memory.region(buffer, length)
+        var offset = 0
+        while offset < region.count {
+            let end = min(offset + Self.randomSlice, region.count)
+            try system.fillRandom(UnsafeMutableRawBufferPointer(rebasing: region[offset..<end]))
+            offset = end
+            if offset < region.count { try interruptHandle?.throwIfInterrupted() }
+        }
     }
+
+    static let randomSlice = 1 << 20
 }

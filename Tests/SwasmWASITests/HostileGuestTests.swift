@@ -200,6 +200,35 @@ final class HostileGuestTests: XCTestCase {
         }
     }
 
+    /// random_get of 64 MiB (seconds for a few GiB) checks for an interrupt between slices:
+    /// a deadline that arrives during the first slice stops it there.
+    func testLargeRandomGetStopsForAnInterrupt() throws {
+        var configuration = EngineConfiguration()
+        configuration.interruptible = true
+        let engine = Engine(configuration: configuration)
+        let module = try Module(engine: engine, bytes: try WAT.encode("""
+            (module
+              (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+              (memory (export "memory") 1025)
+              (func (export "fill") (result i32) (call $random_get (i32.const 0) (i32.const 0x4000000))))
+            """))
+        let system = InterruptingSystem()
+        let wasi = try WASI(configuration: WASIConfiguration(stdin: .null, stdout: .null, system: system))
+        let store = Store(engine: engine)
+        let linker = Linker()
+        wasi.define(in: linker, store: store)
+        let instance = try linker.instantiate(store: store, module: module)
+        XCTAssertEqual(try instance.function("fill")?.call([]), [.i32(0)], "without an interrupt it fills it all")
+        XCTAssertEqual(system.fills, 64)
+        system.fills = 0
+        system.interruptOnFill = store.interruptHandle
+        XCTAssertThrowsError(try instance.function("fill")?.call([])) { error in
+            guard case SwasmError.trap(let trap) = error else { return XCTFail("not a trap: \(error)") }
+            XCTAssertEqual(trap.reason, .interrupted)
+        }
+        XCTAssertEqual(system.fills, 1, "it went on filling after the interrupt")
+    }
+
     /// The wake descriptor is readable exactly while a request is pending.
     func testWakeDescriptorFollowsTheRequest() throws {
         let store = Store(engine: Engine())
@@ -282,6 +311,22 @@ final class HostileGuestTests: XCTestCase {
         var info = stat()
         guard lstat(path, &info) == 0 else { throw WASIConfigurationError("cannot stat \(path)") }
         return info.st_mtim.tv_sec
+    }
+}
+
+/// The host's clocks and randomness, counting fills and, when asked, interrupting the store
+/// from inside one (as a deadline arriving mid-call would).
+final class InterruptingSystem: WASISystem {
+    let host = HostSystem()
+    var fills = 0
+    var interruptOnFill: InterruptHandle?
+    func now(_ clock: WASIClockID) -> UInt64? { host.now(clock) }
+    func resolution(_ clock: WASIClockID) -> UInt64? { host.resolution(clock) }
+    func sleep(nanoseconds: UInt64) { host.sleep(nanoseconds: nanoseconds) }
+    func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) throws {
+        fills += 1
+        interruptOnFill?.interrupt()
+        try host.fillRandom(buffer)
     }
 }
 

@@ -339,7 +339,10 @@ final class HangWatchdog: @unchecked Sendable {
     private let condition = NSCondition()
     private var deadline: Date?
     private var stopped = false
-    private let handle: InterruptHandle
+    /// Weak: the store owns its handle (and the handle its wake descriptors), and a store
+    /// freed after its batch must close them, whenever this thread ends.
+    private weak var handle: InterruptHandle?
+    private let finished = DispatchSemaphore(value: 0)
 
     init(handle: InterruptHandle, limit: TimeInterval) {
         self.handle = handle
@@ -348,12 +351,13 @@ final class HangWatchdog: @unchecked Sendable {
             condition.lock()
             while !stopped {
                 if let deadline, Date() >= deadline {
-                    handle.interrupt()
+                    self.handle?.interrupt()
                     self.deadline = nil
                 }
                 _ = condition.wait(until: Date().addingTimeInterval(limit / 4))
             }
             condition.unlock()
+            finished.signal()
         }
     }
 
@@ -362,9 +366,14 @@ final class HangWatchdog: @unchecked Sendable {
     func arm() { condition.lock(); deadline = Date().addingTimeInterval(limit); condition.unlock() }
     func disarm() {
         condition.lock(); deadline = nil; condition.unlock()
-        handle.cancel()
+        handle?.cancel()
     }
-    func stop() { condition.lock(); stopped = true; condition.signal(); condition.unlock() }
+    /// Ends the watching thread and waits for it, so that it no longer holds the store's
+    /// interrupt handle (and its wake descriptors) when the caller counts descriptors.
+    func stop() {
+        condition.lock(); stopped = true; condition.signal(); condition.unlock()
+        finished.wait()
+    }
 }
 
 /// A seeded generator (SplitMix64), so a run is repeated exactly by its seed.
