@@ -170,6 +170,61 @@ final class NativeTierTests: XCTestCase {
         XCTAssertEqual(try sum.call([.i32(7)]), try reference.call([.i32(7)]))
     }
 
+    /// Two threads, each with its own store, run the same hot functions of one module: its
+    /// entry and iteration counts, the lazily translated functions and their machine code are
+    /// the module's, shared by both. A low threshold has one thread compile while the other
+    /// is still counting and calling through the interpreter (run under ThreadSanitizer, this
+    /// is the test that shows whether that sharing races).
+    func testTwoThreadsTierUpOneModule() throws {
+        let wat = """
+        (module
+          (func $step (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+          (func $sum (param $n i32) (result i32)
+            (local $i i32) (local $acc i32)
+            (block $done
+              (loop $next
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $acc (i32.add (local.get $acc) (call $step (local.get $i))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+            (local.get $acc))
+          (func (export "outer") (param i32) (result i32) (call $sum (local.get 0))))
+        """
+        var configuration = EngineConfiguration()
+        configuration.nativeCodeThreshold = 20
+        let engine = Engine(configuration: configuration)
+        let bytes = try WAT.encode(wat)
+        let calls = 40
+        var expected: Int64 = 0
+        for n in 0..<Int64(calls) { expected += 3 * n * (n - 1) / 2 }
+        for _ in 0..<5 {
+            let module = try Module(engine: engine, bytes: bytes)
+            let results = ResultBox()
+            let threads = (0..<2).map { index in
+                JoinableThread {
+                    do {
+                        let instance = try Linker().instantiate(store: Store(engine: engine), module: module)
+                        let outer = try instance.typedFunction("outer", params: Int32.self, results: Int32.self)
+                        var total: Int64 = 0
+                        for n in 0..<calls { total += Int64(try outer(Int32(n))) }
+                        results.set(index, .success(total))
+                    } catch {
+                        results.set(index, .failure(error))
+                    }
+                }
+            }
+            threads.forEach { $0.start() }
+            threads.forEach { $0.join() }
+            XCTAssertEqual(try results.get(0), expected)
+            XCTAssertEqual(try results.get(1), expected)
+            if NativeTier.isAvailable {
+                for index in 0..<module.code.count {
+                    XCTAssertNotNil(try module.code.function(index).nativeCode, "function \(index) tiered up")
+                }
+            }
+        }
+    }
+
     func testIntegerOperationsMatchTheInterpreter() throws {
         let pair = try instances()
         for x in Self.interestingI64 {
