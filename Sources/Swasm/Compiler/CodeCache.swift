@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The compiled code of one module, shared by all its instances: each function body is
 /// validated and translated on first use (or all at once by `compileAll`) and kept.
 ///
@@ -13,7 +11,7 @@ import Synchronization
 /// once, from nil to a header that is never freed before the cache, so a reader that sees
 /// it non-nil sees a complete function.
 final class CodeCache: @unchecked Sendable {
-    private let lock = Mutex<Void>(())
+    private let lock = Lock()
     let sections: ModuleSections
     let context: FunctionValidationContext
     /// Emit `checkpoint` at function entries and loop headers: fuel needs them. They also check
@@ -72,7 +70,7 @@ final class CodeCache: @unchecked Sendable {
 
     /// `typeIDs` (the module's canonical type ids) as a stable buffer.
     func canonicalTypeIDs(_ typeIDs: [Int]) -> UnsafePointer<Int> {
-        lock.withLock { _ in
+        lock.withLock {
             if let table = typeIDTable { return UnsafePointer(table) }
             let table = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(typeIDs.count, 1))
             table.initialize(repeating: -2, count: Swift.max(typeIDs.count, 1))
@@ -94,7 +92,7 @@ final class CodeCache: @unchecked Sendable {
         // Lazy translations reuse one translator's storage; a thread that finds it taken
         // (another is translating) starts a translator of its own.
         var scratch: Translator?
-        if let function = lock.withLock({ _ -> CompiledFunction? in
+        if let function = lock.withLock({ () -> CompiledFunction? in
             if let function = compiled[definedIndex] { return function }
             scratch = spareTranslator.take()
             return nil
@@ -102,7 +100,7 @@ final class CodeCache: @unchecked Sendable {
             return function
         }
         defer {
-            if let scratch { lock.withLock { _ in spareTranslator = scratch } }
+            if let scratch { lock.withLock { spareTranslator = scratch } }
         }
         return try function(definedIndex, scratch: &scratch)
     }
@@ -113,13 +111,13 @@ final class CodeCache: @unchecked Sendable {
         guard definedIndex >= 0, definedIndex < count else {
             throw SwasmError.invalid("unknown function", function: UInt32(truncatingIfNeeded: context.importedFunctionCount + definedIndex), offset: nil)
         }
-        if let function = lock.withLock({ _ in compiled[definedIndex] }) { return function }
+        if let function = lock.withLock({ compiled[definedIndex] }) { return function }
         let function = try translate(definedIndex, scratch: &scratch)
         let bytes = function.memoryBytes
         guard budget.reserve(bytes) else {
             throw budget.exceeded(needing: bytes, for: "function \(function.functionIndex)")
         }
-        let winner = lock.withLock { _ -> CompiledFunction? in
+        let winner = lock.withLock { () -> CompiledFunction? in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
             entries[definedIndex] = UnsafePointer(function.header)
@@ -136,7 +134,7 @@ final class CodeCache: @unchecked Sendable {
     /// Compiles translated function `definedIndex` to machine code, if it can be and has not
     /// been: its `native` and `loopEntry` instructions then lead there.
     func compileNative(_ definedIndex: Int) {
-        lock.withLock { _ in
+        lock.withLock {
             guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
             guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,

@@ -30,7 +30,7 @@ private final class CompilationQueue: Sendable {
     let cache: CodeCache
     let next = Atomic<Int>(0)
     /// The failure with the lowest function index: the one a sequential run would report.
-    let firstFailure = Mutex<(index: Int, error: FailureBox)?>(nil)
+    let firstFailure = Locked<(index: Int, error: FailureBox)?>(nil)
 
     init(cache: CodeCache) { self.cache = cache }
 

@@ -136,7 +136,13 @@ public final class Engine: @unchecked Sendable {
     }
 }
 
-/// A mutual-exclusion lock that does not depend on Foundation.
+/// A mutual-exclusion lock that does not depend on Foundation, for every lock of the engine.
+///
+/// Not `Synchronization.Mutex`: on Linux a contended `Mutex` waits and hands over in the kernel
+/// (priority-inheriting futexes) from inside the standard library, which is not instrumented,
+/// so ThreadSanitizer sees no ordering between two threads that contended for it and reports
+/// what it guards as racing. `pthread_mutex_lock` and `_unlock` are intercepted by the
+/// sanitizers. The mutex is on the heap because a pthread mutex must not move.
 final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -155,5 +161,17 @@ final class Lock: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
+    }
+}
+
+/// A value only touched with its lock held: `Synchronization.Mutex`'s shape on `Lock`.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = Lock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        try lock.withLock { try body(&value) }
     }
 }

@@ -39,7 +39,7 @@ public final class InterruptHandle: Sendable {
     /// A pipe (read end, write end) holding one byte while a request is pending, made on the
     /// first ask for ``wakeDescriptor``. The lock orders its creation, `interrupt()`'s write
     /// and `withdraw()`'s drain, so the pipe is readable exactly while a request is pending.
-    private let wakePipe = Mutex<(read: Int32, write: Int32)?>(nil)
+    private let wakePipe = Locked<(read: Int32, write: Int32)?>(nil)
 
     init() {}
 
