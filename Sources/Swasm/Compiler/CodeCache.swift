@@ -8,8 +8,10 @@
 /// Thread safety: a module is shared by stores on different threads, so translation results
 /// are published under `lock`. Translation itself runs outside it; two threads that race on
 /// the same function both translate it and the first to publish wins. An entry is written
-/// once, from nil to a header that is never freed before the cache, so a reader that sees
-/// it non-nil sees a complete function.
+/// once, from nil to a header that is never freed before the cache, with a releasing store
+/// that the interpreter's acquiring load pairs with (SharedCodeWords.swift), so a reader that
+/// sees it non-nil sees a complete function. Machine code is published the same way: into
+/// the function's `native` and `loopEntry` words and `nativeEntries`.
 final class CodeCache: @unchecked Sendable {
     private let lock = Lock()
     let sections: ModuleSections
@@ -120,7 +122,7 @@ final class CodeCache: @unchecked Sendable {
         let winner = lock.withLock { () -> CompiledFunction? in
             if let winner = compiled[definedIndex] { return winner }
             compiled[definedIndex] = function
-            entries[definedIndex] = UnsafePointer(function.header)
+            entries.publish(UnsafePointer(function.header), at: definedIndex)
             reservedBytes += bytes
             return nil
         }
@@ -145,10 +147,12 @@ final class CodeCache: @unchecked Sendable {
             reservedBytes += native.byteCount
             function.nativeCodeBytes = native.byteCount
             let words = UnsafeMutablePointer(mutating: function.entry)
-            for loop in native.loopEntries { words[loop.index + 1] = UInt64(UInt(bitPattern: loop.code)) }
+            for loop in native.loopEntries {
+                SharedCodeWord.publish(words + loop.index + 1, UInt64(UInt(bitPattern: loop.code)))
+            }
             function.nativeSnippets = native.snippets
-            words[1] = UInt64(UInt(bitPattern: native.code))
-            nativeEntries[definedIndex] = native.code
+            SharedCodeWord.publish(words + 1, UInt64(UInt(bitPattern: native.code)))
+            nativeEntries.publish(native.code, at: definedIndex)
         }
     }
 

@@ -7,8 +7,12 @@
 ///     word 1   local slots (parameters included)    | result slots << 32
 ///     word 2   function index (in the module's function index space) | handler count << 32
 ///     word 3   the exception handler table (`ExceptionHandler`s), or 0
+///     word 4   the native tier's count of entries and loop iterations (see `Interpreter.tierUp`)
+///
+/// The count is the only header word that changes, and it is kept out of the code: threads
+/// sharing the module count concurrently, while the interpreter reads the code with plain loads.
 final class CompiledFunction {
-    static let headerWords = 4
+    static let headerWords = 5
 
     /// Header and code; the interpreter addresses the function by this pointer.
     let header: UnsafeMutablePointer<UInt64>
@@ -43,6 +47,7 @@ final class CompiledFunction {
             handlers = table
         }
         header[3] = UInt64(UInt(bitPattern: handlers))
+        header[4] = 0
         code.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress {
                 (header + CompiledFunction.headerWords).initialize(from: base, count: code.count)
@@ -60,8 +65,11 @@ final class CompiledFunction {
 
     /// The snippets of native code (see `NativeCompiler`), freed with the function.
     var nativeSnippets: UnsafeMutablePointer<UInt64>?
-    /// The native entry point, once the function has machine code.
-    var nativeCode: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: UInt(hasTierChecks ? entry[1] : 0)) }
+    /// The native entry point, once the function has machine code (another thread may be
+    /// publishing it).
+    var nativeCode: UnsafeRawPointer? {
+        UnsafeRawPointer(bitPattern: UInt(hasTierChecks ? SharedCodeWord.acquire(entry + 1) : 0))
+    }
     /// Whether the code starts with the native tier's `native` instruction.
     var hasTierChecks: Bool {
         wordCount > CompiledFunction.headerWords + 1 && UInt16(truncatingIfNeeded: entry[0]) == IROpcode.native.rawValue
@@ -90,6 +98,8 @@ extension UnsafePointer where Pointee == UInt64 {
     @inline(__always) var resultSlots: Int { Int(truncatingIfNeeded: self[1] &>> 32) }
     @inline(__always) var functionIndex: UInt32 { UInt32(truncatingIfNeeded: self[2]) }
     @inline(__always) var codeStart: UnsafePointer<UInt64> { self + CompiledFunction.headerWords }
+    /// The tier-up count (`SharedCodeWord.loadCount` and `storeCount` only).
+    @inline(__always) var tierUpCount: UnsafeMutablePointer<UInt64> { UnsafeMutablePointer(mutating: self + 4) }
 }
 
 // MARK: - Disassembly
@@ -181,7 +191,7 @@ extension CompiledFunction {
             for i in 0...count { targets.append(target(lo(word(2 + i)))) }
             return ("\(name) \(s(a)) [\(targets.joined(separator: " "))]", 2 + count + 1)
         case .native:
-            return ("native count \(a) code \(word(1) == 0 ? "none" : "yes")", 2)
+            return ("native code \(word(1) == 0 ? "none" : "yes")", 2)
         case .loopEntry:
             return ("loopEntry code \(word(1) == 0 ? "none" : "yes")", 2)
         case .const:

@@ -207,10 +207,11 @@ enum IROpcode: UInt16, CaseIterable {
     /// (InterpreterSIMD.swift says why).
     case simd
 
-    /// [op|count][code]: the first instruction of a function the native tier may compile
+    /// [op][code]: the first instruction of a function the native tier may compile
     /// (Native/). While `code` is 0 the interpreter counts the function's entries and loop
-    /// iterations in `count` and runs on; past `EngineConfiguration.nativeCodeThreshold` it
-    /// has the function compiled, and from then on entering it runs its machine code at `code`.
+    /// iterations in its header's tier-up count and runs on; past
+    /// `EngineConfiguration.nativeCodeThreshold` it has the function compiled, and from then on
+    /// entering it runs its machine code at `code`.
     case native
     /// [op][code]: a loop header of such a function: counts an iteration, and once the function
     /// has machine code, continues the running call there (`code` enters the loop).

@@ -459,7 +459,7 @@ enum Interpreter {
             case .call:
                 if checks && stacks.interruptRequested { trap = .interrupted; break loop }
                 let w = pc[1]
-                var callee = stacks.context.code[low(w)]
+                var callee = stacks.context.code.acquire(low(w))
                 if callee == nil {
                     switch compile(instance, definedIndex: low(w)) {
                     case .success(let compiled): callee = compiled
@@ -970,7 +970,8 @@ enum Interpreter {
 
 /// What the loop caches about the running instance.
 struct InstanceContext {
-    /// The module's compiled functions by defined index (nil: not translated yet).
+    /// The module's compiled functions by defined index (nil: not translated yet); another
+    /// thread may fill in an entry at any time, so read them with `acquire`.
     var code: UnsafeMutablePointer<UnsafePointer<UInt64>?>
     /// Engine-wide type ids of the module's types, for `call_indirect`.
     var typeIDs: UnsafePointer<Int>

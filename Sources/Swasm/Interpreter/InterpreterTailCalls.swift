@@ -47,7 +47,7 @@ extension Interpreter {
                                      stacks: stacks, store: store)
         }
         if op == .returnCall {
-            var callee = stacks.context.code[low(pc[1])]
+            var callee = stacks.context.code.acquire(low(pc[1]))
             if callee == nil {
                 switch compile(instance, definedIndex: low(pc[1])) {
                 case .success(let compiled): callee = compiled

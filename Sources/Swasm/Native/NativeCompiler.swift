@@ -801,10 +801,10 @@ struct NativeCompiler {
     /// their registers).
     private mutating func emitSnippetCall(at pc: Int, length: Int, helper: UInt64 = NativeTier.runSnippetAddress) {
         let offset = snippetWords.count
-        for i in 0..<CompiledFunction.headerWords { snippetWords.append(header[i]) }
-        // The function's header without its exception handlers.
-        snippetWords[offset + 2] = UInt64(header.functionIndex)
-        snippetWords[offset + 3] = 0
+        // The function's header without its exception handlers or tier-up count (which other
+        // threads may be updating, and which a snippet has no use for).
+        snippetWords += [header[0], header[1], UInt64(header.functionIndex), 0, 0]
+        assert(snippetWords.count - offset == CompiledFunction.headerWords)
         for i in 0..<length { snippetWords.append(words[pc + i]) }
         snippetWords.append(UInt64(IROpcode.return.rawValue))
         a.mov(.rdi, .r14)

@@ -100,20 +100,23 @@ extension Interpreter {
     static func tierUp(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
                        fn: UnsafePointer<UInt64>, instance: Unmanaged<InstanceState>, stacks: ExecutionState,
                        store: Store) -> ErrorOr<UnsafePointer<UInt64>> {
-        if pc[1] == 0 {
-            // Counts live in the function's `native` instruction (lost increments between
-            // threads only delay compilation).
-            let start = UnsafeMutablePointer(mutating: fn.codeStart)
-            if start[0] >> 32 < stacks.nativeCodeThreshold {
-                start[0] = start[0] &+ (1 << 32)
+        // Another thread running the same module may compile the function at any time.
+        var code = SharedCodeWord.acquire(pc + 1)
+        if code == 0 {
+            // Threads running the module share the count: an increment lost to another
+            // thread's only delays compilation.
+            let count = SharedCodeWord.loadCount(fn.tierUpCount)
+            if count < stacks.nativeCodeThreshold {
+                SharedCodeWord.storeCount(fn.tierUpCount, count &+ 1)
                 return .success(pc + 2)
             }
             let module = instance._withUnsafeGuaranteedRef { $0.module }
             let definedIndex = Int(fn.functionIndex) - module.code.context.importedFunctionCount
             module.code.compileNative(definedIndex)
-            if pc[1] == 0 { return .success(pc + 2) }
+            code = SharedCodeWord.acquire(pc + 1)
+            if code == 0 { return .success(pc + 2) }
         }
-        let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
+        let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(code))!, sp: sp, instance: instance,
                                         frameTop: fp + 1, store: store)
         stacks.context.reloadMemory()
         if status == .ok { return .success(Interpreter.returnInstruction) }
@@ -477,11 +480,10 @@ private func nativeCode(of reference: UInt64, stacks: ExecutionState, instance: 
     let resolved = stacks.resolvedFunction(Int(truncatingIfNeeded: reference &- 1))
     guard resolved.typeID >= 0, typeID == nil || resolved.typeID == typeID,
           let callee = resolved.instance, callee.toOpaque() == instance.toOpaque(),
-          let code = resolved.code?.codeStart, UInt16(truncatingIfNeeded: code[0]) == IROpcode.native.rawValue,
-          code[1] != 0 else {
+          let code = resolved.code?.codeStart, UInt16(truncatingIfNeeded: code[0]) == IROpcode.native.rawValue else {
         return 0
     }
-    return code[1]
+    return SharedCodeWord.acquire(code + 1)
 }
 
 /// Runs the `.simd` instruction at `pc` (SIMD, GC, atomics, other memories) with the
