@@ -20,9 +20,15 @@ struct NativeStackGuard {
 
     /// Whether a nested entry still fits in the budget.
     func hasRoom() -> Bool {
-        let position = NativeStackGuard.currentPosition()
+        room(below: NativeStackGuard.currentPosition()) > 0
+    }
+
+    /// How much of the budget is left below `position`.
+    func room(below position: UInt) -> UInt {
         // Stacks grow down; a position above the outermost one (another thread) is not nested.
-        return position >= outermost || outermost - position < NativeStackGuard.budget
+        if position >= outermost { return NativeStackGuard.budget }
+        let used = outermost - position
+        return used < NativeStackGuard.budget ? NativeStackGuard.budget - used : 0
     }
 
     @inline(never)

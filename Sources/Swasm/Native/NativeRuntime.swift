@@ -97,8 +97,10 @@ extension Interpreter {
             module.code.compileNative(definedIndex)
             if pc[1] == 0 { return .success(pc + 2) }
         }
-        let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
-                                        frameTop: fp + 1, store: store)
+        guard let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(pc[1]))!, sp: sp, instance: instance,
+                                              frameTop: fp + 1, store: store) else {
+            return .success(pc + 2)
+        }
         stacks.context.reloadMemory()
         if status == .ok { return .success(Interpreter.returnInstruction) }
         return .failure(stacks.nativeFailure(status, instance: instance))
@@ -223,23 +225,38 @@ final class ExecutableArena: @unchecked Sendable {
 extension ExecutionState {
     /// Fills the native context for `instance` and calls native function `code` on the frame
     /// at `sp`. The caller's frame stack ends at `frameTop` (nested entries go above it).
+    /// Returns nil, without running anything, when a nested entry has too little machine
+    /// stack left: the interpreter then runs the call itself.
     @inline(never)
     func enterNative(_ code: UnsafeRawPointer, sp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceState>,
-                     frameTop: UnsafeMutablePointer<CallFrame>, store: Store) -> NativeTier.Status {
+                     frameTop: UnsafeMutablePointer<CallFrame>, store: Store) -> NativeTier.Status? {
         guard let entry = NativeTier.entry else { return .error }
-        let callerTop = self.frameTop
-        self.frameTop = frameTop
         let context = nativeContext
         let previous = context.pointee
+        // Native frames take 16 bytes of machine stack each: allow as many as the call depth
+        // has left after the interpreter's frames.
+        let here = NativeStackGuard.currentPosition()
+        let remaining = UInt(Swift.max(framesEnd - frameTop, 0))
+        let depthRoom = remaining * 16 + 128
         if previous.stackLimit == 0 {
-            // Native frames take 16 bytes of machine stack each: allow as many as the call
-            // depth has left after the interpreter's frames, within the budget shared with
-            // nested entries.
-            let here = NativeStackGuard.currentPosition()
-            let remaining = UInt(Swift.max(framesEnd - frameTop, 0))
-            let room = Swift.min(remaining * 16 + 128, NativeStackGuard.budget)
+            let room = Swift.min(depthRoom, NativeStackGuard.budget)
             context.pointee.stackLimit = here > room ? here - room : 0
+        } else {
+            // A nested entry: native code called a function through a snippet (one the tier
+            // leaves to the interpreter, such as a function with exception handlers or tail
+            // calls, or a host function), which called back into native code. Each such round trip takes interpreter frames on the machine
+            // stack, so were the outer entry's limit kept, mutual recursion through such a
+            // function would exhaust it after about a hundred rounds where the interpreter
+            // alone goes to the full call depth. Instead the nested entry gets its own room
+            // for the depth left, while the budget holds that and a reserve for snippets;
+            // past that the interpreter runs the call, and its frames take no machine stack.
+            guard nativeStack.room(below: here) >= depthRoom + ExecutionState.snippetStackReserve else {
+                return nil
+            }
+            context.pointee.stackLimit = here - depthRoom
         }
+        let callerTop = self.frameTop
+        self.frameTop = frameTop
         fillNativeContext(instance: instance, store: store)
         nativeTrace.removeAll(keepingCapacity: true)
         let status = entry(code, sp, UnsafeMutableRawPointer(context))
@@ -247,6 +264,10 @@ extension ExecutionState {
         self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
     }
+
+    /// Machine stack a nested entry leaves below its native frames' room, for the snippets
+    /// they run (an interpreter loop each, and any host function it calls).
+    static let snippetStackReserve: UInt = 32 * 1024
 
     /// The error a failed native call stands for: a trap raised in native code with the native
     /// frames it unwound through (innermost first; the entry function's own frame is left to
