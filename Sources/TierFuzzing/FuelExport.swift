@@ -5,7 +5,8 @@
 /// each call, on both tiers alike.
 enum FuelExport {
     /// `module` with one more export, `name`, of its last global; nil when the module has no
-    /// globals or imports any (then the fuel global's index is not simply the last one).
+    /// globals or imports anything but functions (an imported global would come first in the
+    /// index space, and the harness offers only functions).
     static func exportingLastGlobal(of module: [UInt8], as name: String) -> [UInt8]? {
         guard module.count >= 8, Array(module.prefix(4)) == [0x00, 0x61, 0x73, 0x6D] else { return nil }
         var sections: [(id: UInt8, content: ArraySlice<UInt8>)] = []
@@ -17,8 +18,11 @@ enum FuelExport {
             sections.append((id, module[reader.position..<reader.position + Int(size)]))
             reader.position += Int(size)
         }
-        guard !sections.contains(where: { $0.id == importSectionID }),
-              let globals = sections.first(where: { $0.id == globalSectionID }) else { return nil }
+        if let imports = sections.first(where: { $0.id == importSectionID }),
+           !importsOnlyFunctions(Array(imports.content)) {
+            return nil
+        }
+        guard let globals = sections.first(where: { $0.id == globalSectionID }) else { return nil }
         var globalReader = LEBReader(bytes: Array(globals.content), position: 0)
         guard let globalCount = globalReader.u32(), globalCount > 0 else { return nil }
 
@@ -47,7 +51,23 @@ enum FuelExport {
         return output
     }
 
+    private static func importsOnlyFunctions(_ content: [UInt8]) -> Bool {
+        var reader = LEBReader(bytes: content, position: 0)
+        guard let count = reader.u32() else { return false }
+        for _ in 0..<count {
+            for _ in 0..<2 {
+                guard let length = reader.u32() else { return false }
+                reader.position += Int(length)
+            }
+            guard reader.position < content.count, content[reader.position] == functionKind else { return false }
+            reader.position += 1
+            guard reader.u32() != nil else { return false }
+        }
+        return true
+    }
+
     private static let importSectionID: UInt8 = 2
+    private static let functionKind: UInt8 = 0
     private static let globalSectionID: UInt8 = 6
     private static let exportSectionID: UInt8 = 7
     private static let globalKind: UInt8 = 3

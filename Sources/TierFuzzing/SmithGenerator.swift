@@ -24,7 +24,14 @@ public struct SmithGenerator {
         scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("swasm-tier-fuzz-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let importsText = scratch.appendingPathComponent("host-imports.wat")
+        try HostImports.availableImportsText.write(to: importsText, atomically: true, encoding: .utf8)
+        let (status, message) = try run(["parse", importsText.path, "-o", hostImportsModule.path])
+        guard status == 0 else { throw GenerationError.smithFailed(status: status, message: message) }
     }
+
+    /// The module whose imports smith may give its modules (`--available-imports`).
+    private var hostImportsModule: URL { scratch.appendingPathComponent("host-imports.wasm") }
 
     /// Removes the scratch files of this generator.
     public func removeScratchFiles() {
@@ -38,8 +45,6 @@ public struct SmithGenerator {
         // The harness calls every exported function and hashes every exported memory,
         // table and global.
         "--export-everything", "true",
-        // Nothing to link: the harness provides no host functions.
-        "--max-imports", "0",
         // Left to its random choices, smith makes no function at all in about half of its
         // modules (a function needs a function type, and types often end up all GC ones).
         "--min-funcs", "3", "--min-types", "3",
@@ -60,9 +65,13 @@ public struct SmithGenerator {
     /// full of them leaves little for the native templates: exception handlers and tail
     /// calls keep their function interpreted, SIMD and GC go through the interpreter's
     /// executor. Modules without them exercise the scalar templates and register allocation.
-    public static func options(seed: UInt64) -> [String] {
+    ///
+    /// Half the modules may import the harness's host functions (``HostImports``): calls to
+    /// them leave native code through a snippet. A third avoid traps (smith guards divisions,
+    /// conversions and memory accesses), so that more of each body runs.
+    public func options(seed: UInt64) -> [String] {
         var random = FuzzRandom(seed: seed ^ 0x5357_4152_4D00_0000)
-        var options = fixedOptions
+        var options = Self.fixedOptions
         func toggle(_ flag: String, off oneIn: Int) {
             options += [flag, random.oneIn(oneIn) ? "false" : "true"]
         }
@@ -77,6 +86,8 @@ public struct SmithGenerator {
         options += ["--max-memories", random.oneIn(3) ? "3" : "1"]
         options += ["--max-tables", random.oneIn(3) ? "3" : "1"]
         options += ["--max-instructions", random.pick(["50", "100", "300"])]
+        options += random.oneIn(2) ? ["--available-imports", hostImportsModule.path] : ["--max-imports", "0"]
+        options += ["--disallow-traps", random.oneIn(3) ? "true" : "false"]
         return options
     }
 
@@ -106,7 +117,7 @@ public struct SmithGenerator {
         let output = scratch.appendingPathComponent("module.wasm")
         try Data(Self.inputBytes(seed: seed)).write(to: input)
         try? FileManager.default.removeItem(at: output)
-        let (status, message) = try run(["smith"] + Self.options(seed: seed) + [input.path, "-o", output.path])
+        let (status, message) = try run(["smith"] + options(seed: seed) + [input.path, "-o", output.path])
         if status == 2 { return nil }
         guard status == 0 else { throw GenerationError.smithFailed(status: status, message: message) }
         let bytes = [UInt8](try Data(contentsOf: output))

@@ -87,9 +87,12 @@ struct TierRunner {
         }
         transcript.accepted = true
         let store = Store(engine: engine, limits: Tier.storeLimits)
+        let host = HostImports()
+        let linker = Linker()
+        host.define(in: linker, store: store)
         let instance: Instance
         do {
-            instance = try Linker().instantiate(store: store, module: compiled)
+            instance = try linker.instantiate(store: store, module: compiled)
             transcript.record("instantiated")
         } catch {
             transcript.record("instantiation failed: \(describe(error))")
@@ -118,6 +121,7 @@ struct TierRunner {
                 transcript.record(line)
             }
         }
+        if host.calls > 0 { transcript.record("host: \(host.calls) calls, hash \(hex(host.hash.value))") }
         for (name, value) in instance.exports where name != SmithGenerator.fuelExportName {
             switch value {
             case .memory(let memory):

@@ -67,14 +67,26 @@ final class TierFuzzTests: XCTestCase {
           (func (result i32) (global.get 0))
           (data "x"))
         """)
-        for bytes in [withExports, withoutExports] {
+        let withFunctionImports = try WAT.encode("""
+        (module
+          (import "host" "tick" (func))
+          (global (mut i32) (i32.const 100))
+          (func (export "f") (result i32) (call 0) (global.get 0)))
+        """)
+        for bytes in [withExports, withoutExports, withFunctionImports] {
             let rewritten = try XCTUnwrap(FuelExport.exportingLastGlobal(of: bytes, as: SmithGenerator.fuelExportName))
             let engine = Engine()
-            let instance = try Linker().instantiate(store: Store(engine: engine), module: Module(engine: engine, bytes: rewritten))
+            let store = Store(engine: engine)
+            let linker = Linker()
+            HostImports().define(in: linker, store: store)
+            let instance = try linker.instantiate(store: store, module: Module(engine: engine, bytes: rewritten))
             let fuel = try XCTUnwrap(instance.global(SmithGenerator.fuelExportName))
             XCTAssertEqual(fuel.value, .i32(100))
         }
         XCTAssertNil(FuelExport.exportingLastGlobal(of: try WAT.encode("(module (func))"), as: "fuel"))
+        XCTAssertNil(FuelExport.exportingLastGlobal(
+            of: try WAT.encode("(module (import \"m\" \"g\" (global i32)) (global (mut i32) (i32.const 1)))"), as: "fuel"),
+            "with an imported global, the last defined global is not the last index")
     }
 
     /// Every call starts with the full fuel, so a call that used it up does not leave the
