@@ -1,16 +1,41 @@
 import Swasm
 
-/// The two configurations compared: everything interpreted, and every function the native
-/// tier can compile compiled at its first call. All other settings are equal and bounded, so
-/// a module that grows memory or tables or allocates without end fails the same way on both.
-public enum Tier: String, CaseIterable, Sendable {
-    case interpreter, native
+/// The configurations compared: everything interpreted; every function the native tier can
+/// compile compiled at its first call; and functions compiled once they have run a few
+/// entries or loop iterations in the interpreter, which enters machine code in the middle of
+/// a running loop (the loop entry stubs). All other settings are equal and bounded, so a
+/// module that grows memory or tables or allocates without end fails the same way on each.
+public enum Tier: Hashable, Sendable, CustomStringConvertible {
+    case interpreter
+    case native
+    case warmingUp(threshold: Int)
 
     public var configuration: EngineConfiguration {
         var configuration = EngineConfiguration()
-        configuration.nativeCode = self == .native
-        configuration.nativeCodeThreshold = 0
+        switch self {
+        case .interpreter:
+            configuration.nativeCode = false
+        case .native:
+            configuration.nativeCodeThreshold = 0
+        case .warmingUp(let threshold):
+            configuration.nativeCodeThreshold = threshold
+        }
         return configuration
+    }
+
+    public var description: String {
+        switch self {
+        case .interpreter: return "interpreter"
+        case .native: return "native"
+        case .warmingUp(let threshold): return "native after \(threshold)"
+        }
+    }
+
+    /// The warming-up tier for `seed`: thresholds from one entry or iteration (compiled
+    /// during the first loop) to a hundred (compiled in a later call, or never).
+    static func warmingUp(seed: UInt64) -> Tier {
+        var random = FuzzRandom(seed: seed ^ 0x5741_524D_0000_0000)
+        return .warmingUp(threshold: random.pick([1, 2, 5, 20, 100]))
     }
 
     static let storeLimits = StoreLimits(memorySize: 16 << 20, tableElements: 100_000, gcHeapSize: 64 << 20)
@@ -33,47 +58,60 @@ public struct Transcript: Equatable, Sendable {
 }
 
 public enum Verdict: Equatable, Sendable {
-    /// Both tiers did the same.
+    /// Every tier did the same.
     case agree
-    /// Swasm refused the module (both tiers alike): smith only makes valid modules, so this is
-    /// a validator or decoder disagreement with wasm-tools, counted apart from divergences.
+    /// Swasm refused the module (every tier alike): smith only makes valid modules, so this
+    /// is a validator or decoder disagreement with wasm-tools, counted apart from divergences.
     case rejected(String)
-    /// The tiers differ; the first line where their transcripts do.
-    case divergence(interpreter: String, native: String)
+    /// A tier differs from the interpreter; the first line where their transcripts do.
+    case divergence(tier: String, interpreter: String, other: String)
 }
 
 public struct Comparison: Sendable {
     public var verdict: Verdict
-    public var interpreter: Transcript
-    public var native: Transcript
+    /// The interpreter's transcript first, then each native configuration's.
+    public var transcripts: [(tier: Tier, transcript: Transcript)]
+
+    public var interpreter: Transcript { transcripts[0].transcript }
 }
 
-/// Runs `module` on both tiers and compares the transcripts. `seed` chooses the arguments.
-public func compareTiers(module: [UInt8], seed: UInt64) -> Comparison {
+/// Runs `module` on every tier and compares the transcripts with the interpreter's. `seed`
+/// chooses the arguments and the warming-up tier's threshold. `inspectNative` sees the
+/// native tier's module after its calls (tests count what the tier compiled).
+public func compareTiers(module: [UInt8], seed: UInt64, inspectNative: ((Module) -> Void)? = nil) -> Comparison {
     let interpreter = TierRunner(tier: .interpreter, module: module, seed: seed).run()
-    let native = TierRunner(tier: .native, module: module, seed: seed).run()
-    let verdict: Verdict
-    if let difference = zip(interpreter.lines, native.lines).first(where: { $0.0 != $0.1 }) {
-        verdict = .divergence(interpreter: difference.0, native: difference.1)
-    } else if interpreter.lines.count != native.lines.count {
-        let common = min(interpreter.lines.count, native.lines.count)
-        verdict = .divergence(interpreter: interpreter.lines.count > common ? interpreter.lines[common] : "(end)",
-                              native: native.lines.count > common ? native.lines[common] : "(end)")
-    } else if !interpreter.accepted {
-        verdict = .rejected(interpreter.lines.first ?? "")
-    } else {
-        verdict = .agree
+    var transcripts: [(tier: Tier, transcript: Transcript)] = [(.interpreter, interpreter)]
+    var verdict = interpreter.accepted ? Verdict.agree : .rejected(interpreter.lines.first ?? "")
+    for tier in [Tier.native, .warmingUp(seed: seed)] {
+        let other = TierRunner(tier: tier, module: module, seed: seed, inspect: tier == .native ? inspectNative : nil).run()
+        transcripts.append((tier, other))
+        if case .divergence = verdict { continue }
+        if let difference = firstDifference(interpreter.lines, other.lines) {
+            verdict = .divergence(tier: tier.description, interpreter: difference.0, other: difference.1)
+        }
     }
-    return Comparison(verdict: verdict, interpreter: interpreter, native: native)
+    return Comparison(verdict: verdict, transcripts: transcripts)
+}
+
+private func firstDifference(_ a: [String], _ b: [String]) -> (String, String)? {
+    for index in 0..<max(a.count, b.count) {
+        let left = index < a.count ? a[index] : "(end)"
+        let right = index < b.count ? b[index] : "(end)"
+        if left != right { return (left, right) }
+    }
+    return nil
 }
 
 struct TierRunner {
     let tier: Tier
     let module: [UInt8]
     let seed: UInt64
+    var inspect: ((Module) -> Void)? = nil
 
     func run() -> Transcript {
         var transcript = Transcript()
+        var compiledModule: Module?
+        defer { if let compiledModule { inspect?(compiledModule) } }
         let engine = Engine(configuration: tier.configuration)
         let compiled: Module
         do {
@@ -86,6 +124,7 @@ struct TierRunner {
             return transcript
         }
         transcript.accepted = true
+        compiledModule = compiled
         let store = Store(engine: engine, limits: Tier.storeLimits)
         let host = HostImports()
         let linker = Linker()

@@ -90,22 +90,22 @@ func worker(_ options: Options, generator: SmithGenerator) throws {
             emit(WorkerLine.end(seed, "agree", calls: calls, traps: traps))
         case .rejected(let reason):
             emit(WorkerLine.end(seed, "rejected", calls: 0, traps: 0, detail: reason))
-        case .divergence(let interpreter, let native):
+        case .divergence(let tier, let interpreter, let other):
             try Data(module).write(to: findings.appendingPathComponent("divergence-\(seed).wasm"))
             try transcriptReport(comparison).write(to: findings.appendingPathComponent("divergence-\(seed).txt"),
                                                    atomically: true, encoding: .utf8)
             emit(WorkerLine.end(seed, "divergence", calls: calls, traps: traps,
-                                detail: "interpreter: \(interpreter.prefix(300)) | native: \(native.prefix(300))"))
+                                detail: "interpreter: \(interpreter.prefix(300)) | \(tier): \(other.prefix(300))"))
         }
     }
 }
 
 func transcriptReport(_ comparison: Comparison) -> String {
-    var text = "verdict: \(comparison.verdict)\n\n== interpreter\n"
-    text += comparison.interpreter.lines.joined(separator: "\n")
-    text += "\n\n== native\n"
-    text += comparison.native.lines.joined(separator: "\n")
-    return text + "\n"
+    var text = "verdict: \(comparison.verdict)\n"
+    for (tier, transcript) in comparison.transcripts {
+        text += "\n== \(tier)\n" + transcript.lines.joined(separator: "\n") + "\n"
+    }
+    return text
 }
 
 struct Tally {

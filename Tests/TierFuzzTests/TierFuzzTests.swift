@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Swasm
+@testable import Swasm
 import SwasmText
 @testable import TierFuzzing
 
@@ -29,10 +29,25 @@ final class TierFuzzTests: XCTestCase {
         let started = Date()
         var generated = 0, rejected = 0, calls = 0
         var divergences: [String] = []
+        // What the native tier made of the modules' functions: machine code (each was called),
+        // left to the interpreter (exception handlers, tail calls), or never called.
+        var compiledNatively = 0, leftToInterpreter = 0, neverCalled = 0
+        func countTiers(_ module: Module) {
+            for index in 0..<module.code.count {
+                guard let function = try? module.code.function(index) else { continue }
+                if !function.hasTierChecks {
+                    leftToInterpreter += 1
+                } else if function.nativeCode != nil {
+                    compiledNatively += 1
+                } else {
+                    neverCalled += 1
+                }
+            }
+        }
         for seed in firstSeed..<firstSeed + UInt64(count) {
             guard let module = try generator.module(seed: seed) else { continue }
             generated += 1
-            let comparison = compareTiers(module: module, seed: seed)
+            let comparison = compareTiers(module: module, seed: seed, inspectNative: countTiers)
             calls += comparison.interpreter.calls
             switch comparison.verdict {
             case .agree:
@@ -40,14 +55,15 @@ final class TierFuzzTests: XCTestCase {
             case .rejected(let reason):
                 rejected += 1
                 print("seed \(seed): Swasm rejects smith's module: \(reason)")
-            case .divergence(let interpreter, let native):
-                divergences.append("seed \(seed) (tier-fuzz --show \(seed)):\n  interpreter: \(interpreter)\n  native:      \(native)")
+            case .divergence(let tier, let interpreter, let other):
+                divergences.append("seed \(seed) (tier-fuzz --show \(seed)):\n  interpreter: \(interpreter)\n  \(tier): \(other)")
             }
         }
         let seconds = Date().timeIntervalSince(started)
         print("tier fuzzing: \(count) seeds, \(generated) modules, \(rejected) rejected, \(calls) calls, "
               + "\(divergences.count) divergences in \(String(format: "%.1f", seconds)) s "
-              + "(\(String(format: "%.1f", Double(count) / seconds)) modules/s)")
+              + "(\(String(format: "%.1f", Double(count) / seconds)) modules/s); functions: "
+              + "\(compiledNatively) as machine code, \(leftToInterpreter) left to the interpreter, \(neverCalled) never called")
         XCTAssertGreaterThan(generated, count / 2, "smith made too few modules")
         XCTAssertTrue(divergences.isEmpty, divergences.joined(separator: "\n"))
     }
