@@ -24,7 +24,8 @@ struct Options {
     static let usage = """
     usage: tier-fuzz [--modules N] [--seed FIRST] [--findings DIR] [--timeout SECONDS] [--batch N]
            tier-fuzz --show SEED [--save FILE.wasm]   print both tiers' transcripts of one seed's module
-           tier-fuzz --show-file FILE.wasm
+           tier-fuzz --show-file FILE.wasm [--show SEED]   the same for a module file (SEED picks the arguments)
+    Showing a module exits with status 3 when the tiers diverge.
     """
 
     init(_ arguments: [String]) throws {
@@ -266,8 +267,12 @@ func saveFinding(_ kind: String, seed: UInt64, generator: SmithGenerator, in fin
     }
 }
 
+/// Prints every tier's transcript of `module`; exits with status 3 when the tiers diverge,
+/// which makes `--show-file` an interestingness predicate for `wasm-tools shrink`.
 func show(module: [UInt8], seed: UInt64) {
-    print(transcriptReport(compareTiers(module: module, seed: seed)), terminator: "")
+    let comparison = compareTiers(module: module, seed: seed)
+    print(transcriptReport(comparison), terminator: "")
+    if case .divergence = comparison.verdict { exit(3) }
 }
 
 // Progress lines reach a log file as they are printed, not when a buffer fills.
