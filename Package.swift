@@ -8,7 +8,6 @@ let package = Package(
         .library(name: "SwasmText", targets: ["SwasmText"]),
         .library(name: "SwasmWASI", targets: ["SwasmWASI"]),
         .executable(name: "swasm", targets: ["swasm"]),
-        .executable(name: "tier-fuzz", targets: ["tier-fuzz"]),
     ],
     targets: [
         // The engine: decoder, validator, compiler, interpreter, runtime. No dependencies.
