@@ -23,6 +23,12 @@ let package = Package(
             name: "swasm",
             dependencies: ["Swasm", "SwasmText", "SwasmWASI", "WastRunner"]
         ),
+        // Self-differential fuzzing: random modules from `wasm-tools smith` run interpreted and
+        // as native code must agree (docs/fuzzing.md). Uses Foundation to run wasm-tools.
+        .target(name: "TierFuzzing", dependencies: ["Swasm"]),
+        // Long fuzzing runs, each batch of modules in a child process so a crash or hang is
+        // recorded instead of ending the run.
+        .executableTarget(name: "tier-fuzz", dependencies: ["Swasm", "TierFuzzing"]),
         // An application that loads untrusted plugins and survives their misbehaviour.
         .executableTarget(
             name: "PluginHost",
@@ -34,6 +40,7 @@ let package = Package(
         .testTarget(name: "SwasmTextTests", dependencies: ["SwasmText"]),
         .testTarget(name: "SwasmWASITests", dependencies: ["Swasm", "SwasmWASI", "SwasmText"]),
         .testTarget(name: "SpecTests", dependencies: ["Swasm", "SwasmText", "WastRunner"]),
+        .testTarget(name: "TierFuzzTests", dependencies: ["Swasm", "SwasmText", "TierFuzzing"]),
     ],
     swiftLanguageModes: [.v5]
 )

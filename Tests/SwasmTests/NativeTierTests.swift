@@ -321,6 +321,49 @@ final class NativeTierTests: XCTestCase {
         XCTAssertEqual(try run.call([.i32(4)]), [.i32(4 * 3 * 2 + 4)])
         XCTAssertEqual(try run.call([.i32(11)]), [.i32(11)])
     }
+
+    /// Found by the tier fuzzer (docs/fuzzing.md): mutual recursion between a function the
+    /// tier compiles and one it leaves to the interpreter (here for its tail call) nests an
+    /// interpreter loop on the machine stack at every round. Nested entries used to keep the
+    /// outer entry's stack limit, so native code trapped with "call stack exhausted" after
+    /// about a hundred rounds where the interpreter recursed to its full call depth.
+    func testRecursionThroughAnInterpretedFunctionGoesAsDeepAsInTheInterpreter() throws {
+        let wat = """
+        (module
+          (func $compiled (export "countdown") (param $n i32) (result i32)
+            (if (result i32) (i32.eqz (local.get $n))
+              (then (i32.const 0))
+              (else (i32.add (i32.const 1) (call $interpreted (i32.sub (local.get $n) (i32.const 1)))))))
+          (func $interpreted (param $n i32) (result i32)
+            (return_call $compiled (local.get $n))))
+        """
+        var off = EngineConfiguration()
+        off.nativeCode = false
+        var eager = EngineConfiguration()
+        eager.nativeCodeThreshold = 0
+        var countdowns: [Function] = []
+        var modules: [Module] = []
+        for configuration in [off, eager] {
+            let engine = Engine(configuration: configuration)
+            let module = try Module(engine: engine, bytes: WAT.encode(wat))
+            modules.append(module)
+            countdowns.append(try XCTUnwrap(Linker().instantiate(store: Store(engine: engine), module: module).function("countdown")))
+        }
+        for depth: UInt32 in [10, 300, 3000] {
+            XCTAssertEqual(try countdowns[1].call([.i32(depth)]), [.i32(depth)], "native, \(depth) rounds")
+            XCTAssertEqual(try countdowns[0].call([.i32(depth)]), [.i32(depth)], "interpreted, \(depth) rounds")
+        }
+        if NativeTier.isAvailable {
+            XCTAssertNotNil(try modules[1].code.function(0).nativeCode, "the recursion runs through machine code")
+            XCTAssertFalse(try modules[1].code.function(1).hasTierChecks, "and through an interpreted function")
+        }
+        for countdown in countdowns {
+            XCTAssertThrowsError(try countdown.call([.i32(0x7FFF_FFFF)])) { error in
+                guard case SwasmError.trap(let trap) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(trap.reason, .callStackExhausted)
+            }
+        }
+    }
 }
 
 /// The native compiler on every module the spec scripts define: each function the tier accepts
