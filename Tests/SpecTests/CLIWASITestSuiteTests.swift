@@ -11,7 +11,10 @@ import XCTest
 /// shared checkout is never written and tests can run two at a time; `*.cleanup` entries are
 /// removed under the copy before and after the run, as upstream does under `root`.
 ///
-/// Prints a pass/fail line per test and `wasi-testsuite: N passed, M failed`.
+/// Every test runs twice: interpreted (`-C native=n`) and with every function compiled to
+/// machine code at its first call (`-C native-threshold=0`).
+///
+/// Prints a pass/fail line per test and tier and `wasi-testsuite (TIER): N passed, M failed`.
 /// `WASI_TEST_FILTER` (a substring of `suite/name`) narrows the run; `WASI_TEST_TIMEOUT`
 /// changes the timeout in seconds.
 final class CLIWASITestSuiteTests: XCTestCase {
@@ -30,9 +33,12 @@ final class CLIWASITestSuiteTests: XCTestCase {
             let directory = suites.appendingPathComponent("\(language)/testsuite/wasm32-wasip1")
             guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
             for file in files.sorted() where file.hasSuffix(".wasm") {
-                let test = CLISuiteCase(suite: language, directory: directory, name: String(file.dropLast(5)))
-                if let filter, !test.label.contains(filter) { continue }
-                cases.append(test)
+                for tier in CLISuiteCase.tiers {
+                    let test = CLISuiteCase(suite: language, directory: directory, name: String(file.dropLast(5)),
+                                            tier: tier.name, tierOptions: tier.options)
+                    if let filter, !test.label.contains(filter) { continue }
+                    cases.append(test)
+                }
             }
         }
         XCTAssertFalse(cases.isEmpty, "no tests found under \(suites.path)")
@@ -42,17 +48,21 @@ final class CLIWASITestSuiteTests: XCTestCase {
         let results = runConcurrently(count: chosen.count, workers: workers) { index in
             chosen[index].run(swasm: swasm, timeout: timeout)
         }
-        var failed = 0
+        var passed: [String: Int] = [:]
+        var failed: [String: Int] = [:]
         for (test, problem) in zip(cases, results) {
             if let problem {
-                failed += 1
-                print("FAIL \(test.label): \(problem)")
-                XCTFail("\(test.label): \(problem)")
+                failed[test.tier, default: 0] += 1
+                print("FAIL \(test.label) (\(test.tier)): \(problem)")
+                XCTFail("\(test.label) (\(test.tier)): \(problem)")
             } else {
-                print("pass \(test.label)")
+                passed[test.tier, default: 0] += 1
+                print("pass \(test.label) (\(test.tier))")
             }
         }
-        print("wasi-testsuite: \(cases.count - failed) passed, \(failed) failed")
+        for tier in CLISuiteCase.tiers {
+            print("wasi-testsuite (\(tier.name)): \(passed[tier.name, default: 0]) passed, \(failed[tier.name, default: 0]) failed")
+        }
     }
 }
 
@@ -61,7 +71,15 @@ struct CLISuiteCase: Sendable {
     let suite: String
     let directory: URL
     let name: String
+    /// The tier's name and the `swasm run` options that select it.
+    var tier = "default"
+    var tierOptions: [String] = []
     var label: String { "\(suite)/\(name)" }
+
+    static let tiers: [(name: String, options: [String])] = [
+        ("interpreter", ["-C", "native=n"]),
+        ("native", ["-C", "native-threshold=0"]),
+    ]
 
     struct Config {
         var args: [String] = []
@@ -111,7 +129,7 @@ struct CLISuiteCase: Sendable {
         try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? fileManager.removeItem(at: scratch) }
 
-        var arguments = ["run"]
+        var arguments = ["run"] + tierOptions
         for (name, value) in config.env { arguments += ["--env", "\(name)=\(value)"] }
         var root: URL?
         if let rootName = config.root {

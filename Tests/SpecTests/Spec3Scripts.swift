@@ -10,13 +10,14 @@ enum Spec3Scripts {
         .deletingLastPathComponent()
         .appendingPathComponent("shared/spec-testsuite")
 
-    /// Runs the script at `relativePath` in the suite; skips the test when the suite is absent.
+    /// Runs the script at `relativePath` in the suite on both tiers (their counts added, each
+    /// failure named by its tier); skips the test when the suite is absent.
     static func run(_ relativePath: String) throws -> WastResult {
         let path = suite.appendingPathComponent(relativePath).path
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("Wasm 3.0 spec suite script not found at \(path)")
         }
-        return WastRunner.runFile(atPath: path, configuration: .everyFunctionNative)
+        return SpecTier.runFile(atPath: path).combined
     }
 
     /// Runs a script that must pass whole: no failed assertion, at least `minimum` passed.

@@ -79,7 +79,7 @@ final class SpecSIMDScriptTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("Wasm 3.0 spec suite not found at \(Self.directory3.path)")
         }
-        let result = WastRunner.runFile(atPath: path, dialect: .wasm3)
+        let result = SpecTier.runFile(atPath: path, dialect: .wasm3).combined
         if result.failed > 0 {
             let shown = result.failures.prefix(50).joined(separator: "\n")
             XCTFail("\(name).wast: \(result.passed) passed, \(result.failed) failed\n\(shown)", file: file, line: line)
