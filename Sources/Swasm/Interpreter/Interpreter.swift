@@ -904,6 +904,7 @@ enum Interpreter {
                 pc += 2
             }
         }
+        var leftMachineCode = false
         if trap == nil, failure == nil, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: pc.pointee)),
            op == .returnCall || op == .returnCallImport || op == .returnCallIndirect || op == .native || op == .loopEntry {
             // Tail calls, and the native tier's counters and entries into machine code.
@@ -917,10 +918,13 @@ enum Interpreter {
                 continue resume
             case .failure(let error):
                 failure = error
+                // Machine code ran the rest of this call and searched its handlers itself.
+                leftMachineCode = op == .native || op == .loopEntry
             }
         }
         if trap == nil, failure != nil || isThrow(pc) {
-            switch catchException(failure, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store) {
+            switch catchException(failure, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, stacks: stacks, store: store,
+                                  searchingFrame: !leftMachineCode) {
             case .success(let landing):
                 pc = landing
                 memBase = stacks.context.memoryBase

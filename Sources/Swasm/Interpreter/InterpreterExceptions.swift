@@ -52,13 +52,15 @@ extension Interpreter {
     /// After the loop left without a trap: runs a `throw`/`throw_ref` at `pc`, or takes the
     /// Wasm exception a call failed with (thrown by a host function or by a nested entry into
     /// Wasm), and returns the handler where the loop resumes. Without a handler in this entry's
-    /// frames, `failure` becomes the uncaught-exception trap. Out of line: code here, inlined
-    /// into the loop's function, costs the loop registers and speed.
+    /// frames, `failure` becomes the uncaught-exception trap. `searchingFrame` false skips the
+    /// running frame's own handlers: machine code that ran the rest of the call searched them.
+    /// Out of line: code here, inlined into the loop's function, costs the loop registers and
+    /// speed.
     @inline(never)
     static func catchException(_ failure: Error?, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
                                fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
                                instance: Unmanaged<InstanceState>, stacks: ExecutionState,
-                               store: Store) -> ErrorOr<UnsafePointer<UInt64>> {
+                               store: Store, searchingFrame: Bool = true) -> ErrorOr<UnsafePointer<UInt64>> {
         let error: Error
         if let failure {
             error = failure
@@ -69,7 +71,8 @@ extension Interpreter {
             }
         }
         guard let exception = error.wasmException, exception.tag.store === store else { return .failure(error) }
-        if let landing = unwind(exception.object, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, store: store) {
+        if let landing = unwind(exception.object, pc: pc, sp: sp, fn: fn, fp: fp, instance: instance, store: store,
+                                searchingFrame: searchingFrame) {
             // A nested entry into Wasm may have left another instance's context.
             stacks.context = InstanceContext(instance.takeUnretainedValue())
             return .success(landing)
@@ -113,18 +116,14 @@ extension Interpreter {
     @inline(never)
     static func unwind(_ exception: ExceptionInstance, pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
                        fn: UnsafePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
-                       instance: Unmanaged<InstanceState>, store: Store) -> UnsafePointer<UInt64>? {
-        var position = pc - fn.codeStart
+                       instance: Unmanaged<InstanceState>, store: Store, searchingFrame: Bool = true) -> UnsafePointer<UInt64>? {
+        // No handler covers position -1.
+        var position = searchingFrame ? pc - fn.codeStart : -1
         var sp = sp, fn = fn, record = fp, instance = instance
         while true {
-            if let handler = handler(for: exception, at: position, in: fn, instance: instance.takeUnretainedValue()) {
-                let payload = exception.payload
-                if handler.kind == .tag {
-                    for (i, word) in payload.enumerated() { sp[Int(handler.payloadSlot) + i] = word }
-                }
-                if handler.exceptionSlot >= 0 {
-                    sp[Int(handler.exceptionSlot)] = store.exceptionReference(exception, liveSlots: sp + fn.frameSlots)
-                }
+            if let index = handlerIndex(for: exception, at: position, in: fn, instance: instance.takeUnretainedValue()) {
+                let handler = fn.exceptionHandlers[index]
+                land(exception, at: handler, sp: sp, fn: fn, store: store)
                 let target = fn.codeStart + Int(handler.target)
                 if record == fp { return target }
                 // Every record above the handler's frame returns to a `return`; the last one
@@ -148,17 +147,33 @@ extension Interpreter {
         }
     }
 
-    private static func handler(for exception: ExceptionInstance, at position: Int, in fn: UnsafePointer<UInt64>,
-                                instance: InstanceState) -> ExceptionHandler? {
+    /// Moves the exception's values (and reference) into the slots of `handler` of the frame
+    /// at `sp` running `fn`.
+    static func land(_ exception: ExceptionInstance, at handler: ExceptionHandler, sp: UnsafeMutablePointer<UInt64>,
+                     fn: UnsafePointer<UInt64>, store: Store) {
+        if handler.kind == .tag {
+            for (i, word) in exception.payload.enumerated() { sp[Int(handler.payloadSlot) + i] = word }
+        }
+        if handler.exceptionSlot >= 0 {
+            sp[Int(handler.exceptionSlot)] = store.exceptionReference(exception, liveSlots: sp + fn.frameSlots)
+        }
+    }
+
+    /// The index in `fn`'s handler table of the handler that catches `exception` thrown at word
+    /// `position` of its code, if any.
+    static func handlerIndex(for exception: ExceptionInstance, at position: Int, in fn: UnsafePointer<UInt64>,
+                             instance: InstanceState) -> Int? {
         var outermost = Int32.max
-        for handler in fn.exceptionHandlers where Int(handler.start) <= position && position < Int(handler.end) {
-            guard handler.owner <= outermost else { continue }
+        let handlers = fn.exceptionHandlers
+        for index in handlers.indices {
+            let handler = handlers[index]
+            guard Int(handler.start) <= position && position < Int(handler.end), handler.owner <= outermost else { continue }
             switch handler.kind {
             case .all:
-                return handler
+                return index
             case .tag:
                 if Int(handler.tag) < instance.tags.count && instance.tags[Int(handler.tag)] === exception.tag {
-                    return handler
+                    return index
                 }
             case .delegate:
                 outermost = handler.delegateLabel

@@ -8,8 +8,9 @@
 /// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
 /// (SIMD, GC, atomics, 64-bit and multiple memories) through that path's executor, the others
 /// (rare numeric operations, bulk memory, tables, calls through imports) as snippets.
-/// Functions with exception handlers, tail calls, throws or fuel checkpoints stay in the
-/// interpreter.
+/// Functions with tail calls or fuel checkpoints stay in the interpreter. Exceptions unwind
+/// native frames as failures, and a handler covering the failed instruction catches them in its
+/// own frame (NativeExceptions.swift).
 struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
@@ -74,6 +75,16 @@ struct NativeCompiler {
     /// budget has no more).
     private var maxBytes = Int.max
 
+    /// Exception handling: which IR word indices some handler of the function covers, the
+    /// instruction being emitted, and the stubs that hand a failure at a covered instruction to
+    /// `catchDispatch` (which asks `nativeCatch` for a handler and jumps to its landing code
+    /// through `handlerTable`).
+    private var covered: [Bool]
+    private var currentPC = 0
+    private var catchSites: [(label: A.Label, position: Int)] = []
+    private let catchDispatch: A.Label
+    private let handlerTable: A.Label
+
     /// The native code of a function: its entry point and the snippets it runs (owned by the
     /// caller, which frees them with the function).
     struct Output {
@@ -85,14 +96,14 @@ struct NativeCompiler {
         var byteCount: Int
     }
 
-    /// Whether the tier can compile `function`: no exception handlers, tail calls, throws or
-    /// fuel checkpoints (see `emitInstruction`).
+    /// Whether the tier can compile `function`: no tail calls or fuel checkpoints (see
+    /// `emitInstruction`).
     static func isEligible(_ function: CompiledFunction) -> Bool {
-        guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return false }
+        guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return false }
         var eligible = true
         let complete = walk(function.code, instruction: { _, op in
             switch op {
-            case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint: eligible = false
+            case .returnCall, .returnCallImport, .returnCallIndirect, .checkpoint: eligible = false
             default: break
             }
         })
@@ -106,6 +117,27 @@ struct NativeCompiler {
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
         isTarget = NativeCompiler.branchTargets(function.code)
+        covered = Array(repeating: false, count: function.code.count + 1)
+        let handlers = UnsafePointer(function.header).exceptionHandlers
+        if !handlers.isEmpty {
+            // Coverage by a difference array: linear in the code and the table.
+            var depth = Array(repeating: 0, count: function.code.count + 2)
+            for handler in handlers {
+                let start = Int(handler.start), end = Int(handler.end)
+                guard start >= 0, start < end, end <= function.code.count else { continue }
+                depth[start] += 1
+                depth[end] -= 1
+            }
+            var running = 0
+            for i in 0..<function.code.count {
+                running += depth[i]
+                covered[i] = running > 0
+            }
+            for handler in handlers where handler.kind != .delegate {
+                let target = Int(handler.target)
+                if target >= 0 && target <= function.code.count { isTarget[target] = true }
+            }
+        }
         let localSlots = function.frameSlots  // locals and operand-stack slots alike
         pins = Array(repeating: nil, count: localSlots)
         doublePins = Array(repeating: nil, count: localSlots)
@@ -118,6 +150,8 @@ struct NativeCompiler {
         epilogue = a.newLabel()
         unwind = a.newLabel()
         exhausted = a.newLabel()
+        catchDispatch = a.newLabel()
+        handlerTable = a.newLabel()
     }
 
     /// Native code for `function`, or nil when it has constructs the tier leaves to the
@@ -126,7 +160,7 @@ struct NativeCompiler {
     /// stops as soon as the code written passes what is left.
     static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena,
                         budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max)) -> Output? {
-        guard NativeTier.isAvailable, function.handlers == nil, function.frameSlots < 1 << 26 else { return nil }
+        guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return nil }
         let maxBytes = budget.remainingBytes
         var survey = NativeCompiler(function: function, definedIndex: definedIndex)
         survey.counting = true
@@ -427,6 +461,7 @@ struct NativeCompiler {
             incomingDouble = isTarget[pc] ? nil : cachedDouble
             cached = nil
             cachedDouble = nil
+            currentPC = pc
             guard let length = emitInstruction(at: pc) else { return false }
             guard a.position + snippetWords.count * 8 <= maxBytes else { return false }
             pc += length
@@ -468,6 +503,7 @@ struct NativeCompiler {
             reloadPinned()
             a.jmp(loop)
         }
+        if !catchSites.isEmpty && !emitCatchDispatch() { return false }
         for table in tables {
             a.bind(table.label)
             for _ in table.targets { a.imm32(0) }
@@ -475,10 +511,65 @@ struct NativeCompiler {
         return true
     }
 
+    /// The stubs of instructions a handler covers and the dispatch they share: a failure
+    /// (status in eax) goes to `nativeCatch` with the instruction's word index; a handler that
+    /// takes it continues at its landing code with the frame's registers read again, anything
+    /// else goes on unwinding.
+    private mutating func emitCatchDispatch() -> Bool {
+        for site in catchSites {
+            a.bind(site.label)
+            a.movImm(.rdx, UInt64(site.position))
+            a.jmp(catchDispatch)
+        }
+        let handlers = UnsafePointer(header).exceptionHandlers
+        var targets: [Int] = []
+        for handler in handlers {
+            // A delegate entry never lands (`nativeCatch` returns catching entries only); its
+            // slot in the table jumps to the first instruction.
+            let target = handler.kind == .delegate ? 0 : Int(handler.target)
+            guard label(at: target) != nil else { return false }
+            targets.append(target)
+        }
+        let notCaught = a.newLabel()
+        a.bind(catchDispatch)
+        a.store(Mem(base: .rsp), .rax, w: false)
+        a.mov(.r8, .rax, w: false)
+        a.mov(.rcx, .rdx, w: false)
+        a.mov(.rdi, .r14)
+        a.mov(.rsi, .rbx)
+        a.movImm64(.rdx, UInt64(UInt(bitPattern: header)))
+        a.movImm(.rax, NativeTier.catchAddress)
+        a.call(.rax)
+        a.test(.rax, .rax, w: false)
+        a.jcc(.s, notCaught)
+        a.load(.r12, NativeContext.field(\.memoryBase))
+        a.load(.r13, NativeContext.field(\.memorySize))
+        reloadPinned()
+        tables.append((handlerTable, targets))
+        a.leaRIP(.rcx, handlerTable)
+        a.loadSX32(.rax, Mem(base: .rcx, index: .rax, scale: 2))
+        a.alu(.add, .rax, .rcx, w: true)
+        a.jmp(.rax)
+        a.bind(notCaught)
+        a.load(.rax, Mem(base: .rsp), w: false)
+        a.jmp(unwind)
+        return true
+    }
+
+    /// Where a failure at the instruction being emitted goes: its catch stub when a handler
+    /// covers it, otherwise the unwind path.
+    private mutating func failureTarget() -> A.Label {
+        guard currentPC < covered.count, covered[currentPC] else { return unwind }
+        if let site = catchSites.last, site.position == currentPC { return site.label }
+        let l = a.newLabel()
+        catchSites.append((l, currentPC))
+        return l
+    }
+
     /// After a call or a snippet: propagate a failure, reload memory (it may have grown).
     private mutating func afterCall() {
         a.test(.rax, .rax, w: false)
-        a.jcc(.ne, unwind)
+        a.jcc(.ne, failureTarget())
         a.load(.r12, NativeContext.field(\.memoryBase))
         a.load(.r13, NativeContext.field(\.memorySize))
         reloadPinned()
@@ -522,8 +613,19 @@ struct NativeCompiler {
         let extra = UInt16(truncatingIfNeeded: w0 >> 16)
 
         switch op {
-        case .returnCall, .returnCallImport, .returnCallIndirect, .throw, .throwRef, .checkpoint:
+        case .returnCall, .returnCallImport, .returnCallIndirect, .checkpoint:
             return nil
+        case .throw, .throwRef:
+            // The exception is raised out of line and travels as a failure: to a handler of
+            // this function covering the instruction, or out through the unwind path.
+            spillPinned()
+            a.mov(.rdi, .r14)
+            a.mov(.rsi, .rbx)
+            a.movImm64(.rdx, UInt64(UInt(bitPattern: words.baseAddress! + pc)))
+            a.movImm(.rax, NativeTier.throwAddress)
+            a.call(.rax)
+            a.jmp(failureTarget())
+            return length
         case .native:
             // The function's entry counter: nothing to do in machine code.
             return length

@@ -120,7 +120,7 @@ extension Interpreter {
                                         frameTop: fp + 1, store: store)
         stacks.context.reloadMemory()
         if status == .ok { return .success(Interpreter.returnInstruction) }
-        return .failure(stacks.nativeFailure(status, instance: instance))
+        return .failure(stacks.nativeFailure(status, instance: instance, store: store))
     }
 }
 
@@ -135,7 +135,7 @@ extension Interpreter {
         stacks.context = InstanceContext(instance.takeUnretainedValue())
         let status = stacks.enterNative(code, sp: sp, instance: instance, frameTop: entryFrame + 1, store: store)
         if status == .ok { return nil }
-        let error = stacks.nativeFailure(status, instance: instance)
+        let error = stacks.nativeFailure(status, instance: instance, store: store)
         guard case SwasmError.trap(var trap) = error else { return error }
         trap.backtrace += backtrace(function: function, instance: instance, frame: entryFrame)
         return SwasmError.trap(trap)
@@ -292,7 +292,7 @@ extension ExecutionState {
     /// frames it unwound through (innermost first; the entry function's own frame is left to
     /// the interpreter's backtrace), or the failure a snippet left.
     @inline(never)
-    func nativeFailure(_ status: NativeTier.Status, instance: Unmanaged<InstanceState>) -> Error {
+    func nativeFailure(_ status: NativeTier.Status, instance: Unmanaged<InstanceState>, store: Store) -> Error {
         var frames = nativeTrace
         nativeTrace.removeAll(keepingCapacity: true)
         if !frames.isEmpty { frames.removeLast() }
@@ -307,6 +307,15 @@ extension ExecutionState {
         nativeError = nil
         if case SwasmError.trap(var trap) = error {
             trap.backtrace += recorded
+            return SwasmError.trap(trap)
+        }
+        // An exception of this store no native handler caught leaves as the interpreter's
+        // uncaught-exception trap, with the frames it unwound through; a handler further out
+        // still finds it in the trap.
+        if let exception = error as? WasmException,
+           exception.tag.store === store {
+            var trap = Trap(uncaught: exception)
+            trap.backtrace = recorded
             return SwasmError.trap(trap)
         }
         return error
