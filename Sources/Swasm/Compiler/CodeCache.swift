@@ -27,6 +27,9 @@ final class CodeCache: @unchecked Sendable {
     let nativeEntries: UnsafeMutablePointer<UnsafeRawPointer?>
     /// Translate functions on to native code (see Native/), kept in `nativeArena`.
     let compilesNative: Bool
+    /// Machine code leaves memory 0's bounds to its guard region (GuardRegions.swift): an
+    /// instance whose memory 0 has none runs interpreted.
+    let guardsMemory: Bool
     private let nativeArena = ExecutableArena()
     /// Functions the native tier could not compile (out of executable memory).
     private var nativeFailed: [Bool]
@@ -55,6 +58,7 @@ final class CodeCache: @unchecked Sendable {
         nativeEntries.initialize(repeating: nil, count: Swift.max(count, 1))
         compilesNative = configuration.nativeCode && NativeTier.isAvailable && !configuration.consumeFuel
             && !configuration.interruptible
+        guardsMemory = compilesNative && configuration.reservesGuardRegions
         compiled = Array(repeating: nil, count: count)
         nativeFailed = Array(repeating: false, count: count)
     }
@@ -140,7 +144,7 @@ final class CodeCache: @unchecked Sendable {
             guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
             guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
-                                                      budget: budget) else {
+                                                      budget: budget, guardedMemory: guardsMemory) else {
                 nativeFailed[definedIndex] = true
                 return
             }
@@ -153,6 +157,20 @@ final class CodeCache: @unchecked Sendable {
             function.nativeSnippets = native.snippets
             SharedCodeWord.publish(words + 1, UInt64(UInt(bitPattern: native.code)))
             nativeEntries.publish(native.code, at: definedIndex)
+        }
+    }
+
+    /// The function index (in the module's index space) of the function whose machine code
+    /// contains `pc`: the one whose code starts last at or before it.
+    func nativeFunction(containing pc: UInt) -> UInt32? {
+        lock.withLock {
+            var best: (start: UInt, index: UInt32)?
+            for function in compiled {
+                guard let function, let code = function.nativeCode else { continue }
+                let start = UInt(bitPattern: code)
+                if start <= pc && start >= (best?.start ?? 0) { best = (start, function.functionIndex) }
+            }
+            return best?.index
         }
     }
 

@@ -56,7 +56,7 @@ enum Execution {
             stacks.context = callerContext
         }
         let error = withExtendedLifetime(instance) { () -> Error? in
-            if let machineCode = compiled.nativeCode {
+            if let machineCode = compiled.nativeCode, instance.runsMachineCode {
                 return Interpreter.runNative(machineCode, function: header, sp: sp, instance: state, entryFrame: frame,
                                              stacks: stacks, store: store)
             }

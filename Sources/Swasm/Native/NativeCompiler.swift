@@ -74,6 +74,9 @@ struct NativeCompiler {
     /// Bytes of machine code and snippets past which compilation gives up (the engine's
     /// budget has no more).
     private var maxBytes = Int.max
+    /// Memory 0 lies in a guard region (GuardRegions.swift): accesses are not compared with
+    /// its size, an access out of bounds faults instead.
+    private var guardedMemory = false
 
     /// Exception handling: which IR word indices some handler of the function covers, the
     /// instruction being emitted, and the stubs that hand a failure at a covered instruction to
@@ -159,15 +162,18 @@ struct NativeCompiler {
     /// Its bytes are taken from `budget`: nil also when they do not fit, and compilation
     /// stops as soon as the code written passes what is left.
     static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena,
-                        budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max)) -> Output? {
+                        budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max),
+                        guardedMemory: Bool = false) -> Output? {
         guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return nil }
         let maxBytes = budget.remainingBytes
         var survey = NativeCompiler(function: function, definedIndex: definedIndex)
         survey.counting = true
         survey.maxBytes = maxBytes
+        survey.guardedMemory = guardedMemory
         guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
         compiler.maxBytes = maxBytes
+        compiler.guardedMemory = guardedMemory
         let chosen = survey.choosePins()
         compiler.pin(chosen.integers, doubles: chosen.doubles)
         guard compiler.emitFunction() else { return nil }
@@ -1196,6 +1202,13 @@ struct NativeCompiler {
     /// Checks that [rax + offset, + width) lies in memory 0 (rax: the zero-extended address)
     /// and returns the operand addressing it.
     private mutating func checkedAddress(offset: UInt32, width: Int) -> Mem {
+        if guardedMemory {
+            // The address, offset and width stay within the reservation's 8 GiB + 64 KiB.
+            if offset <= UInt32(Int32.max) { return Mem(base: .r12, index: .rax, scale: 0, disp: Int32(offset)) }
+            a.movImm(.rcx, UInt64(offset))
+            a.alu(.add, .rax, .rcx, w: true)
+            return Mem(base: .r12, index: .rax)
+        }
         let end = UInt64(offset) + UInt64(width)
         if end <= UInt64(Int32.max) {
             a.lea(.rcx, Mem(base: .rax, disp: Int32(end)))

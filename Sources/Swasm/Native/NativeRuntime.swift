@@ -100,6 +100,9 @@ extension Interpreter {
     static func tierUp(_ pc: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<CallFrame>,
                        fn: UnsafePointer<UInt64>, instance: Unmanaged<InstanceState>, stacks: ExecutionState,
                        store: Store) -> ErrorOr<UnsafePointer<UInt64>> {
+        // An instance whose memory lacks the guard regions its module's code relies on stays
+        // interpreted.
+        guard instance._withUnsafeGuaranteedRef({ $0.runsMachineCode }) else { return .success(pc + 2) }
         // Another thread running the same module may compile the function at any time.
         var code = SharedCodeWord.acquire(pc + 1)
         if code == 0 {
@@ -160,6 +163,8 @@ struct NativeContext {
     var instance: Unmanaged<InstanceState>
     var store: Unmanaged<Store>
     var state: Unmanaged<ExecutionState>
+    /// Whether memory 0 has guard regions (1) or not (0), for the fault handler.
+    var memoryGuarded: UInt64 = 0
 
     static func field<T>(_ path: KeyPath<NativeContext, T>) -> X64Assembler.Mem {
         X64Assembler.Mem(base: .r14, disp: Int32(MemoryLayout<NativeContext>.offset(of: path)!))
@@ -192,6 +197,7 @@ final class ExecutableArena: @unchecked Sendable {
     deinit {
         #if arch(x86_64) && os(Linux)
         for chunk in chunks {
+            GuardRegions.unregister(chunk.executable)
             if chunk.writable != chunk.executable { munmap(chunk.writable, chunk.length) }
             munmap(chunk.executable, chunk.length)
         }
@@ -243,6 +249,12 @@ final class ExecutableArena: @unchecked Sendable {
         var start = (used + alignment - 1) / alignment * alignment
         if chunks.isEmpty || start + bytes.count > chunks[chunks.count - 1].length {
             guard let chunk = newChunk(bytes.count) else { return nil }
+            // The fault handler knows the tier's code by these ranges.
+            guard GuardRegions.register(chunk.executable, length: chunk.length) else {
+                if chunk.writable != chunk.executable { munmap(chunk.writable, chunk.length) }
+                munmap(chunk.executable, chunk.length)
+                return nil
+            }
             chunks.append(chunk)
             start = 0
         }
@@ -334,7 +346,9 @@ extension ExecutionState {
         if let memory = state.memories.first {
             context.pointee.memoryBase = memory.base
             context.pointee.memorySize = UInt64(memory.byteCount)
+            context.pointee.memoryGuarded = memory.isGuarded ? 1 : 0
         } else {
+            context.pointee.memoryGuarded = 0
             context.pointee.memoryBase = UnsafeMutableRawPointer(bitPattern: 16)!
             context.pointee.memorySize = 0
         }

@@ -31,6 +31,13 @@ public struct EngineConfiguration: Sendable {
     /// machine code at its next loop iteration. Functions that run a few times cost less to
     /// interpret than to compile. 0 compiles every function on its first call.
     public var nativeCodeThreshold: Int = 1000
+    /// Leave the bounds of 32-bit memories to the hardware in machine code (with
+    /// ``nativeCode``): each such memory reserves 8 GiB of address space (no memory is
+    /// committed beyond its size), of which all past its size is inaccessible, and an access
+    /// out of bounds faults and traps as the check would have. Where the reservation is
+    /// refused, an instance whose memory 0 lacks it runs interpreted. Off, machine code checks
+    /// every access. Wasmtime: `Config::signals_based_traps`. On by default.
+    public var memoryGuardRegions: Bool = true
     /// Maximum depth of nested Wasm calls: `maxCallDepth` frames run and a call from the
     /// deepest traps with "call stack exhausted", whichever tier runs the frames. Host → Wasm
     /// entries count one frame each, so a host function calling back into Wasm shares the limit.
@@ -173,5 +180,13 @@ final class Locked<Value>: @unchecked Sendable {
 
     func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
         try lock.withLock { try body(&value) }
+    }
+}
+
+extension EngineConfiguration {
+    /// Whether this engine's 32-bit memories reserve guard regions and its machine code relies
+    /// on them (see ``memoryGuardRegions``).
+    var reservesGuardRegions: Bool {
+        nativeCode && NativeTier.isAvailable && memoryGuardRegions && GuardRegions.isAvailable
     }
 }

@@ -74,6 +74,9 @@ enum Instantiation {
         for type in sections.memories {
             state.memories.append(try store.allocateMemory(type))
         }
+        if module.code.guardsMemory, let memory = state.memories.first, !memory.type.limits.is64 {
+            state.runsMachineCode = memory.isGuarded
+        }
 
         // Initialisers see the imported globals and (extended-const) the globals before them.
         for definition in sections.globals {

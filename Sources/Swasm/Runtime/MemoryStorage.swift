@@ -41,7 +41,9 @@ extension MemoryInstance {
     }
 
     /// Allocates a zeroed memory of `type.limits.min` pages that may grow to `limit` pages.
-    static func allocate(type: MemoryType, pageLimit limit: UInt64) throws -> MemoryInstance {
+    /// `guarded`: a 32-bit memory reserves `GuardRegions.reservationBytes` when it can, so that
+    /// machine code may leave its bounds to the hardware (`isGuarded`).
+    static func allocate(type: MemoryType, pageLimit limit: UInt64, guarded: Bool = false) throws -> MemoryInstance {
         guard type.limits.min <= limit else {
             throw SwasmError.limit("memory of \(type.limits.min) pages exceeds the limit of \(limit) pages")
         }
@@ -58,6 +60,17 @@ extension MemoryInstance {
         let (reservedProduct, reserveOverflow) = Int(reservePages).multipliedReportingOverflow(by: wasmPageSize)
         let reservedBytes = reserveOverflow ? Int.max : Swift.max(reservedProduct, initialBytes)
 
+        if guarded && !type.limits.is64, let base = reserve(bytes: GuardRegions.reservationBytes) {
+            if initialBytes > 0, mprotect(base, initialBytes, PROT_READ | PROT_WRITE) != 0 {
+                munmap(base, GuardRegions.reservationBytes)
+                throw SwasmError.limit("cannot allocate a memory of \(type.limits.min) pages")
+            }
+            let memory = MemoryInstance(type: type, base: base, byteCount: initialBytes)
+            memory.storage = .mapped(reservedBytes: GuardRegions.reservationBytes)
+            memory.pageLimit = limit
+            memory.isGuarded = true
+            return memory
+        }
         if reservedBytes > 0, let base = reserve(bytes: reservedBytes) {
             if initialBytes > 0, mprotect(base, initialBytes, PROT_READ | PROT_WRITE) != 0 {
                 munmap(base, reservedBytes)

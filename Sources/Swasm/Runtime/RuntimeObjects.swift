@@ -29,6 +29,9 @@ final class MemoryInstance {
     var limitCounters: LimitCounters?
     /// A shared memory's waiters and growth lock (SharedMemory.swift); nil when unshared.
     let shared: SharedMemoryState?
+    /// Whether the memory lies in a reservation with guard regions (GuardRegions.swift), so
+    /// that machine code may leave its bounds to the hardware.
+    var isGuarded = false
     init(type: MemoryType, base: UnsafeMutableRawPointer, byteCount: Int) {
         self.type = type
         self.base = base
@@ -132,6 +135,9 @@ final class InstanceState {
     var memoryExport: MemoryLookup = .notLookedUp
     /// The globals' cells in index order, for native code (built on its first entry).
     var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    /// False when the module's machine code relies on guard regions and memory 0 has none (its
+    /// reservation was refused, or it came from elsewhere): the instance then runs interpreted.
+    var runsMachineCode = true
     init(module: Module) { self.module = module }
     deinit { nativeGlobalCells?.deallocate() }
 }

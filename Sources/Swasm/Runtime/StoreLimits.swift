@@ -116,7 +116,8 @@ extension Store {
 
     /// A new memory of `type` under this store's limits (counted against them).
     func allocateMemory(_ type: MemoryType) throws -> MemoryInstance {
-        let memory = try MemoryInstance.allocate(type: type, pageLimit: pageLimit(for: type))
+        let memory = try MemoryInstance.allocate(type: type, pageLimit: pageLimit(for: type),
+                                                 guarded: engine.configuration.reservesGuardRegions)
         memory.limitCounters = limitCounters
         limitCounters.memories += 1
         return memory
