@@ -55,6 +55,8 @@ struct RunCommand {
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000): N frames run, the next call traps, on either tier."),
             OptionSpec("-C", value: "KEY=VALUE",
                        help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 1000; 0 compiles every function at its first call)."),
+            OptionSpec("-O", value: "KEY=VALUE",
+                       help: "Optimization option as in wasmtime: signals-based-traps=y|n (y, the default: machine code leaves 32-bit memories' bounds to guard regions of reserved address space; n checks every access)."),
             OptionSpec("-W", value: "KEY=VALUE",
                        help: "Limit or feature as in wasmtime: fuel=N, timeout=DURATION, max-memory-size=BYTES, max-table-elements=N, max-call-depth=N, max-code-size=BYTES (compiled code the engine may hold, 1GiB by default); FEATURE=y|n turns a proposal on or off (all are on): simd, relaxed-simd, threads, exceptions, tail-call, multi-memory, memory64, ... (see `swasm inspect`)."),
         ],
@@ -75,6 +77,7 @@ struct RunCommand {
     var maxCallDepth: String?
     var wasmOptions: [String]
     var codegenOptions: [String]
+    var optimizeOptions: [String]
     var fileAndArguments: [String]
 
     init(parsing arguments: [String]) throws {
@@ -93,6 +96,7 @@ struct RunCommand {
         maxCallDepth = parsed.last("--max-call-depth")
         wasmOptions = parsed.all("-W")
         codegenOptions = parsed.all("-C")
+        optimizeOptions = parsed.all("-O")
         fileAndArguments = parsed.positionals
     }
 
@@ -202,6 +206,7 @@ struct RunCommand {
         // The long options win over -W, whatever their order.
         for option in wasmOptions { try limits.applyWasmOption(option) }
         for option in codegenOptions { try limits.applyCodegenOption(option) }
+        for option in optimizeOptions { try limits.applyOptimizeOption(option) }
         if let fuel { limits.fuel = try RunLimits.parseFuel(fuel, option: "--fuel") }
         if let timeout { limits.timeout = try RunLimits.parseDuration(timeout, option: "--timeout") }
         if let maxMemorySize {

@@ -20,6 +20,9 @@ struct RunLimits {
     /// Entries and loop iterations a function runs interpreted before it is compiled
     /// (`-C native-threshold=N`; 0 compiles each function at its first call).
     var nativeCodeThreshold: Int?
+    /// Leave 32-bit memories' bounds to guard regions in machine code
+    /// (`-O signals-based-traps=n` checks every access).
+    var signalsBasedTraps = true
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
@@ -37,6 +40,22 @@ struct RunLimits {
         configuration.features = features
         configuration.nativeCode = nativeCode
         if let nativeCodeThreshold { configuration.nativeCodeThreshold = nativeCodeThreshold }
+        configuration.memoryGuardRegions = signalsBasedTraps
+    }
+
+    /// Applies one `-O KEY=VALUE` option: `signals-based-traps=y|n`.
+    mutating func applyOptimizeOption(_ text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        switch parts[0] {
+        case "signals-based-traps":
+            switch parts.count == 2 ? String(parts[1]) : "y" {
+            case "y", "yes", "true": signalsBasedTraps = true
+            case "n", "no", "false": signalsBasedTraps = false
+            default: throw CLIFailure.error("invalid -O \(text): expected signals-based-traps=y or signals-based-traps=n")
+            }
+        default:
+            throw CLIFailure.error("unsupported -O option '\(parts[0])' (supported: signals-based-traps=y|n)")
+        }
     }
 
     static let slotsPerFrame = 8
