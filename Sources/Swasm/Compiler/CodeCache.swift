@@ -27,6 +27,9 @@ final class CodeCache: @unchecked Sendable {
     let nativeEntries: UnsafeMutablePointer<UnsafeRawPointer?>
     /// Translate functions on to native code (see Native/), kept in `nativeArena`.
     let compilesNative: Bool
+    /// Machine code checks for interrupts (an interruptible engine); fuel's checkpoints
+    /// compile whenever the code has them.
+    let checksInterrupts: Bool
     private let nativeArena = ExecutableArena()
     /// Functions the native tier could not compile (out of executable memory).
     private var nativeFailed: [Bool]
@@ -53,8 +56,8 @@ final class CodeCache: @unchecked Sendable {
         entries.initialize(repeating: nil, count: Swift.max(count, 1))
         nativeEntries = .allocate(capacity: Swift.max(count, 1))
         nativeEntries.initialize(repeating: nil, count: Swift.max(count, 1))
-        compilesNative = configuration.nativeCode && NativeTier.isAvailable && !configuration.consumeFuel
-            && !configuration.interruptible
+        compilesNative = configuration.nativeCode && NativeTier.isAvailable
+        checksInterrupts = configuration.interruptible
         compiled = Array(repeating: nil, count: count)
         nativeFailed = Array(repeating: false, count: count)
     }
@@ -140,7 +143,7 @@ final class CodeCache: @unchecked Sendable {
             guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
             guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
-                                                      budget: budget) else {
+                                                      budget: budget, checksInterrupts: checksInterrupts) else {
                 nativeFailed[definedIndex] = true
                 return
             }

@@ -28,6 +28,9 @@ enum NativeTier {
         case ok = 0
         case unreachable, integerDivideByZero, integerOverflow, invalidConversionToInteger
         case outOfBoundsMemoryAccess, callStackExhausted
+        /// A `checkpoint` found less fuel than its cost, or an interrupt check this store's
+        /// request (which the check consumed).
+        case fuelExhausted, interrupted
         case error = 255
 
         var trap: TrapReason? {
@@ -39,6 +42,8 @@ enum NativeTier {
             case .invalidConversionToInteger: return .invalidConversionToInteger
             case .outOfBoundsMemoryAccess: return .outOfBoundsMemoryAccess
             case .callStackExhausted: return .callStackExhausted
+            case .fuelExhausted: return .fuelExhausted
+            case .interrupted: return .interrupted
             }
         }
     }
@@ -59,6 +64,14 @@ enum NativeTier {
     static let simdAddress = unsafeBitCast(nativeSIMD as SnippetFunction, to: UInt64.self)
     typealias ReferenceFunction = @convention(c) (UnsafeMutableRawPointer, UInt64) -> UInt64
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
+    typealias InterruptFunction = @convention(c) (UnsafeMutableRawPointer) -> UInt32
+    static let interruptAddress = unsafeBitCast(nativeInterrupt as InterruptFunction, to: UInt64.self)
+    /// The address of `InterruptHandle.pending`, the process-wide count of pending interrupt
+    /// requests that machine code compares with zero (an `Atomic` lives at a fixed address,
+    /// and a static one for the whole process).
+    static let pendingInterruptsAddress: UInt64 = withUnsafePointer(to: InterruptHandle.pending) {
+        UInt64(UInt(bitPattern: $0))
+    }
 
     /// The stub Swift calls: saves the callee-saved registers native code uses, loads rbx (frame
     /// base), r14 (context), r12/r13 (memory base and size), sets the stack limit native
@@ -133,7 +146,15 @@ extension Interpreter {
                           instance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
                           stacks: ExecutionState, store: Store) -> Error? {
         stacks.context = InstanceContext(instance.takeUnretainedValue())
+        if stacks.checksInterruptsInline && stacks.interruptRequested {
+            // As `Interpreter.run` at an entry: a pending request stops the call.
+            stacks.consumeInterrupt()
+            return SwasmError.trap(Trap(.interrupted, backtrace: backtrace(function: function, instance: instance, frame: entryFrame)))
+        }
+        // From the host the store holds the fuel; `enterNative` takes it from the state.
+        if stacks.meterFuel { stacks.fuel = store.remainingFuel }
         let status = stacks.enterNative(code, sp: sp, instance: instance, frameTop: entryFrame + 1, store: store)
+        if stacks.meterFuel { store.remainingFuel = stacks.fuel }
         if status == .ok { return nil }
         let error = stacks.nativeFailure(status, instance: instance)
         guard case SwasmError.trap(var trap) = error else { return error }
@@ -160,6 +181,12 @@ struct NativeContext {
     var instance: Unmanaged<InstanceState>
     var store: Unmanaged<Store>
     var state: Unmanaged<ExecutionState>
+    /// The store's fuel while machine code runs (with `consumeFuel`): `checkpoint` subtracts
+    /// its cost here. Taken from `ExecutionState.fuel` at each entry into machine code and
+    /// given back when it returns; Swift code that runs on a native frame (snippets, host
+    /// calls) gets it through the store's `remainingFuel`, as host calls from the interpreter
+    /// do, and machine code takes it back from there.
+    var fuel: UInt64
 
     static func field<T>(_ path: KeyPath<NativeContext, T>) -> X64Assembler.Mem {
         X64Assembler.Mem(base: .r14, disp: Int32(MemoryLayout<NativeContext>.offset(of: path)!))
@@ -273,6 +300,7 @@ extension ExecutionState {
         let context = nativeContext
         let previous = context.pointee
         fillNativeContext(instance: instance, store: store)
+        context.pointee.fuel = fuel
         nativeTrace.removeAll(keepingCapacity: true)
         // The entry function holds the record below `frameTop`; each native call below it
         // stands for one more record, 16 bytes of machine stack apart. Capping the calls at
@@ -283,6 +311,9 @@ extension ExecutionState {
         let fitting = here > floor ? (here - floor) / 16 : 0
         let calls = Swift.min(UInt(Swift.max(framesEnd - frameTop, 0)), fitting)
         let status = entry(code, sp, UnsafeMutableRawPointer(context), calls * 16, floor)
+        // The caller's context comes back with the fuel it had when it left, which Swift code
+        // resuming it replaces (`resumeNativeFrame`).
+        fuel = context.pointee.fuel
         context.pointee = previous
         self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
@@ -368,6 +399,7 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     stacks.frameTop = frame + 1
     let saved = context.pointee
     let callerContext = stacks.context
+    if stacks.meterFuel { store.remainingFuel = saved.fuel }
     let error = Interpreter.run(function: snippet, sp: sp, instance: instance, entryFrame: frame, stacks: stacks, store: store)
     if let entryRecord { frame.pointee = entryRecord }
     stacks.frameTop = entryTop
@@ -410,6 +442,7 @@ private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     stacks.frameTop = frame + 1
     let saved = context.pointee
     let callerContext = stacks.context
+    if stacks.meterFuel { store.remainingFuel = saved.fuel }
     let base = high(instruction[0])
     let error = Interpreter.callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
     stacks.frameTop = entryTop
@@ -437,9 +470,23 @@ private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, s
     stacks.context = callerContext
     stacks.context.reloadMemory()
     context.pointee = saved
+    // The snippet or host function ran on the store's fuel (and may have changed it).
+    if stacks.meterFuel { context.pointee.fuel = context.pointee.store._withUnsafeGuaranteedRef { $0.remainingFuel } }
     if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
         context.pointee.memoryBase = memory.base
         context.pointee.memorySize = UInt64(memory.byteCount)
+    }
+}
+
+/// The slow path of machine code's interrupt checks, taken while some store of the process has
+/// a request pending: `interrupted` (consuming the request) when it is this store's, as the
+/// interpreter traps at a back-edge or call, otherwise 0 and machine code goes on.
+private func nativeInterrupt(_ raw: UnsafeMutableRawPointer) -> UInt32 {
+    let stacks = raw.assumingMemoryBound(to: NativeContext.self).pointee.state
+    return stacks._withUnsafeGuaranteedRef { stacks -> UInt32 in
+        guard stacks.interruptRequested else { return 0 }
+        stacks.consumeInterrupt()
+        return NativeTier.Status.interrupted.rawValue
     }
 }
 
