@@ -18,7 +18,8 @@ final class CodeCache: @unchecked Sendable {
     let context: FunctionValidationContext
     /// Emit `checkpoint` at function entries and loop headers: fuel needs them. They also check
     /// for interruption; without fuel the interpreter checks at back-edges and calls instead,
-    /// which costs no dispatch (see `Interpreter.run`).
+    /// which costs no dispatch (see `Interpreter.run`), and machine code at loop headers and
+    /// calls. Machine code compiles checkpoints as the interpreter runs them.
     let emitCheckpoints: Bool
 
     /// Compiled header pointers by defined index (nil: not translated yet).

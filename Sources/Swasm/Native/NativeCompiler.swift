@@ -13,8 +13,8 @@
 /// Limits: a `checkpoint` (code compiled for fuel) subtracts its cost from
 /// `NativeContext.fuel` and traps when it would go below zero, as the interpreter's does;
 /// with an interruptible engine, loop headers and calls (checkpoints, with fuel) compare the
-/// process's count of pending interrupts with zero and only when it is not ask a helper
-/// whether this store's guest must stop.
+/// store's count of pending interrupt requests with zero and only when it is not ask a helper
+/// whether the guest must stop.
 struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
@@ -523,12 +523,12 @@ struct NativeCompiler {
         }
     }
 
-    /// Compares the process's count of pending interrupts with zero; when it is not, a helper
-    /// traps with "interrupted" if the request is this store's (scratch registers are lost).
+    /// Compares the store's count of pending interrupt requests (kept by its `InterruptHandle`
+    /// just past the context) with zero; when it is not, a helper traps with "interrupted" if
+    /// the request is still pending (scratch registers are lost then).
     private mutating func emitInterruptCheck() {
         let slow = a.newLabel(), resume = a.newLabel()
-        a.movImm(.rax, NativeTier.pendingInterruptsAddress)
-        a.alu(.cmp, Mem(base: .rax), imm: 0, w: true)
+        a.alu(.cmp, Mem(base: .r14, disp: Int32(InterruptHandle.machineFlagOffset)), imm: 0, w: true)
         a.jcc(.ne, slow)
         a.bind(resume)
         limitPaths.append((slow, resume, nil))

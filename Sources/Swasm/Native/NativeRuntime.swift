@@ -66,12 +66,6 @@ enum NativeTier {
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
     typealias InterruptFunction = @convention(c) (UnsafeMutableRawPointer) -> UInt32
     static let interruptAddress = unsafeBitCast(nativeInterrupt as InterruptFunction, to: UInt64.self)
-    /// The address of `InterruptHandle.pending`, the process-wide count of pending interrupt
-    /// requests that machine code compares with zero (an `Atomic` lives at a fixed address,
-    /// and a static one for the whole process).
-    static let pendingInterruptsAddress: UInt64 = withUnsafePointer(to: InterruptHandle.pending) {
-        UInt64(UInt(bitPattern: $0))
-    }
 
     /// The stub Swift calls: saves the callee-saved registers native code uses, loads rbx (frame
     /// base), r14 (context), r12/r13 (memory base and size), sets the stack limit native
@@ -478,9 +472,10 @@ private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, s
     }
 }
 
-/// The slow path of machine code's interrupt checks, taken while some store of the process has
-/// a request pending: `interrupted` (consuming the request) when it is this store's, as the
-/// interpreter traps at a back-edge or call, otherwise 0 and machine code goes on.
+/// The slow path of machine code's interrupt checks, taken while the store's handle counts a
+/// request: `interrupted` (consuming the request) when one is pending, as the interpreter
+/// traps at a back-edge or call, otherwise 0 (a request withdrawn meanwhile) and machine code
+/// goes on.
 private func nativeInterrupt(_ raw: UnsafeMutableRawPointer) -> UInt32 {
     let stacks = raw.assumingMemoryBound(to: NativeContext.self).pointee.state
     return stacks._withUnsafeGuaranteedRef { stacks -> UInt32 in
