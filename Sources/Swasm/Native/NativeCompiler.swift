@@ -545,11 +545,11 @@ struct NativeCompiler {
 
     /// `checkpoint` [op|cost]: the interpreter's fuel accounting (and its interrupt check).
     private mutating func emitCheckpoint(cost: UInt32) {
-        let exhausted = a.newLabel(), resume = a.newLabel()
+        let runsOut = a.newLabel(), resume = a.newLabel()
         emitFuel(.sub, cost)
-        a.jcc(.b, exhausted)
+        a.jcc(.b, runsOut)
         a.bind(resume)
-        limitPaths.append((exhausted, resume, cost))
+        limitPaths.append((runsOut, resume, cost))
         if checksInterrupts { emitInterruptCheck() }
     }
 
