@@ -108,11 +108,24 @@ struct TierRunner {
     let seed: UInt64
     var inspect: ((Module) -> Void)? = nil
 
+    /// A third of the seeds also meter the store's fuel (and make the engine interruptible,
+    /// with no interrupt: the checks must change nothing): each call starts with a budget
+    /// drawn from the seed, often too small to finish, and the fuel left after it is part of
+    /// the transcript, so the tiers must charge the same fuel and run out at the same point.
+    static func metersFuel(seed: UInt64) -> Bool { seed % 3 == 2 }
+    static let fuelBudgets: [UInt64] = [0, 1, 7, 50, 300, 2_000, 20_000, 1_000_000]
+
     func run() -> Transcript {
         var transcript = Transcript()
         var compiledModule: Module?
         defer { if let compiledModule { inspect?(compiledModule) } }
-        let engine = Engine(configuration: tier.configuration)
+        var configuration = tier.configuration
+        let metered = TierRunner.metersFuel(seed: seed)
+        if metered {
+            configuration.consumeFuel = true
+            configuration.interruptible = true
+        }
+        let engine = Engine(configuration: configuration)
         let compiled: Module
         do {
             compiled = try Module(engine: engine, bytes: module)
@@ -139,6 +152,7 @@ struct TierRunner {
         }
         let fuel = instance.global(SmithGenerator.fuelExportName)
         var random = FuzzRandom(seed: seed ^ 0x4152_4753_0000_0000)
+        var budgets = FuzzRandom(seed: seed ^ 0x4655_454C_0000_0000)
         for (name, value) in instance.exports {
             guard case .function(let function) = value else { continue }
             let params = function.type.params
@@ -149,6 +163,7 @@ struct TierRunner {
                     break
                 }
                 if let fuel { try? fuel.set(.i32(SmithGenerator.fuel)) }
+                if metered { try? store.setFuel(budgets.pick(TierRunner.fuelBudgets)) }
                 transcript.calls += 1
                 var line = "call \(quoted(name))(\(arguments.map(describe).joined(separator: ", "))) -> "
                 do {
@@ -157,6 +172,7 @@ struct TierRunner {
                     transcript.traps += 1
                     line += describe(error)
                 }
+                if metered { line += "; fuel left \(store.fuel)" }
                 transcript.record(line)
             }
         }

@@ -18,7 +18,8 @@ final class CodeCache: @unchecked Sendable {
     let context: FunctionValidationContext
     /// Emit `checkpoint` at function entries and loop headers: fuel needs them. They also check
     /// for interruption; without fuel the interpreter checks at back-edges and calls instead,
-    /// which costs no dispatch (see `Interpreter.run`).
+    /// which costs no dispatch (see `Interpreter.run`), and machine code at loop headers and
+    /// calls. Machine code compiles checkpoints as the interpreter runs them.
     let emitCheckpoints: Bool
 
     /// Compiled header pointers by defined index (nil: not translated yet).
@@ -30,6 +31,9 @@ final class CodeCache: @unchecked Sendable {
     /// Machine code leaves memory 0's bounds to its guard region (GuardRegions.swift): an
     /// instance whose memory 0 has none runs interpreted.
     let guardsMemory: Bool
+    /// Machine code checks for interrupts (an interruptible engine); fuel's checkpoints
+    /// compile whenever the code has them.
+    let checksInterrupts: Bool
     private let nativeArena = ExecutableArena()
     /// Functions the native tier could not compile (out of executable memory).
     private var nativeFailed: [Bool]
@@ -56,9 +60,9 @@ final class CodeCache: @unchecked Sendable {
         entries.initialize(repeating: nil, count: Swift.max(count, 1))
         nativeEntries = .allocate(capacity: Swift.max(count, 1))
         nativeEntries.initialize(repeating: nil, count: Swift.max(count, 1))
-        compilesNative = configuration.nativeCode && NativeTier.isAvailable && !configuration.consumeFuel
-            && !configuration.interruptible
+        compilesNative = configuration.nativeCode && NativeTier.isAvailable
         guardsMemory = compilesNative && configuration.reservesGuardRegions
+        checksInterrupts = configuration.interruptible
         compiled = Array(repeating: nil, count: count)
         nativeFailed = Array(repeating: false, count: count)
     }
@@ -144,7 +148,8 @@ final class CodeCache: @unchecked Sendable {
             guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
             guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
-                                                      budget: budget, guardedMemory: guardsMemory) else {
+                                                      budget: budget, guardedMemory: guardsMemory,
+                                                      checksInterrupts: checksInterrupts) else {
                 nativeFailed[definedIndex] = true
                 return
             }

@@ -235,11 +235,13 @@ struct Translator {
     }
 
     mutating func translate() throws -> CompiledFunction {
-        if emitCheckpoints { labels[0].checkpoint = emit(.checkpoint, 0) }
+        // `native` comes first: it enters machine code before the entry's checkpoint, which
+        // machine code then runs itself, so the entry is charged once on either tier.
         if emitTierChecks {
             _ = emit(.native, 0)
             emitWord(0)
         }
+        if emitCheckpoints { labels[0].checkpoint = emit(.checkpoint, 0) }
         while !reader.isAtEnd {
             let instruction = try reader.read()
             try validator.validate(instruction, offset: reader.instructionOffset,

@@ -90,7 +90,12 @@ final class ExecutionState {
     private var resolved: UnsafeMutablePointer<ResolvedFunction>
     private var resolvedCount = 0
 
-    init(configuration: EngineConfiguration) {
+    /// The store's handle, which owns the memory of `nativeContext` (and the request count
+    /// machine code checks after it).
+    private let interruptHandle: InterruptHandle
+
+    init(configuration: EngineConfiguration, interruptHandle: InterruptHandle) {
+        self.interruptHandle = interruptHandle
         meterFuel = configuration.consumeFuel
         fuel = configuration.consumeFuel ? 0 : .max
         checksInterruptsInline = configuration.interruptible && !configuration.consumeFuel
@@ -108,10 +113,7 @@ final class ExecutionState {
         framesEnd = frames + frameCount
         frameTop = frames
         nativeCodeThreshold = UInt64(Swift.min(Swift.max(configuration.nativeCodeThreshold, 0), Int(UInt32.max - 1)))
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<NativeContext>.stride,
-                                                   alignment: MemoryLayout<NativeContext>.alignment)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<NativeContext>.stride)
-        nativeContext = raw.bindMemory(to: NativeContext.self, capacity: 1)
+        nativeContext = interruptHandle.nativeContextMemory.bindMemory(to: NativeContext.self, capacity: 1)
     }
 
     static let slack = 8
@@ -171,7 +173,6 @@ final class ExecutionState {
     }
 
     deinit {
-        UnsafeMutableRawPointer(nativeContext).deallocate()
         resolved.deallocate()
         slots.deallocate()
         frames.deallocate()

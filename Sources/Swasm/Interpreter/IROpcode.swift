@@ -85,8 +85,10 @@ enum IROpcode: UInt16, CaseIterable {
     case callImport
     /// [op|base][typeIndex|table][indexSlot]
     case callIndirect
-    /// [op]: a hook at loop headers and function entries for fuel metering, which also checks
-    /// for interruption (emitted only when the engine consumes fuel).
+    /// [op|cost]: a hook at loop headers and function entries for fuel metering, which also
+    /// checks for interruption (emitted only when the engine consumes fuel). At a function
+    /// entry it follows `native`, at a loop header `loopEntry`, so machine code entered there
+    /// runs it itself.
     case checkpoint
 
     // MARK: Data movement

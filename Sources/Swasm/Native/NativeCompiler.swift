@@ -8,9 +8,15 @@
 /// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
 /// (SIMD, GC, atomics, 64-bit and multiple memories) through that path's executor, the others
 /// (rare numeric operations, bulk memory, tables, calls through imports) as snippets.
-/// Functions with tail calls or fuel checkpoints stay in the interpreter. Exceptions unwind
-/// native frames as failures, and a handler covering the failed instruction catches them in its
-/// own frame (NativeExceptions.swift).
+/// Functions with tail calls stay in the interpreter. Exceptions unwind native frames as
+/// failures, and a handler covering the failed instruction catches them in its own frame
+/// (NativeExceptions.swift).
+///
+/// Limits: a `checkpoint` (code compiled for fuel) subtracts its cost from
+/// `NativeContext.fuel` and traps when it would go below zero, as the interpreter's does;
+/// with an interruptible engine, loop headers and calls (checkpoints, with fuel) compare the
+/// store's count of pending interrupt requests with zero and only when it is not ask a helper
+/// whether the guest must stop.
 struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
@@ -62,7 +68,16 @@ struct NativeCompiler {
     /// recording itself (the interpreter raises the same trap at the caller's call).
     private let exhausted: A.Label
     /// Trap stubs by status (0 unused).
-    private var traps: [A.Label?] = Array(repeating: nil, count: 8)
+    private var traps: [A.Label?] = Array(repeating: nil, count: 9)
+    /// Emit interrupt checks (an interruptible engine): at checkpoints when the code has them
+    /// (fuel), otherwise at loop headers and before calls, where the interpreter checks.
+    private var checksInterrupts = false
+    /// The code has `checkpoint`s (it was compiled for fuel), which check for interrupts too.
+    private let hasCheckpoints: Bool
+    /// Out-of-line paths of the limit checks, emitted after the function: an interrupt check's
+    /// helper call, or a checkpoint's exhaustion (which gives back the cost it subtracted),
+    /// each returning to `resume`.
+    private var limitPaths: [(label: A.Label, resume: A.Label, fuelCost: UInt32?)] = []
     /// Snippet words (each: a copy of the function header, the instruction, `return`).
     private var snippetWords: [UInt64] = []
     /// Positions of the imm64 fields that receive a snippet's address, and its word offset.
@@ -99,14 +114,13 @@ struct NativeCompiler {
         var byteCount: Int
     }
 
-    /// Whether the tier can compile `function`: no tail calls or fuel checkpoints (see
-    /// `emitInstruction`).
+    /// Whether the tier can compile `function`: no tail calls (see `emitInstruction`).
     static func isEligible(_ function: CompiledFunction) -> Bool {
         guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return false }
         var eligible = true
         let complete = walk(function.code, instruction: { _, op in
             switch op {
-            case .returnCall, .returnCallImport, .returnCallIndirect, .checkpoint: eligible = false
+            case .returnCall, .returnCallImport, .returnCallIndirect: eligible = false
             default: break
             }
         })
@@ -141,6 +155,9 @@ struct NativeCompiler {
                 if target >= 0 && target <= function.code.count { isTarget[target] = true }
             }
         }
+        var checkpoints = false
+        NativeCompiler.walk(function.code, instruction: { _, op in if op == .checkpoint { checkpoints = true } })
+        hasCheckpoints = checkpoints
         let localSlots = function.frameSlots  // locals and operand-stack slots alike
         pins = Array(repeating: nil, count: localSlots)
         doublePins = Array(repeating: nil, count: localSlots)
@@ -161,19 +178,22 @@ struct NativeCompiler {
     /// interpreter.
     /// Its bytes are taken from `budget`: nil also when they do not fit, and compilation
     /// stops as soon as the code written passes what is left.
+    /// With `checksInterrupts` (an interruptible engine) the code checks for interrupts.
     static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena,
                         budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max),
-                        guardedMemory: Bool = false) -> Output? {
+                        guardedMemory: Bool = false, checksInterrupts: Bool = false) -> Output? {
         guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return nil }
         let maxBytes = budget.remainingBytes
         var survey = NativeCompiler(function: function, definedIndex: definedIndex)
         survey.counting = true
         survey.maxBytes = maxBytes
         survey.guardedMemory = guardedMemory
+        survey.checksInterrupts = checksInterrupts
         guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
         compiler.maxBytes = maxBytes
         compiler.guardedMemory = guardedMemory
+        compiler.checksInterrupts = checksInterrupts
         let chosen = survey.choosePins()
         compiler.pin(chosen.integers, doubles: chosen.doubles)
         guard compiler.emitFunction() else { return nil }
@@ -487,6 +507,23 @@ struct NativeCompiler {
         a.movImm(.rax, UInt64(NativeTier.Status.callStackExhausted.rawValue))
         a.alu(.add, .rsp, imm: 8, w: true)
         a.ret()
+        for path in limitPaths {
+            a.bind(path.label)
+            if let cost = path.fuelCost {
+                // Exhausted: the interpreter leaves the fuel as it was.
+                emitFuel(.add, cost)
+                a.jmp(trap(.fuelExhausted))
+                continue
+            }
+            spillPinned()
+            a.mov(.rdi, .r14)
+            a.movImm(.rax, NativeTier.interruptAddress)
+            a.call(.rax)
+            a.test(.rax, .rax, w: false)
+            a.jcc(.ne, unwind)
+            reloadPinned()
+            a.jmp(path.resume)
+        }
         for (status, l) in traps.enumerated() {
             guard let l else { continue }
             a.bind(l)
@@ -572,6 +609,46 @@ struct NativeCompiler {
         return l
     }
 
+    /// `op` (add or sub) of `cost` on the context's fuel.
+    private mutating func emitFuel(_ op: A.ALU, _ cost: UInt32) {
+        if cost <= UInt32(Int32.max) {
+            a.alu(op, NativeContext.field(\.fuel), imm: Int32(cost), w: true)
+        } else {
+            a.movImm(.rax, UInt64(cost))
+            a.alu(op, NativeContext.field(\.fuel), .rax, w: true)
+        }
+    }
+
+    /// Compares the store's count of pending interrupt requests (kept by its `InterruptHandle`
+    /// just past the context) with zero; when it is not, a helper traps with "interrupted" if
+    /// the request is still pending (scratch registers are lost then).
+    private mutating func emitInterruptCheck() {
+        let slow = a.newLabel(), resume = a.newLabel()
+        a.alu(.cmp, Mem(base: .r14, disp: Int32(InterruptHandle.machineFlagOffset)), imm: 0, w: true)
+        a.jcc(.ne, slow)
+        a.bind(resume)
+        limitPaths.append((slow, resume, nil))
+        // What the previous instruction left in scratch registers is gone.
+        incoming = nil
+        incomingDouble = nil
+    }
+
+    /// Before a call, where the interpreter checks without fuel (with fuel, the callee's
+    /// entry checkpoint does).
+    private mutating func emitCallInterruptCheck() {
+        if checksInterrupts && !hasCheckpoints { emitInterruptCheck() }
+    }
+
+    /// `checkpoint` [op|cost]: the interpreter's fuel accounting (and its interrupt check).
+    private mutating func emitCheckpoint(cost: UInt32) {
+        let runsOut = a.newLabel(), resume = a.newLabel()
+        emitFuel(.sub, cost)
+        a.jcc(.b, runsOut)
+        a.bind(resume)
+        limitPaths.append((runsOut, resume, cost))
+        if checksInterrupts { emitInterruptCheck() }
+    }
+
     /// After a call or a snippet: propagate a failure, reload memory (it may have grown).
     private mutating func afterCall() {
         a.test(.rax, .rax, w: false)
@@ -619,7 +696,7 @@ struct NativeCompiler {
         let extra = UInt16(truncatingIfNeeded: w0 >> 16)
 
         switch op {
-        case .returnCall, .returnCallImport, .returnCallIndirect, .checkpoint:
+        case .returnCall, .returnCallImport, .returnCallIndirect:
             return nil
         case .throw, .throwRef:
             // The exception is raised out of line and travels as a failure: to a handler of
@@ -637,8 +714,14 @@ struct NativeCompiler {
             return length
         case .loopEntry:
             // A running call continues here from the interpreter, through a stub that sets
-            // up the frame as the function's prologue does.
+            // up the frame as the function's prologue does. Every iteration passes here (a
+            // back-edge jumps to the loop's first instruction): without fuel, the interrupt
+            // check of the interpreter's back-edges.
             loopStubs.append((pc, a.newLabel()))
+            if checksInterrupts && !hasCheckpoints { emitInterruptCheck() }
+            return length
+        case .checkpoint:
+            emitCheckpoint(cost: UInt32(truncatingIfNeeded: w0 >> 32))
             return length
         case .simd:
             // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
@@ -661,6 +744,7 @@ struct NativeCompiler {
             let total = length + 2
             guard pc + total <= words.count else { return nil }
             spillPinned()
+            emitCallInterruptCheck()
             a.mov(.rdi, .r14)
             loadSlot(.rsi, d)
             a.movImm(.rax, NativeTier.referenceTargetAddress)
@@ -750,6 +834,7 @@ struct NativeCompiler {
             a.jmp(epilogue)
         case .call:
             spillPinned()
+            emitCallInterruptCheck()
             let callee = Self.lo(w1)
             let offset = Int32(truncatingIfNeeded: d &* 8)
             if callee == definedIndex {
@@ -766,10 +851,12 @@ struct NativeCompiler {
             // A host callee is called without a pass through the interpreter loop (see
             // `nativeCallImport`); a Wasm callee of another instance runs as the snippet.
             spillPinned()
+            emitCallInterruptCheck()
             emitSnippetCall(at: pc, length: length, helper: NativeTier.callImportAddress)
             afterCall()
         case .callIndirect where Self.hi(w1) == 0:
             spillPinned()
+            emitCallInterruptCheck()
             // Table 0: a callee with native code in this instance is called directly; anything
             // else (a trap, a host function, another instance) takes the interpreter's path.
             a.mov(.rdi, .r14)

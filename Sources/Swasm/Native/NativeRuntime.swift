@@ -28,6 +28,9 @@ enum NativeTier {
         case ok = 0
         case unreachable, integerDivideByZero, integerOverflow, invalidConversionToInteger
         case outOfBoundsMemoryAccess, callStackExhausted
+        /// A `checkpoint` found less fuel than its cost, or an interrupt check this store's
+        /// request (which the check consumed).
+        case fuelExhausted, interrupted
         case error = 255
 
         var trap: TrapReason? {
@@ -39,6 +42,8 @@ enum NativeTier {
             case .invalidConversionToInteger: return .invalidConversionToInteger
             case .outOfBoundsMemoryAccess: return .outOfBoundsMemoryAccess
             case .callStackExhausted: return .callStackExhausted
+            case .fuelExhausted: return .fuelExhausted
+            case .interrupted: return .interrupted
             }
         }
     }
@@ -59,6 +64,8 @@ enum NativeTier {
     static let simdAddress = unsafeBitCast(nativeSIMD as SnippetFunction, to: UInt64.self)
     typealias ReferenceFunction = @convention(c) (UnsafeMutableRawPointer, UInt64) -> UInt64
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
+    typealias InterruptFunction = @convention(c) (UnsafeMutableRawPointer) -> UInt32
+    static let interruptAddress = unsafeBitCast(nativeInterrupt as InterruptFunction, to: UInt64.self)
 
     /// The stub Swift calls: saves the callee-saved registers native code uses, loads rbx (frame
     /// base), r14 (context), r12/r13 (memory base and size), sets the stack limit native
@@ -136,7 +143,15 @@ extension Interpreter {
                           instance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
                           stacks: ExecutionState, store: Store) -> Error? {
         stacks.context = InstanceContext(instance.takeUnretainedValue())
+        if stacks.checksInterruptsInline && stacks.interruptRequested {
+            // As `Interpreter.run` at an entry: a pending request stops the call.
+            stacks.consumeInterrupt()
+            return SwasmError.trap(Trap(.interrupted, backtrace: backtrace(function: function, instance: instance, frame: entryFrame)))
+        }
+        // From the host the store holds the fuel; `enterNative` takes it from the state.
+        if stacks.meterFuel { stacks.fuel = store.remainingFuel }
         let status = stacks.enterNative(code, sp: sp, instance: instance, frameTop: entryFrame + 1, store: store)
+        if stacks.meterFuel { store.remainingFuel = stacks.fuel }
         if status == .ok { return nil }
         let error = stacks.nativeFailure(status, instance: instance, store: store)
         guard case SwasmError.trap(var trap) = error else { return error }
@@ -163,6 +178,12 @@ struct NativeContext {
     var instance: Unmanaged<InstanceState>
     var store: Unmanaged<Store>
     var state: Unmanaged<ExecutionState>
+    /// The store's fuel while machine code runs (with `consumeFuel`): `checkpoint` subtracts
+    /// its cost here. Taken from `ExecutionState.fuel` at each entry into machine code and
+    /// given back when it returns; Swift code that runs on a native frame (snippets, host
+    /// calls) gets it through the store's `remainingFuel`, as host calls from the interpreter
+    /// do, and machine code takes it back from there.
+    var fuel: UInt64
     /// Whether memory 0 has guard regions (1) or not (0), for the fault handler.
     var memoryGuarded: UInt64 = 0
 
@@ -285,6 +306,7 @@ extension ExecutionState {
         let context = nativeContext
         let previous = context.pointee
         fillNativeContext(instance: instance, store: store)
+        context.pointee.fuel = fuel
         nativeTrace.removeAll(keepingCapacity: true)
         // The entry function holds the record below `frameTop`; each native call below it
         // stands for one more record, 16 bytes of machine stack apart. Capping the calls at
@@ -295,6 +317,9 @@ extension ExecutionState {
         let fitting = here > floor ? (here - floor) / 16 : 0
         let calls = Swift.min(UInt(Swift.max(framesEnd - frameTop, 0)), fitting)
         let status = entry(code, sp, UnsafeMutableRawPointer(context), calls * 16, floor)
+        // The caller's context comes back with the fuel it had when it left, which Swift code
+        // resuming it replaces (`resumeNativeFrame`).
+        fuel = context.pointee.fuel
         context.pointee = previous
         self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
@@ -391,6 +416,7 @@ private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     stacks.frameTop = frame + 1
     let saved = context.pointee
     let callerContext = stacks.context
+    if stacks.meterFuel { store.remainingFuel = saved.fuel }
     let error = Interpreter.run(function: snippet, sp: sp, instance: instance, entryFrame: frame, stacks: stacks, store: store)
     if let entryRecord { frame.pointee = entryRecord }
     stacks.frameTop = entryTop
@@ -433,6 +459,7 @@ private func nativeCallImport(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutabl
     stacks.frameTop = frame + 1
     let saved = context.pointee
     let callerContext = stacks.context
+    if stacks.meterFuel { store.remainingFuel = saved.fuel }
     let base = high(instruction[0])
     let error = Interpreter.callHostFunction(resolved, address: address, slots: sp + base, caller: instance, store: store)
     stacks.frameTop = entryTop
@@ -460,9 +487,24 @@ private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, s
     stacks.context = callerContext
     stacks.context.reloadMemory()
     context.pointee = saved
+    // The snippet or host function ran on the store's fuel (and may have changed it).
+    if stacks.meterFuel { context.pointee.fuel = context.pointee.store._withUnsafeGuaranteedRef { $0.remainingFuel } }
     if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {
         context.pointee.memoryBase = memory.base
         context.pointee.memorySize = UInt64(memory.byteCount)
+    }
+}
+
+/// The slow path of machine code's interrupt checks, taken while the store's handle counts a
+/// request: `interrupted` (consuming the request) when one is pending, as the interpreter
+/// traps at a back-edge or call, otherwise 0 (a request withdrawn meanwhile) and machine code
+/// goes on.
+private func nativeInterrupt(_ raw: UnsafeMutableRawPointer) -> UInt32 {
+    let stacks = raw.assumingMemoryBound(to: NativeContext.self).pointee.state
+    return stacks._withUnsafeGuaranteedRef { stacks -> UInt32 in
+        guard stacks.interruptRequested else { return 0 }
+        stacks.consumeInterrupt()
+        return NativeTier.Status.interrupted.rawValue
     }
 }
 

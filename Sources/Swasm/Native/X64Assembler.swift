@@ -197,6 +197,8 @@ struct X64Assembler {
 
     mutating func alu(_ o: ALU, _ d: Reg, _ s: Reg, w: Bool) { op(nil, w: w, UInt16(o.rawValue << 3 | 3), reg: d.rawValue, rm: s.rawValue) }
     mutating func alu(_ o: ALU, _ d: Reg, _ m: Mem, w: Bool) { op(nil, w: w, UInt16(o.rawValue << 3 | 3), reg: d.rawValue, m) }
+    /// `op [m], s`: the memory operand is the destination.
+    mutating func alu(_ o: ALU, _ m: Mem, _ s: Reg, w: Bool) { op(nil, w: w, UInt16(o.rawValue << 3 | 1), reg: s.rawValue, m) }
     mutating func alu(_ o: ALU, _ d: Reg, imm: Int32, w: Bool) {
         if imm >= -128 && imm <= 127 {
             op(nil, w: w, 0x83, reg: o.rawValue, rm: d.rawValue); byte(UInt8(bitPattern: Int8(imm)))

@@ -24,7 +24,8 @@ public struct EngineConfiguration: Sendable {
     /// Run functions as native code where this build can (x86-64 Linux): a function that runs
     /// often (see ``nativeCodeThreshold``) is translated on from the interpreter's IR, and the
     /// instructions the native tier has no code for run in the interpreter. Off, everything is
-    /// interpreted. Fuel and interruption use the interpreter. On by default.
+    /// interpreted. Machine code meters fuel and checks for interrupts as the interpreter
+    /// does (see ``consumeFuel`` and ``interruptible``). On by default.
     public var nativeCode: Bool = true
     /// How many times a function is entered or runs a loop iteration in the interpreter before
     /// it is compiled to machine code (with ``nativeCode``); a running call then continues in
@@ -63,9 +64,10 @@ public struct EngineConfiguration: Sendable {
     /// entry and loop header. Wasmtime: `Config::consume_fuel`.
     public var consumeFuel: Bool = false
     /// Let ``InterruptHandle/interrupt()`` stop running guests: the interpreter checks for a
-    /// request at every loop back-edge and call (at function entries and loop headers when
-    /// fuel is on too, sharing fuel's checkpoints). Wasmtime stops guests by epochs
-    /// (`Config::epoch_interruption`); a flag per store serves the same purpose here.
+    /// request at every loop back-edge and call, machine code at every loop header and call
+    /// (both at function entries and loop headers when fuel is on too, sharing fuel's
+    /// checkpoints). Wasmtime stops guests by epochs (`Config::epoch_interruption`); a flag
+    /// per store serves the same purpose here.
     public var interruptible: Bool = false
     /// The proposals modules may use; ``WasmFeatures/all`` by default. A module that uses
     /// one outside the set is refused as invalid when it is created (which then reads every

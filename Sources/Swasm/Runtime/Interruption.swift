@@ -1,7 +1,8 @@
-// Fuel and interruption: the embedder-facing half. The values live here; the interpreter
-// enforces them: fuel at its checkpoints (function entries and loop headers, emitted when the
-// engine consumes fuel), interruption at those checkpoints or, without fuel, at every loop
-// back-edge and call (see Interpreter/InterruptChecks.swift).
+// Fuel and interruption: the embedder-facing half. The values live here; both tiers enforce
+// them: fuel at checkpoints (function entries and loop headers, emitted when the engine
+// consumes fuel), interruption at those checkpoints or, without fuel, at every loop back-edge
+// and call in the interpreter (see Interpreter/InterruptChecks.swift) and every loop header
+// and call in machine code (see Native/NativeCompiler.swift).
 
 import Synchronization
 #if canImport(Glibc)
@@ -36,15 +37,36 @@ public final class InterruptHandle: Sendable {
     /// pointer, and only while it is non-zero do they look at their own store's handle.
     static let pending = Atomic<Int>(0)
 
+    /// Memory for the store's `NativeContext` (see `ExecutionState`), followed by this handle's
+    /// own count of pending requests, which machine code reaches from the context's register
+    /// with one compare. Owned by the handle, which may outlive its store: `interrupt()` from
+    /// another thread never writes to freed memory.
+    nonisolated(unsafe) let nativeContextMemory: UnsafeMutableRawPointer
+    /// Where the count lies past the context.
+    static let machineFlagOffset = (MemoryLayout<NativeContext>.stride + 7) & ~7
+    /// Follows `requested` as `pending` does: raised when a request starts, lowered when one is
+    /// withdrawn (transiently negative when the two race), so zero means no request.
+    private var machineFlag: UnsafeMutablePointer<Atomic<Int>> {
+        (nativeContextMemory + InterruptHandle.machineFlagOffset).assumingMemoryBound(to: Atomic<Int>.self)
+    }
+
     /// A pipe (read end, write end) holding one byte while a request is pending, made on the
     /// first ask for ``wakeDescriptor``. The lock orders its creation, `interrupt()`'s write
     /// and `withdraw()`'s drain, so the pipe is readable exactly while a request is pending.
     private let wakePipe = Locked<(read: Int32, write: Int32)?>(nil)
 
-    init() {}
+    init() {
+        let size = InterruptHandle.machineFlagOffset + MemoryLayout<Atomic<Int>>.stride
+        nativeContextMemory = .allocate(byteCount: size, alignment: Swift.max(MemoryLayout<NativeContext>.alignment, 16))
+        nativeContextMemory.initializeMemory(as: UInt8.self, repeating: 0, count: InterruptHandle.machineFlagOffset)
+        (nativeContextMemory + InterruptHandle.machineFlagOffset).bindMemory(to: Atomic<Int>.self, capacity: 1)
+            .initialize(to: Atomic<Int>(0))
+    }
 
     deinit {
         withdraw()
+        machineFlag.deinitialize(count: 1)
+        nativeContextMemory.deallocate()
         wakePipe.withLock { pipe in
             if let pipe {
                 close(pipe.read)
@@ -57,6 +79,7 @@ public final class InterruptHandle: Sendable {
     public func interrupt() {
         if !requested.exchange(true, ordering: .acquiringAndReleasing) {
             InterruptHandle.pending.add(1, ordering: .releasing)
+            machineFlag.pointee.add(1, ordering: .releasing)
             wakePipe.withLock { pipe in
                 if let pipe { Self.signal(pipe) }
             }
@@ -72,6 +95,7 @@ public final class InterruptHandle: Sendable {
     func withdraw() {
         if requested.exchange(false, ordering: .acquiringAndReleasing) {
             InterruptHandle.pending.subtract(1, ordering: .releasing)
+            machineFlag.pointee.subtract(1, ordering: .releasing)
         }
         wakePipe.withLock { pipe in
             guard let pipe else { return }

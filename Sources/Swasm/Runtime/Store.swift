@@ -26,7 +26,7 @@ public final class Store {
     /// Every instance created in the store, including those whose instantiation trapped.
     var instances: [InstanceState] = []
     /// The interpreter's stacks, allocated on the first call into Wasm.
-    lazy var execution = ExecutionState(configuration: engine.configuration)
+    lazy var execution = ExecutionState(configuration: engine.configuration, interruptHandle: interruptHandle)
     /// The structs and arrays of the GC proposal (GCHeap.swift), created on first use.
     let gcHeap: GCHeap
     /// Tables and globals the host created (not in any instance): roots of the GC heap.
