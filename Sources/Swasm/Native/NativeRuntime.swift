@@ -335,19 +335,22 @@ extension ExecutionState {
         return error
     }
 
+    /// Borrows the instance (no reference counting): memory 0 comes from the interpreter's
+    /// context for it, which the caller has set.
     @inline(__always)
     func fillNativeContext(instance: Unmanaged<InstanceState>, store: Store) {
-        let state = instance.takeUnretainedValue()
         let context = nativeContext
         context.pointee.instance = instance
         context.pointee.store = Unmanaged.passUnretained(store)
         context.pointee.state = Unmanaged.passUnretained(self)
-        context.pointee.entries = state.module.code.nativeEntries
-        context.pointee.globals = state.globalCellTable
+        instance._withUnsafeGuaranteedRef { state in
+            context.pointee.entries = state.module.code.nativeEntries
+            context.pointee.globals = state.globalCellTable
+        }
         context.pointee.slotsEnd = slotsEnd
-        if let memory = state.memories.first {
-            context.pointee.memoryBase = memory.base
-            context.pointee.memorySize = UInt64(memory.byteCount)
+        if let memory = self.context.memory0 {
+            context.pointee.memoryBase = memory._withUnsafeGuaranteedRef { $0.base }
+            context.pointee.memorySize = UInt64(memory._withUnsafeGuaranteedRef { $0.byteCount })
         } else {
             context.pointee.memoryBase = UnsafeMutableRawPointer(bitPattern: 16)!
             context.pointee.memorySize = 0

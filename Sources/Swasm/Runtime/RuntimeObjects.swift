@@ -131,7 +131,7 @@ final class InstanceState {
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
     /// The globals' cells in index order, for native code (built on its first entry).
-    var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    @exclusivity(unchecked) var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     /// What the interpreter caches about this instance (`InstanceContext`), built when code
     /// first runs in it (after instantiation has filled in its memories and tables, which
     /// never change after), so that entering the instance again costs a copy and a reload
