@@ -5,9 +5,12 @@
 /// rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
-/// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
-/// (SIMD, GC, atomics, 64-bit and multiple memories) through that path's executor, the others
-/// (rare numeric operations, bulk memory, tables, calls through imports) as snippets.
+/// Every scalar numeric instruction has a template (rounding and popcnt need SSE4.1 and
+/// POPCNT, checked once). Memory, table and segment instructions and `ref.func` call
+/// `nativeOutOfLine` directly. The rest runs in the interpreter: the instructions of its
+/// out-of-line SIMD path (SIMD, GC, atomics, 64-bit and multiple memories) through that path's
+/// executor, calls it cannot make directly (callees without machine code, other tables,
+/// imports) as snippets.
 /// Functions with exception handlers, tail calls, throws or fuel checkpoints stay in the
 /// interpreter.
 struct NativeCompiler {
