@@ -1005,10 +1005,8 @@ struct InstanceContext {
     /// The context before any instance runs.
     static let none = InstanceContext(code: .allocate(capacity: 1), typeIDs: UnsafePointer(UnsafeMutablePointer<Int>.allocate(capacity: 1)))
 
-    /// `__shared`: borrowed, as a function's parameter is (an initializer's would be owned,
-    /// a retain at every call).
     @inline(never)
-    init(_ instance: __shared InstanceState) {
+    init(_ instance: InstanceState) {
         if let cached = instance.interpreterContext {
             self = cached
             reloadMemory()
