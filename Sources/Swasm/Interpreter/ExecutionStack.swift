@@ -35,19 +35,19 @@ final class ExecutionState {
     let slots: UnsafeMutablePointer<UInt64>
     let slotsEnd: UnsafeMutablePointer<UInt64>
     /// First slot free for a new entry from the host.
-    var slotTop: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) var slotTop: UnsafeMutablePointer<UInt64>
 
     let frames: UnsafeMutablePointer<CallFrame>
     /// One past the last usable record: pushing here is "call stack exhausted".
     let framesEnd: UnsafeMutablePointer<CallFrame>
     /// Next record free for a new entry from the host.
-    var frameTop: UnsafeMutablePointer<CallFrame>
+    @exclusivity(unchecked) var frameTop: UnsafeMutablePointer<CallFrame>
 
     /// Host → Wasm entries in progress. A nested one recurses on the machine stack (host
     /// closure, `Execution.invoke`, the interpreter loop), so it also needs machine-stack room
     /// (see NativeStack.swift).
-    var nativeEntries = 0
-    var nativeStack = NativeStackGuard()
+    @exclusivity(unchecked) var nativeEntries = 0
+    @exclusivity(unchecked) var nativeStack = NativeStackGuard()
 
     /// The running instance as the interpreter loop needs it (kept here rather than in the
     /// loop's locals to leave registers for the hottest state).
@@ -81,8 +81,8 @@ final class ExecutionState {
     /// The native tier's context (see NativeRuntime.swift), the failure a snippet left for
     /// native code to propagate, and the native functions a failure unwound through.
     let nativeContext: UnsafeMutablePointer<NativeContext>
-    var nativeError: Error?
-    var nativeTrace: [UInt32] = []
+    @exclusivity(unchecked) var nativeError: Error?
+    @exclusivity(unchecked) var nativeTrace: [UInt32] = []
     /// Entries and loop iterations a function runs in the interpreter before it is compiled.
     let nativeCodeThreshold: UInt64
 

@@ -66,7 +66,7 @@ enum Interpreter {
         var instance = entryInstance
         // Only the hottest state lives in locals; the rest (the instance context, stack limits,
         // fuel) stays in `stacks`, so that the register allocator keeps pc and sp in registers.
-        stacks.context = InstanceContext(instance.takeUnretainedValue())
+        stacks.context = instance._withUnsafeGuaranteedRef { InstanceContext($0) }
         var memBase = stacks.context.memoryBase
         var memSize = stacks.context.memorySize
         if stacks.meterFuel { stacks.fuel = store.remainingFuel }
@@ -1011,6 +1011,11 @@ struct InstanceContext {
 
     @inline(never)
     init(_ instance: InstanceState) {
+        if let cached = instance.interpreterContext {
+            self = cached
+            reloadMemory()
+            return
+        }
         let module = instance.module
         code = module.code.entries
         typeIDs = module.code.canonicalTypeIDs(module.typeIDs)
@@ -1024,5 +1029,6 @@ struct InstanceContext {
             memory0 = nil
         }
         table0 = instance.tables.first.map { Unmanaged.passUnretained($0) }
+        instance.interpreterContext = self
     }
 }

@@ -5,9 +5,12 @@
 /// rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
-/// Instructions without a template run in the interpreter: those of its out-of-line SIMD path
-/// (SIMD, GC, atomics, 64-bit and multiple memories) through that path's executor, the others
-/// (rare numeric operations, bulk memory, tables, calls through imports) as snippets.
+/// Every scalar numeric instruction has a template (rounding and popcnt need SSE4.1 and
+/// POPCNT, checked once). Memory, table and segment instructions and `ref.func` call
+/// `nativeOutOfLine` directly. The rest runs in the interpreter: the instructions of its
+/// out-of-line SIMD path (SIMD, GC, atomics, 64-bit and multiple memories) through that path's
+/// executor, calls it cannot make directly (callees without machine code, other tables,
+/// imports) as snippets.
 /// Functions with tail calls stay in the interpreter. Exceptions unwind native frames as
 /// failures, and a handler covering the failed instruction catches them in its own frame
 /// (NativeExceptions.swift).
@@ -31,7 +34,7 @@ struct NativeCompiler {
     /// IR instructions some branch reaches: registers hold nothing known there.
     private var isTarget: [Bool]
     /// A slot the last instruction stored whose value is still in rax or rdx (or xmm0, for an
-    /// f64), so that the next instruction reads the register instead of the slot it was just
+    /// f32 or f64), so that the next instruction reads the register instead of the slot it was just
     /// stored to (store-to-load forwarding would lengthen every dependency chain).
     private var cached: (slot: Int, reg: A.Reg)?
     private var cachedDouble: Int?
@@ -41,22 +44,22 @@ struct NativeCompiler {
 
     /// Slots (locals and operand-stack slots) kept in registers for the whole function
     /// (`pins[slot]`), chosen by a first pass over the function that counts how often each slot
-    /// is read or written through the register-aware helpers (loops weigh more) and excludes
-    /// any a template addresses in memory. Their slots are written back before anything that reads the frame from outside
-    /// (calls, snippets, the SIMD path, returns) and read again after.
+    /// is read or written through the register-aware helpers (loops weigh more). Their slots
+    /// are written back before anything that reads the frame from outside (calls, snippets,
+    /// the SIMD path, returns) and read again after.
     private var pins: [A.Reg?] = []
     private var pinned: [(slot: Int, reg: A.Reg)] = []
-    /// The same for f64 slots, in xmm2...xmm9.
+    /// The same for float slots (f32 and f64 alike: an f32 is kept with bits 32...63 clear,
+    /// so the register's low 64 bits are the slot's), in xmm2...xmm9.
     private var doublePins: [A.XMM?] = []
     private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
     /// First pass: counting uses instead of choosing. A slot read or written as an integer
-    /// and as an f64 is kept in memory; moves (copies, loads and stores of its bits) count
+    /// and as a float is kept in memory; moves (copies, loads and stores of its bits) count
     /// for either.
     private var counting = false
     private var uses: [Int] = []
     private var doubleUses: [Int] = []
     private var rawUses: [Int] = []
-    private var inMemory: [Bool] = []
     private var loopWeight: [Int] = []
     private var currentWeight = 1
     static let pinnableRegisters: [A.Reg] = [.r8, .r9, .r10, .r11, .r15, .rbp]
@@ -102,6 +105,11 @@ struct NativeCompiler {
     private var catchSites: [(label: A.Label, position: Int)] = []
     private let catchDispatch: A.Label
     private let handlerTable: A.Label
+
+    /// Snippets emitted (calls that may run the interpreter, calls through imports included)
+    /// and direct calls of `nativeOutOfLine`, for `outOfLineCounts`.
+    private var snippetCount = 0
+    private var outOfLineCount = 0
 
     /// The native code of a function: its entry point and the snippets it runs (owned by the
     /// caller, which frees them with the function).
@@ -164,7 +172,6 @@ struct NativeCompiler {
         uses = Array(repeating: 0, count: localSlots)
         doubleUses = Array(repeating: 0, count: localSlots)
         rawUses = Array(repeating: 0, count: localSlots)
-        inMemory = Array(repeating: false, count: localSlots)
         loopWeight = NativeCompiler.loopWeights(function.code)
         entry = a.newLabel()
         epilogue = a.newLabel()
@@ -225,6 +232,17 @@ struct NativeCompiler {
         installed = true
         let loops = compiler.loopStubs.map { ($0.index, code + compiler.a.positionOf($0.label)) }
         return Output(code: code, snippets: snippets, loopEntries: loops, byteCount: byteCount)
+    }
+
+    /// How many instructions of `function` its machine code would hand to the interpreter as
+    /// snippets, and how many it runs through `nativeOutOfLine`; nil when the tier would not
+    /// compile it. The SIMD path and the instructions compiled to templates count in neither.
+    static func outOfLineCounts(_ function: CompiledFunction) -> (snippets: Int, helpers: Int)? {
+        guard isEligible(function) else { return nil }
+        var survey = NativeCompiler(function: function, definedIndex: -1)
+        survey.counting = true
+        guard survey.emitFunction() else { return nil }
+        return (survey.snippetCount, survey.outOfLineCount)
     }
 
     /// Walks the IR: `instruction` gets each instruction's word index and opcode, `branch` each
@@ -290,16 +308,29 @@ struct NativeCompiler {
 
     /// Reads the f64 in slot `s` into xmm0 (from xmm0 itself when the previous instruction
     /// left it there).
-    private mutating func loadDouble(_ s: Int) {
+    private mutating func loadDouble(_ s: Int) { loadFloat(A.xmm0, s, double: true) }
+
+    /// Reads the f32 or f64 in slot `s` into `x` (xmm0 or xmm1). An f32 comes with bits 32...63
+    /// clear, as every f32 kept in an xmm register has them: the slot's 64 bits are the
+    /// register's low 64 bits whichever the type.
+    private mutating func loadFloat(_ x: A.XMM, _ s: Int, double: Bool) {
         defer { incomingDouble = nil }
         countDouble(s)
-        if let x = doublePin(of: s) { a.movaps(A.xmm0, x); return }
-        if let p = pin(of: s) { a.movToXMM(A.xmm0, p, w: true); return }
-        if incomingDouble == s { return }
-        a.loadFloat(A.xmm0, memorySlot(s), double: true)
+        if let p = doublePin(of: s) { a.movaps(x, p); return }
+        if let p = pin(of: s) { a.movToXMM(x, p, w: true); return }
+        if incomingDouble == s {
+            if x.number != 0 { a.movaps(x, A.xmm0) }
+            return
+        }
+        a.loadFloat(x, memorySlot(s), double: double)
     }
 
-    private mutating func storeDoubleResult(_ d: Int) {
+    private mutating func storeDoubleResult(_ d: Int) { storeFloatResult(d, double: true) }
+
+    /// Stores the f32 or f64 in xmm0 to slot `d`. An f32 result has bits 32...63 of xmm0
+    /// clear (its operands had, and scalar operations keep the rest of the register), so all
+    /// 64 bits are stored: the slot holds the zero-extended bits, as the interpreter writes.
+    private mutating func storeFloatResult(_ d: Int, double: Bool) {
         countDouble(d)
         if let x = doublePin(of: d) { a.movaps(x, A.xmm0) }
         else if let p = pin(of: d) { a.movFromXMM(p, A.xmm0, w: true) }
@@ -308,12 +339,6 @@ struct NativeCompiler {
     }
 
     // MARK: Helpers
-
-    /// A slot addressed in memory by a template: such a local is never kept in a register.
-    private mutating func slot(_ s: Int) -> Mem {
-        if counting && s >= 0 && s < inMemory.count { inMemory[s] = true }
-        return memorySlot(s)
-    }
 
     private func memorySlot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
 
@@ -332,10 +357,10 @@ struct NativeCompiler {
         if counting && s >= 0 && s < rawUses.count { rawUses[s] += currentWeight }
     }
 
-    /// Locals to keep in registers: the most used of those no template addresses in memory,
-    /// integers in general registers and f64 values in xmm registers.
+    /// Slots to keep in registers: the most used, integers in general registers and floats
+    /// in xmm registers (a slot used both ways stays in memory).
     func choosePins() -> (integers: [(slot: Int, reg: A.Reg)], doubles: [(slot: Int, reg: A.XMM)]) {
-        let free = (0..<uses.count).filter { !inMemory[$0] }
+        let free = 0..<uses.count
         let integers = free.filter { uses[$0] > 0 && doubleUses[$0] == 0 }
             .map { ($0, uses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         let doubles = free.filter { doubleUses[$0] > 0 && uses[$0] == 0 }
@@ -363,12 +388,20 @@ struct NativeCompiler {
         for (slot, reg) in pinnedDoubles { a.loadFloat(reg, memorySlot(slot), double: true) }
     }
 
-    /// `op xmm0, slot` on an f64 slot in a register or in memory.
-    private mutating func floatOpSlot(_ op: A.FloatOp, _ s: Int) {
+    /// `op xmm0, slot` on an f64 (or f32) slot in a register or in memory.
+    private mutating func floatOpSlot(_ op: A.FloatOp, _ s: Int, double: Bool = true) {
         countDouble(s)
-        if let x = doublePin(of: s) { a.floatOp(op, A.xmm0, x, double: true) }
-        else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.floatOp(op, A.xmm0, A.xmm1, double: true) }
-        else { a.floatOp(op, A.xmm0, memorySlot(s), double: true) }
+        if let x = doublePin(of: s) { a.floatOp(op, A.xmm0, x, double: double) }
+        else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.floatOp(op, A.xmm0, A.xmm1, double: double) }
+        else { a.floatOp(op, A.xmm0, memorySlot(s), double: double) }
+    }
+
+    /// `ucomiss`/`ucomisd xmm0, slot`.
+    private mutating func compareFloatSlot(_ s: Int, double: Bool) {
+        countDouble(s)
+        if let r = doublePin(of: s) { a.ucomis(A.xmm0, r, double: double) }
+        else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.ucomis(A.xmm0, A.xmm1, double: double) }
+        else { a.ucomis(A.xmm0, memorySlot(s), double: double) }
     }
 
     /// Reads the 64 bits of slot `s` into `r` whatever keeps them (a move: no class).
@@ -909,11 +942,11 @@ struct NativeCompiler {
             storeImmediate(m, width: width, Int32(truncatingIfNeeded: w1))
         case .f32AddImm, .f32SubImm, .f32MulImm, .f32DivImm:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
-            a.loadFloat(A.xmm0, slot(Self.lo(w1)), double: false)
+            loadFloat(A.xmm0, Self.lo(w1), double: false)
             a.movImm(.rcx, UInt64(UInt32(truncatingIfNeeded: w1 >> 32)))
             a.movToXMM(A.xmm1, .rcx, w: false)
             a.floatOp(fop[Int(raw - IROpcode.f32AddImm.rawValue)], A.xmm0, A.xmm1, double: false)
-            storeF32(d)
+            storeFloatResult(d, double: false)
         case .f64AddImm, .f64SubImm, .f64MulImm, .f64DivImm:
             let fop: [A.FloatOp] = [.add, .sub, .mul, .div]
             loadDouble(Self.lo(w1))
@@ -963,12 +996,40 @@ struct NativeCompiler {
             a.setcc(op == .addI32LtU ? .b : .be, .rcx)
             aluSlot(.add, .rcx, Self.lo(w1), w: false)
             storeUncached(d, .rcx)
+        case .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop, .tableGet, .tableSet,
+             .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop, .refFunc:
+            emitOutOfLine(at: pc, d, w1)
         default:
-            // Calls through imports and tables, memory.size/grow, bulk memory, tables,
-            // references: the interpreter's own code.
+            // Calls through tables other than table 0: the interpreter's own code.
             emitSnippet(at: pc, length: length)
         }
         return length
+    }
+
+    /// An instruction that works on the instance (memories, tables, segments, functions)
+    /// rather than on values: a direct call of `nativeOutOfLine`, which runs it on the frame
+    /// with the IR instruction at `pc` as its operands, without the interpreter. The slots it
+    /// may read or write are the instruction's own, so of the pinned slots only those and the
+    /// ones in registers a C call clobbers (r8-r11, the xmm registers) are written back before
+    /// and read again after; r15 and rbp keep theirs. Memory 0 is reloaded (`memory.grow`,
+    /// or a shared memory grown by another thread).
+    private mutating func emitOutOfLine(at pc: Int, _ d: Int, _ w1: UInt64) {
+        let operands = [d, Self.lo(w1), Self.hi(w1)]
+        let saved = pinned.filter { operands.contains($0.slot) || ($0.reg != .r15 && $0.reg != .rbp) }
+        for (slot, reg) in saved { a.store(memorySlot(slot), reg) }
+        for (slot, reg) in pinnedDoubles { a.storeFloat(memorySlot(slot), reg, double: true) }
+        a.mov(.rdi, .r14)
+        a.mov(.rsi, .rbx)
+        a.movImm64(.rdx, UInt64(UInt(bitPattern: words.baseAddress! + pc)))
+        a.movImm(.rax, NativeTier.outOfLineAddress)
+        a.call(.rax)
+        outOfLineCount += 1
+        a.test(.rax, .rax, w: false)
+        a.jcc(.ne, unwind)
+        a.load(.r12, NativeContext.field(\.memoryBase))
+        a.load(.r13, NativeContext.field(\.memorySize))
+        for (slot, reg) in saved { a.load(reg, memorySlot(slot)) }
+        for (slot, reg) in pinnedDoubles { a.loadFloat(reg, memorySlot(slot), double: true) }
     }
 
     /// `copySlots` [simd op|d][s|count]: one `rep movsq` through the frame, so the template's
@@ -995,6 +1056,7 @@ struct NativeCompiler {
     /// locals must be in their slots already (a helper call before may have overwritten
     /// their registers).
     private mutating func emitSnippetCall(at pc: Int, length: Int, helper: UInt64 = NativeTier.runSnippetAddress) {
+        snippetCount += 1
         let offset = snippetWords.count
         // The function's header without its exception handlers or tier-up count (which other
         // threads may be updating, and which a snippet has no use for).
@@ -1036,11 +1098,6 @@ struct NativeCompiler {
         afterCall()
     }
 
-    private mutating func storeF32(_ d: Int) {
-        a.movFromXMM(.rax, A.xmm0, w: false)
-        storeResult(d, .rax)
-    }
-
     // MARK: Numeric register forms
 
     /// Emits a numeric instruction [op|d][a|b]; false for one left to a snippet.
@@ -1069,17 +1126,8 @@ struct NativeCompiler {
             a.alu(.xor, .rcx, .rcx, w: false)
             // lt and le compare b with a: "above" is false when unordered.
             let swapped = index == 2 || index == 4
-            if double {
-                loadDouble(swapped ? y : x)
-                let other = swapped ? x : y
-                countDouble(other)
-                if let r = doublePin(of: other) { a.ucomis(A.xmm0, r, double: true) }
-                else if let p = pin(of: other) { a.movToXMM(A.xmm1, p, w: true); a.ucomis(A.xmm0, A.xmm1, double: true) }
-                else { a.ucomis(A.xmm0, memorySlot(other), double: true) }
-            } else {
-                a.loadFloat(A.xmm0, slot(swapped ? y : x), double: false)
-                a.ucomis(A.xmm0, slot(swapped ? x : y), double: false)
-            }
+            loadFloat(A.xmm0, swapped ? y : x, double: double)
+            compareFloatSlot(swapped ? x : y, double: double)
             switch index {
             case 0: a.setcc(.e, .rax); a.setcc(.np, .rcx); a.alu(.and, .rax, .rcx, w: false)
             case 1: a.setcc(.ne, .rax); a.setcc(.p, .rcx); a.alu(.or, .rax, .rcx, w: false)
@@ -1139,69 +1187,255 @@ struct NativeCompiler {
             case .f32Mul, .f64Mul: fop = .mul
             default: fop = .div
             }
-            if double { loadDouble(x) } else { a.loadFloat(A.xmm0, slot(x), double: false) }
-            if double { floatOpSlot(fop, y) } else { a.floatOp(fop, A.xmm0, slot(y), double: false) }
-            if double { storeDoubleResult(d) } else { storeF32(d) }
+            loadFloat(A.xmm0, x, double: double)
+            floatOpSlot(fop, y, double: double)
+            storeFloatResult(d, double: double)
         case .f32Sqrt, .f64Sqrt:
             let double = op == .f64Sqrt
             a.xorps(A.xmm0, A.xmm0)
-            if double { floatOpSlot(.sqrt, x) } else { a.floatOp(.sqrt, A.xmm0, slot(x), double: false) }
-            if double { storeDoubleResult(d) } else { storeF32(d) }
+            floatOpSlot(.sqrt, x, double: double)
+            storeFloatResult(d, double: double)
+        case .f32Min, .f32Max, .f64Min, .f64Max:
+            emitMinMax(d, x, y, double: op == .f64Min || op == .f64Max, min: op == .f32Min || op == .f64Min)
+        case .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest:
+            guard NativeTier.hasSSE41 else { return false }
+            let double = raw >= IROpcode.f64Abs.rawValue
+            let mode: UInt8
+            switch op {
+            case .f32Nearest, .f64Nearest: mode = 0
+            case .f32Floor, .f64Floor: mode = 1
+            case .f32Ceil, .f64Ceil: mode = 2
+            default: mode = 3
+            }
+            // A NaN comes out quieted, as the interpreter's `x + x` leaves it; ±0, ±∞ and
+            // integral values unchanged, the sign of a result rounded to zero kept.
+            loadFloat(A.xmm0, x, double: double)
+            a.round(A.xmm0, A.xmm0, mode: mode | 8, double: double)
+            storeFloatResult(d, double: double)
         case .f32Abs, .f32Neg, .f64Abs, .f64Neg:
+            // Bit operations in the xmm register, so that float slots stay float slots.
             let double = op == .f64Abs || op == .f64Neg
-            loadSlot(.rax, x, w: double)
-            if op == .f32Abs || op == .f64Abs { a.bitClear(.rax, double ? 63 : 31, w: double) }
-            else { a.bitFlip(.rax, double ? 63 : 31, w: double) }
-            storeResult(d, .rax)
+            let abs = op == .f32Abs || op == .f64Abs
+            loadFloat(A.xmm0, x, double: double)
+            let sign: UInt64 = double ? 1 << 63 : 1 << 31
+            a.movImm(.rcx, abs ? sign - 1 : sign)
+            a.movToXMM(A.xmm1, .rcx, w: true)
+            if abs { a.andps(A.xmm0, A.xmm1) } else { a.xorps(A.xmm0, A.xmm1) }
+            storeFloatResult(d, double: double)
         case .f32Copysign, .f64Copysign:
             let double = op == .f64Copysign
             let sign: UInt8 = double ? 63 : 31
-            loadSlot(.rax, x, w: double)
-            a.bitClear(.rax, sign, w: double)
-            loadSlot(.rcx, y, w: double)
+            loadFloat(A.xmm0, x, double: double)
+            loadRaw(.rcx, y, w: double)
             a.shift(.shr, .rcx, imm: sign, w: double)
             a.shift(.shl, .rcx, imm: sign, w: double)
-            a.alu(.or, .rax, .rcx, w: double)
+            a.movImm(.rax, (1 << UInt64(sign)) - 1)
+            a.movToXMM(A.xmm1, .rax, w: true)
+            a.andps(A.xmm0, A.xmm1)
+            a.movToXMM(A.xmm1, .rcx, w: true)
+            a.orps(A.xmm0, A.xmm1)
+            storeFloatResult(d, double: double)
+        case .i32Popcnt, .i64Popcnt:
+            guard NativeTier.hasPOPCNT else { return false }
+            let wide = op == .i64Popcnt
+            loadSlot(.rcx, x, w: wide)
+            a.alu(.xor, .rax, .rax, w: false)  // popcnt's false dependency on its destination
+            a.popcnt(.rax, .rcx, w: wide)
             storeResult(d, .rax)
-        case .i32WrapI64, .i64ExtendI32U, .i32ReinterpretF32, .f32ReinterpretI32:
+        case .i32WrapI64, .i64ExtendI32U:
             loadSlot(.rax, x, w: false)
             storeResult(d, .rax)
+        case .i32ReinterpretF32, .f32ReinterpretI32:
+            // Moves of bits: they leave the slots' classes to their other uses.
+            loadRaw(.rax, x, w: false)
+            storeRaw(d, .rax)
         case .i64ReinterpretF64, .f64ReinterpretI64:
-            loadSlot(.rax, x)
-            storeResult(d, .rax)
+            loadRaw(.rax, x, w: true)
+            storeRaw(d, .rax)
         case .i64ExtendI32S, .i64Extend32S:
-            a.loadSX32(.rax, slot(x))
+            loadSlot(.rax, x, w: false)
+            a.movsxd(.rax, .rax)
             storeResult(d, .rax)
         case .i32Extend8S, .i64Extend8S:
-            a.loadSX8(.rax, slot(x), w: op == .i64Extend8S)
+            loadSlot(.rax, x, w: false)
+            a.movsx8(.rax, .rax, w: op == .i64Extend8S)
             storeResult(d, .rax)
         case .i32Extend16S, .i64Extend16S:
-            a.loadSX16(.rax, slot(x), w: op == .i64Extend16S)
+            loadSlot(.rax, x, w: false)
+            a.movsx16(.rax, .rax, w: op == .i64Extend16S)
             storeResult(d, .rax)
         case .f32ConvertI32S, .f64ConvertI32S, .f32ConvertI64S, .f64ConvertI64S:
             let double = op == .f64ConvertI32S || op == .f64ConvertI64S
+            let wide = op == .f32ConvertI64S || op == .f64ConvertI64S
+            loadSlot(.rax, x, w: wide)
             a.xorps(A.xmm0, A.xmm0)
-            a.convertIntToFloat(A.xmm0, slot(x), w: op == .f32ConvertI64S || op == .f64ConvertI64S, double: double)
-            if double { storeDoubleResult(d) } else { storeF32(d) }
+            a.convertIntToFloat(A.xmm0, .rax, w: wide, double: double)
+            storeFloatResult(d, double: double)
         case .f32ConvertI32U, .f64ConvertI32U:
             let double = op == .f64ConvertI32U
             loadSlot(.rax, x, w: false)
             a.xorps(A.xmm0, A.xmm0)
             a.convertIntToFloat(A.xmm0, .rax, w: true, double: double)
-            if double { storeDoubleResult(d) } else { storeF32(d) }
+            storeFloatResult(d, double: double)
+        case .f32ConvertI64U, .f64ConvertI64U:
+            // Below 2^63 the signed conversion is exact in its rounding. Above, the value is
+            // halved with the lost bit kept as a sticky bit (so one rounding still decides,
+            // nearest-even), converted and doubled: what the interpreter's `Float(UInt64)` does.
+            let double = op == .f64ConvertI64U
+            let large = a.newLabel(), done = a.newLabel()
+            loadSlot(.rax, x, w: true)
+            a.xorps(A.xmm0, A.xmm0)
+            a.test(.rax, .rax, w: true)
+            a.jcc(.s, large)
+            a.convertIntToFloat(A.xmm0, .rax, w: true, double: double)
+            a.jmp(done)
+            a.bind(large)
+            a.mov(.rcx, .rax)
+            a.shift(.shr, .rcx, imm: 1, w: true)
+            a.alu(.and, .rax, imm: 1, w: false)
+            a.alu(.or, .rcx, .rax, w: true)
+            a.convertIntToFloat(A.xmm0, .rcx, w: true, double: double)
+            a.floatOp(.add, A.xmm0, A.xmm0, double: double)
+            a.bind(done)
+            storeFloatResult(d, double: double)
         case .f32DemoteF64:
+            loadFloat(A.xmm1, x, double: true)
             a.xorps(A.xmm0, A.xmm0)
-            a.convertFloat(A.xmm0, slot(x), toDouble: false)
-            storeF32(d)
+            a.convertFloat(A.xmm0, A.xmm1, toDouble: false)
+            storeFloatResult(d, double: false)
         case .f64PromoteF32:
+            loadFloat(A.xmm1, x, double: false)
             a.xorps(A.xmm0, A.xmm0)
-            a.convertFloat(A.xmm0, slot(x), toDouble: true)
-            storeDoubleResult(d)
+            a.convertFloat(A.xmm0, A.xmm1, toDouble: true)
+            storeFloatResult(d, double: true)
+        case .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+             .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U:
+            let double = op == .i32TruncF64S || op == .i32TruncF64U || op == .i64TruncF64S || op == .i64TruncF64U
+            let wide = raw >= IROpcode.i64TruncF32S.rawValue
+            let signed = op == .i32TruncF32S || op == .i32TruncF64S || op == .i64TruncF32S || op == .i64TruncF64S
+            emitTruncation(d, x, double: double, wide: wide, signed: signed, saturating: false)
+        case .i32TruncSatF32S, .i32TruncSatF32U, .i32TruncSatF64S, .i32TruncSatF64U,
+             .i64TruncSatF32S, .i64TruncSatF32U, .i64TruncSatF64S, .i64TruncSatF64U:
+            let index = Int(raw - IROpcode.i32TruncSatF32S.rawValue)
+            emitTruncation(d, x, double: index & 2 != 0, wide: index >= 4, signed: index & 1 == 0, saturating: true)
         default:
-            // popcnt, min/max, rounding, float → integer truncations, u64 → float.
+            // Outside the numeric range: not reached.
             return false
         }
         return true
+    }
+
+    /// f32/f64 min and max as the interpreter computes them: the smaller (larger) of two
+    /// ordered unequal values; of equal ones the bits ORed (ANDed), so that -0 is below +0;
+    /// with a NaN operand `x + y`, which quiets it (of two NaNs, x's).
+    private mutating func emitMinMax(_ d: Int, _ x: Int, _ y: Int, double: Bool, min: Bool) {
+        let unordered = a.newLabel(), unequal = a.newLabel(), done = a.newLabel()
+        loadFloat(A.xmm0, x, double: double)
+        loadFloat(A.xmm1, y, double: double)
+        a.ucomis(A.xmm0, A.xmm1, double: double)
+        a.jcc(.p, unordered)
+        a.jcc(.ne, unequal)
+        if min { a.orps(A.xmm0, A.xmm1) } else { a.andps(A.xmm0, A.xmm1) }
+        a.jmp(done)
+        a.bind(unequal)
+        a.floatOp(min ? .min : .max, A.xmm0, A.xmm1, double: double)
+        a.jmp(done)
+        a.bind(unordered)
+        a.floatOp(.add, A.xmm0, A.xmm1, double: double)
+        a.bind(done)
+        storeFloatResult(d, double: double)
+    }
+
+    /// Loads the float constant `value` (as an f32 unless `double`) into xmm1.
+    private mutating func loadFloatConstant(_ value: Double, double: Bool) {
+        a.movImm(.rcx, double ? value.bitPattern : UInt64(Float(value).bitPattern))
+        a.movToXMM(A.xmm1, .rcx, w: true)
+    }
+
+    /// Float → integer truncation of slot `x` into slot `d`. The valid inputs are those
+    /// strictly between the interpreter's bounds (`WasmNumerics.i32TruncF32S` and the others);
+    /// outside them the trapping forms trap (NaN: invalid conversion, otherwise integer
+    /// overflow) and the saturating ones give 0 for NaN or the nearest bound.
+    private mutating func emitTruncation(_ d: Int, _ x: Int, double: Bool, wide: Bool, signed: Bool, saturating: Bool) {
+        let done = a.newLabel()
+        loadFloat(A.xmm0, x, double: double)
+        if signed && saturating {
+            // cvtt gives the lowest integer for NaN and out of range values (and for the
+            // lowest itself): only then is the input looked at.
+            a.truncateFloat(.rax, A.xmm0, w: wide, double: double)
+            if wide {
+                a.movImm(.rcx, 1 << 63)
+                a.alu(.cmp, .rax, .rcx, w: true)
+            } else {
+                a.alu(.cmp, .rax, imm: Int32.min, w: false)
+            }
+            a.jcc(.ne, done)
+            let nan = a.newLabel()
+            a.ucomis(A.xmm0, A.xmm0, double: double)
+            a.jcc(.p, nan)
+            a.xorps(A.xmm1, A.xmm1)
+            a.ucomis(A.xmm0, A.xmm1, double: double)
+            a.jcc(.b, done)                      // below zero: the lowest integer
+            a.alu(.sub, .rax, imm: 1, w: wide)   // above: the highest
+            a.jmp(done)
+            a.bind(nan)
+            a.alu(.xor, .rax, .rax, w: false)
+            a.bind(done)
+            storeResult(d, .rax)
+            return
+        }
+        let lower: Double, upper: Double
+        switch (signed, wide) {
+        case (true, false): (lower, upper) = (double ? -2147483649.0 : -2147483904.0, 2147483648.0)
+        case (false, false): (lower, upper) = (-1.0, 4294967296.0)
+        case (true, true): (lower, upper) = (double ? -9223372036854777856.0 : -9223373136366403584.0, 9223372036854775808.0)
+        case (false, true): (lower, upper) = (-1.0, 18446744073709551616.0)
+        }
+        let tooLow: A.Label, tooHigh: A.Label
+        if saturating {
+            tooLow = a.newLabel()
+            tooHigh = a.newLabel()
+        } else {
+            a.ucomis(A.xmm0, A.xmm0, double: double)
+            a.jcc(.p, trap(.invalidConversionToInteger))
+            tooLow = trap(.integerOverflow)
+            tooHigh = tooLow
+        }
+        // Unordered compares set CF and ZF: a NaN fails the lower bound (0 when saturating).
+        loadFloatConstant(lower, double: double)
+        a.ucomis(A.xmm0, A.xmm1, double: double)
+        a.jcc(.be, tooLow)
+        loadFloatConstant(upper, double: double)
+        a.ucomis(A.xmm1, A.xmm0, double: double)
+        a.jcc(.be, tooHigh)
+        if signed {
+            a.truncateFloat(.rax, A.xmm0, w: wide, double: double)
+        } else if !wide {
+            // Below 2^32: the 64-bit conversion is exact and has the upper half clear.
+            a.truncateFloat(.rax, A.xmm0, w: true, double: double)
+        } else {
+            // From 2^63 up: convert x - 2^63 and put the top bit back.
+            let large = a.newLabel()
+            loadFloatConstant(9223372036854775808.0, double: double)
+            a.ucomis(A.xmm0, A.xmm1, double: double)
+            a.jcc(.ae, large)
+            a.truncateFloat(.rax, A.xmm0, w: true, double: double)
+            a.jmp(done)
+            a.bind(large)
+            a.floatOp(.sub, A.xmm0, A.xmm1, double: double)
+            a.truncateFloat(.rax, A.xmm0, w: true, double: double)
+            a.bitFlip(.rax, 63, w: true)
+        }
+        if saturating {
+            a.jmp(done)
+            a.bind(tooLow)
+            a.alu(.xor, .rax, .rax, w: false)
+            a.jmp(done)
+            a.bind(tooHigh)
+            a.movImm(.rax, wide ? UInt64.max : UInt64(UInt32.max))
+        }
+        a.bind(done)
+        storeResult(d, .rax)
     }
 
     private static func shiftKind(_ op: IROpcode) -> A.Shift {

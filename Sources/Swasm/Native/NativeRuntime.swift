@@ -22,6 +22,28 @@ enum NativeTier {
     static let isAvailable = false
     #endif
 
+    /// CPUID leaf 1's ECX feature bits, read once by running `cpuid` (0 where the tier is
+    /// unavailable).
+    static let cpuFeatures: UInt32 = {
+        guard isAvailable else { return 0 }
+        var a = X64Assembler()
+        a.push(.rbx)  // cpuid writes ebx, which the C convention preserves
+        a.movImm(.rax, 1)
+        a.alu(.xor, .rcx, .rcx, w: false)
+        a.cpuid()
+        a.mov(.rax, .rcx, w: false)
+        a.pop(.rbx)
+        a.ret()
+        guard let code = ExecutableArena.shared.install(a.bytes.contents) else { return 0 }
+        typealias Features = @convention(c) () -> UInt32
+        return unsafeBitCast(code, to: Features.self)()
+    }()
+    /// `roundss`/`roundsd` (SSE4.1): the rounding instructions' templates need them; without,
+    /// those instructions run as snippets.
+    static let hasSSE41 = cpuFeatures & (1 << 19) != 0
+    /// `popcnt`: the same for `i32.popcnt` and `i64.popcnt`.
+    static let hasPOPCNT = cpuFeatures & (1 << 23) != 0
+
     /// How a native call ended (eax). Traps raised by native code itself have their own codes;
     /// anything else (a trap or error from a snippet) is left in `ExecutionState.nativeError`.
     enum Status: UInt32 {
@@ -62,6 +84,7 @@ enum NativeTier {
     typealias IndirectFunction = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32) -> UInt64
     static let indirectTargetAddress = unsafeBitCast(nativeIndirectTarget as IndirectFunction, to: UInt64.self)
     static let simdAddress = unsafeBitCast(nativeSIMD as SnippetFunction, to: UInt64.self)
+    static let outOfLineAddress = unsafeBitCast(nativeOutOfLine as SnippetFunction, to: UInt64.self)
     typealias ReferenceFunction = @convention(c) (UnsafeMutableRawPointer, UInt64) -> UInt64
     static let referenceTargetAddress = unsafeBitCast(nativeReferenceTarget as ReferenceFunction, to: UInt64.self)
     typealias InterruptFunction = @convention(c) (UnsafeMutableRawPointer) -> UInt32
@@ -142,7 +165,7 @@ extension Interpreter {
     static func runNative(_ code: UnsafeRawPointer, function: UnsafePointer<UInt64>, sp: UnsafeMutablePointer<UInt64>,
                           instance: Unmanaged<InstanceState>, entryFrame: UnsafeMutablePointer<CallFrame>,
                           stacks: ExecutionState, store: Store) -> Error? {
-        stacks.context = InstanceContext(instance.takeUnretainedValue())
+        stacks.context = instance._withUnsafeGuaranteedRef { InstanceContext($0) }
         if stacks.checksInterruptsInline && stacks.interruptRequested {
             // As `Interpreter.run` at an entry: a pending request stops the call.
             stacks.consumeInterrupt()
@@ -358,20 +381,23 @@ extension ExecutionState {
         return error
     }
 
+    /// Borrows the instance (no reference counting): memory 0 comes from the interpreter's
+    /// context for it, which the caller has set.
     @inline(__always)
     func fillNativeContext(instance: Unmanaged<InstanceState>, store: Store) {
-        let state = instance.takeUnretainedValue()
         let context = nativeContext
         context.pointee.instance = instance
         context.pointee.store = Unmanaged.passUnretained(store)
         context.pointee.state = Unmanaged.passUnretained(self)
-        context.pointee.entries = state.module.code.nativeEntries
-        context.pointee.globals = state.globalCellTable
+        instance._withUnsafeGuaranteedRef { state in
+            context.pointee.entries = state.module.code.nativeEntries
+            context.pointee.globals = state.globalCellTable
+        }
         context.pointee.slotsEnd = slotsEnd
-        if let memory = state.memories.first {
-            context.pointee.memoryBase = memory.base
-            context.pointee.memorySize = UInt64(memory.byteCount)
-            context.pointee.memoryGuarded = memory.isGuarded ? 1 : 0
+        if let memory = self.context.memory0 {
+            context.pointee.memoryBase = memory._withUnsafeGuaranteedRef { $0.base }
+            context.pointee.memorySize = UInt64(memory._withUnsafeGuaranteedRef { $0.byteCount })
+            context.pointee.memoryGuarded = memory._withUnsafeGuaranteedRef { $0.isGuarded } ? 1 : 0
         } else {
             context.pointee.memoryGuarded = 0
             context.pointee.memoryBase = UnsafeMutableRawPointer(bitPattern: 16)!
@@ -400,11 +426,25 @@ extension InstanceState {
 /// call it makes (an interpreted callee, a host function calling back into Wasm) is exactly as
 /// deep as a native call from the same frame. Native frames write no records: the one of the
 /// entry's first frame is the interpreter's (it returns through it), the others are free.
+///
+/// The execution state and the store are borrowed from the native context (the entry keeps
+/// them alive) rather than taken as strong references, so that a snippet costs no reference
+/// counting of its own.
 private func nativeRunSnippet(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
                               _ snippet: UnsafePointer<UInt64>, _ stackPointer: UInt) -> UInt32 {
     let context = raw.assumingMemoryBound(to: NativeContext.self)
-    let stacks = context.pointee.state.takeUnretainedValue()
-    let store = context.pointee.store.takeUnretainedValue()
+    let state = context.pointee.state, owner = context.pointee.store
+    return state._withUnsafeGuaranteedRef { stacks in
+        owner._withUnsafeGuaranteedRef { store in
+            runSnippet(context, sp, snippet, stackPointer, stacks: stacks, store: store)
+        }
+    }
+}
+
+@inline(__always)
+private func runSnippet(_ context: UnsafeMutablePointer<NativeContext>, _ sp: UnsafeMutablePointer<UInt64>,
+                        _ snippet: UnsafePointer<UInt64>, _ stackPointer: UInt,
+                        stacks: ExecutionState, store: Store) -> UInt32 {
     let instance = context.pointee.instance
     let entryTop = stacks.frameTop
     let frame = nativeFrameRecord(context, stacks: stacks, stackPointer: stackPointer)
@@ -564,5 +604,86 @@ private func nativeSIMD(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePoint
     // store's execution state.
     let stacks = context.pointee.state.takeUnretainedValue()
     stacks.nativeError = SwasmError.trap(Trap(stacks.takePendingTrap(.outOfBoundsMemoryAccess)))
+    return NativeTier.Status.error.rawValue
+}
+
+/// Runs the memory, table, segment or `ref.func` instruction at `pc` on the native frame at
+/// `sp`, as the interpreter's loop does, without entering it: no frame record, no instance
+/// context, and no strong reference taken (the running instance and the store's execution
+/// state are borrowed from the native context, which the entry keeps alive). Returns 0, or
+/// `.error` with the trap left in `nativeError`.
+private func nativeOutOfLine(_ raw: UnsafeMutableRawPointer, _ sp: UnsafeMutablePointer<UInt64>,
+                             _ pc: UnsafePointer<UInt64>) -> UInt32 {
+    let context = raw.assumingMemoryBound(to: NativeContext.self)
+    let w0 = pc[0]
+    let a = high(w0)
+    let op = unsafeBitCast(UInt16(truncatingIfNeeded: w0), to: IROpcode.self)
+    let reason = context.pointee.instance._withUnsafeGuaranteedRef { instance -> TrapReason? in
+        typealias I = Interpreter
+        switch op {
+        case .memorySize:
+            let bytes = instance.memories[low(pc[1])].byteCount
+            sp.set(a, UInt32(truncatingIfNeeded: bytes / wasmPageSize))
+        case .memoryGrow:
+            let w = pc[1]
+            let index = high(w)
+            let old = instance.memories[index].grow(byPages: UInt64(sp.u32(low(w))))
+            sp.set(a, UInt32(truncatingIfNeeded: old))
+            if index == 0 {
+                // Native code reloads r12/r13 from the context; the interpreter's copy too.
+                let memory = instance.memories[0]
+                context.pointee.memoryBase = memory.base
+                context.pointee.memorySize = UInt64(memory.byteCount)
+                context.pointee.state._withUnsafeGuaranteedRef { $0.context.reloadMemory() }
+            }
+        case .memoryFill:
+            let w = pc[1]
+            return I.memoryFill(instance, memory: low(pc[2]), UInt64(sp.u32(a)), UInt8(truncatingIfNeeded: sp[low(w)]),
+                                UInt64(sp.u32(high(w))))
+        case .memoryCopy:
+            let w = pc[1]
+            return I.memoryCopy(instance, pc[2], UInt64(sp.u32(a)), UInt64(sp.u32(low(w))), UInt64(sp.u32(high(w))))
+        case .memoryInit:
+            let w = pc[1], w2 = pc[2]
+            return I.memoryInit(instance, data: low(w2), memory: high(w2), UInt64(sp.u32(a)), UInt64(sp.u32(low(w))),
+                                UInt64(sp.u32(high(w))))
+        case .dataDrop:
+            I.dataDrop(instance, a)
+        case .tableGet:
+            let w = pc[1]
+            switch I.tableGet(instance, table: high(w), index: sp.u32(low(w))) {
+            case .success(let value): sp[a] = value
+            case .failure(let reason): return reason
+            }
+        case .tableSet:
+            let w = pc[1]
+            return I.tableSet(instance, table: high(w), index: sp.u32(a), value: sp[low(w)])
+        case .tableSize:
+            sp.set(a, UInt32(truncatingIfNeeded: instance.tables[low(pc[1])].elements.count))
+        case .tableGrow:
+            let w = pc[1]
+            let grown = instance.tables[low(pc[2])].grow(by: UInt64(sp.u32(high(w))), fill: sp[low(w)])
+            sp.set(a, UInt32(truncatingIfNeeded: grown))
+        case .tableFill:
+            let w = pc[1]
+            return I.tableFill(instance, table: low(pc[2]), start: sp.u32(a), value: sp[low(w)], count: sp.u32(high(w)))
+        case .tableCopy:
+            let w = pc[1], w2 = pc[2]
+            return I.tableCopy(instance, destination: low(w2), source: high(w2), sp.u32(a), sp.u32(low(w)), sp.u32(high(w)))
+        case .tableInit:
+            let w = pc[1], w2 = pc[2]
+            return I.tableInit(instance, element: low(w2), table: high(w2), sp.u32(a), sp.u32(low(w)), sp.u32(high(w)))
+        case .elemDrop:
+            I.elemDrop(instance, a)
+        case .refFunc:
+            sp[a] = RefEncoding.function(instance.functions[low(pc[1])].address)
+        default:
+            // The compiler calls this for the instructions above only.
+            return .unreachable
+        }
+        return nil
+    }
+    guard let reason else { return 0 }
+    context.pointee.state._withUnsafeGuaranteedRef { $0.nativeError = SwasmError.trap(Trap(reason)) }
     return NativeTier.Status.error.rawValue
 }

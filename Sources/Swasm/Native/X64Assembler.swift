@@ -259,7 +259,7 @@ struct X64Assembler {
 
     // MARK: SSE2 scalar
 
-    enum FloatOp: UInt8 { case sqrt = 0x51, add = 0x58, mul = 0x59, sub = 0x5C, div = 0x5E }
+    enum FloatOp: UInt8 { case sqrt = 0x51, add = 0x58, mul = 0x59, sub = 0x5C, min = 0x5D, div = 0x5E, max = 0x5F }
 
     /// movsd/movss xmm, [m] (`double` selects sd).
     mutating func loadFloat(_ x: XMM, _ m: Mem, double: Bool) { op(double ? 0xF2 : 0xF3, w: false, 0x0F10, reg: x.number, m) }
@@ -281,6 +281,28 @@ struct X64Assembler {
     /// movaps x, y: copies a whole register.
     mutating func movaps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F28, reg: x.number, rm: y.number) }
     mutating func xorps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F57, reg: x.number, rm: y.number) }
+    mutating func andps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F54, reg: x.number, rm: y.number) }
+    mutating func orps(_ x: XMM, _ y: XMM) { op(nil, w: false, 0x0F56, reg: x.number, rm: y.number) }
+    /// cvtss2sd (`toDouble`) or cvtsd2ss x, y.
+    mutating func convertFloat(_ x: XMM, _ y: XMM, toDouble: Bool) { op(toDouble ? 0xF3 : 0xF2, w: false, 0x0F5A, reg: x.number, rm: y.number) }
+    /// cvttss2si/cvttsd2si r, x: truncation toward zero (64-bit result with `w`); out of range
+    /// and NaN give the "integer indefinite" value, the lowest signed integer.
+    mutating func truncateFloat(_ r: Reg, _ x: XMM, w: Bool, double: Bool) { op(double ? 0xF2 : 0xF3, w: w, 0x0F2C, reg: r.rawValue, rm: x.number) }
+
+    // MARK: SSE4.1 and POPCNT (used only when CPUID reports them, see `NativeTier`)
+
+    /// roundss/roundsd x, y, mode (0 nearest-even, 1 down, 2 up, 3 toward zero; +8 suppresses
+    /// the inexact exception).
+    mutating func round(_ x: XMM, _ y: XMM, mode: UInt8, double: Bool) {
+        byte(0x66)
+        rex(w: false, r: x.number, x: false, b: y.number >= 8)
+        byte(0x0F); byte(0x3A); byte(double ? 0x0B : 0x0A)
+        byte(0xC0 | (x.number & 7) << 3 | (y.number & 7))
+        byte(mode)
+    }
+    mutating func popcnt(_ d: Reg, _ s: Reg, w: Bool) { op(0xF3, w: w, 0x0FB8, reg: d.rawValue, rm: s.rawValue) }
+    /// `cpuid`: leaf eax (subleaf ecx) into eax, ebx, ecx, edx.
+    mutating func cpuid() { byte(0x0F); byte(0xA2) }
 }
 
 /// A growable byte buffer without Swift array checks: the assembler appends a byte at a time.

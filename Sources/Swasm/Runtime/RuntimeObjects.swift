@@ -105,7 +105,7 @@ final class FunctionInstance {
 final class InstanceState {
     let module: Module
     @exclusivity(unchecked) var functions: [FunctionInstance] = []
-    var memories: [MemoryInstance] = []
+    @exclusivity(unchecked) var memories: [MemoryInstance] = []
     @exclusivity(unchecked) var tables: [TableInstance] = []
     @exclusivity(unchecked) var globals: [GlobalInstance] = []
     /// The tag index space (exception handling), imports first.
@@ -134,7 +134,12 @@ final class InstanceState {
     /// The memory exported as "memory", once a host function has asked (`Caller.memory`).
     var memoryExport: MemoryLookup = .notLookedUp
     /// The globals' cells in index order, for native code (built on its first entry).
-    var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    @exclusivity(unchecked) var nativeGlobalCells: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    /// What the interpreter caches about this instance (`InstanceContext`), built when code
+    /// first runs in it (after instantiation has filled in its memories and tables, which
+    /// never change after), so that entering the instance again costs a copy and a reload
+    /// of memory 0's size instead of a lock and reference counting.
+    @exclusivity(unchecked) var interpreterContext: InstanceContext?
     /// False when the module's machine code relies on guard regions and memory 0 has none (its
     /// reservation was refused, or it came from elsewhere): the instance then runs interpreted.
     var runsMachineCode = true
