@@ -54,7 +54,7 @@ struct RunCommand {
             OptionSpec("--max-call-depth", value: "N",
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000): N frames run, the next call traps, on either tier."),
             OptionSpec("-C", value: "KEY=VALUE",
-                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 1000; 0 compiles every function at its first call)."),
+                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 1000; 0 compiles every function at its first call); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
             OptionSpec("-O", value: "KEY=VALUE",
                        help: "Optimization option as in wasmtime: signals-based-traps=y|n (y, the default: machine code leaves 32-bit memories' bounds to guard regions of reserved address space; n checks every access)."),
             OptionSpec("-W", value: "KEY=VALUE",
@@ -132,6 +132,7 @@ struct RunCommand {
             throw CLIFailure.error(error.message)
         }
         let store = Store(engine: module.engine, limits: limits.storeLimits)
+        defer { if limits.statistics { printStatistics(store.executionStatistics) } }
         let linker = Linker()
         wasi.define(in: linker, store: store)
         if let fuel = limits.fuel {
@@ -166,6 +167,17 @@ struct RunCommand {
         } catch {
             throw runFailure(error, file: command.file)
         }
+    }
+
+    /// `-C stats`: one line on stderr at exit, whatever the outcome.
+    private func printStatistics(_ statistics: ExecutionStatistics) {
+        let total = statistics.nativeInstructions
+        // Hundredths of a percent, in integers.
+        let share = total == 0 || statistics.outOfLine > total ? 0 : total.dividingFullWidth(statistics.outOfLine.multipliedFullWidth(by: 10_000)).quotient
+        let percent = "\(share / 100).\(share % 100 < 10 ? "0" : "")\(share % 100)"
+        printError("swasm stats: \(total) IR instructions ran as machine code, \(statistics.outOfLine) of them out of line "
+            + "(\(percent) %: \(statistics.snippets) snippets, \(statistics.helperCalls) helper calls, "
+            + "\(statistics.vectorPath) on the vector/GC path)")
     }
 
     /// FILE, the export to invoke and the program's (or the export's) arguments.

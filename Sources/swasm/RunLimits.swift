@@ -23,6 +23,8 @@ struct RunLimits {
     /// Leave 32-bit memories' bounds to guard regions in machine code
     /// (`-O signals-based-traps=n` checks every access).
     var signalsBasedTraps = true
+    /// Print what machine code ran at exit (`-C stats`).
+    var statistics = false
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
@@ -41,6 +43,7 @@ struct RunLimits {
         configuration.nativeCode = nativeCode
         if let nativeCodeThreshold { configuration.nativeCodeThreshold = nativeCodeThreshold }
         configuration.memoryGuardRegions = signalsBasedTraps
+        configuration.collectsExecutionStatistics = statistics
     }
 
     /// Applies one `-O KEY=VALUE` option: `signals-based-traps=y|n`.
@@ -85,8 +88,14 @@ struct RunLimits {
                     "invalid -C \(text): expected native-threshold=N, the entries and loop iterations a function runs interpreted before it is compiled (0: at its first call)")
             }
             nativeCodeThreshold = value
+        case "stats":
+            switch parts.count == 2 ? String(parts[1]) : "y" {
+            case "y", "yes", "true": statistics = true
+            case "n", "no", "false": statistics = false
+            default: throw CLIFailure.error("invalid -C \(text): expected stats=y or stats=n")
+            }
         default:
-            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N)")
+            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N, stats=y|n)")
         }
     }
 

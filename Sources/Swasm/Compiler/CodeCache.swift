@@ -34,6 +34,8 @@ final class CodeCache: @unchecked Sendable {
     /// Machine code checks for interrupts (an interruptible engine); fuel's checkpoints
     /// compile whenever the code has them.
     let checksInterrupts: Bool
+    /// Machine code counts what it runs (`EngineConfiguration.collectsExecutionStatistics`).
+    let countsStatistics: Bool
     private let nativeArena = ExecutableArena()
     /// Functions the native tier could not compile (out of executable memory).
     private var nativeFailed: [Bool]
@@ -63,6 +65,7 @@ final class CodeCache: @unchecked Sendable {
         compilesNative = configuration.nativeCode && NativeTier.isAvailable
         guardsMemory = compilesNative && configuration.reservesGuardRegions
         checksInterrupts = configuration.interruptible
+        countsStatistics = configuration.collectsExecutionStatistics
         compiled = Array(repeating: nil, count: count)
         nativeFailed = Array(repeating: false, count: count)
     }
@@ -149,7 +152,8 @@ final class CodeCache: @unchecked Sendable {
                   function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
             guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
                                                       budget: budget, guardedMemory: guardsMemory,
-                                                      checksInterrupts: checksInterrupts) else {
+                                                      checksInterrupts: checksInterrupts,
+                                                      countsStatistics: countsStatistics) else {
                 nativeFailed[definedIndex] = true
                 return
             }

@@ -95,6 +95,8 @@ struct NativeCompiler {
     /// Memory 0 lies in a guard region (GuardRegions.swift): accesses are not compared with
     /// its size, an access out of bounds faults instead.
     private var guardedMemory = false
+    /// Count instructions run and those sent out of line in `NativeContext.statistics`.
+    private var countsStatistics = false
 
     /// Exception handling: which IR word indices some handler of the function covers, the
     /// instruction being emitted, and the stubs that hand a failure at a covered instruction to
@@ -188,7 +190,8 @@ struct NativeCompiler {
     /// With `checksInterrupts` (an interruptible engine) the code checks for interrupts.
     static func compile(_ function: CompiledFunction, definedIndex: Int, into arena: ExecutableArena,
                         budget: CompiledCodeBudget = CompiledCodeBudget(limit: Int.max),
-                        guardedMemory: Bool = false, checksInterrupts: Bool = false) -> Output? {
+                        guardedMemory: Bool = false, checksInterrupts: Bool = false,
+                        countsStatistics: Bool = false) -> Output? {
         guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return nil }
         let maxBytes = budget.remainingBytes
         var survey = NativeCompiler(function: function, definedIndex: definedIndex)
@@ -196,11 +199,13 @@ struct NativeCompiler {
         survey.maxBytes = maxBytes
         survey.guardedMemory = guardedMemory
         survey.checksInterrupts = checksInterrupts
+        survey.countsStatistics = countsStatistics
         guard survey.emitFunction() else { return nil }
         var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
         compiler.maxBytes = maxBytes
         compiler.guardedMemory = guardedMemory
         compiler.checksInterrupts = checksInterrupts
+        compiler.countsStatistics = countsStatistics
         let chosen = survey.choosePins()
         compiler.pin(chosen.integers, doubles: chosen.doubles)
         guard compiler.emitFunction() else { return nil }
@@ -521,6 +526,11 @@ struct NativeCompiler {
             cached = nil
             cachedDouble = nil
             currentPC = pc
+            if countsStatistics, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc])),
+               op != .native && op != .loopEntry {
+                // Touches no register (the previous result may still be in one), only flags.
+                count(\.instructions)
+            }
             guard let length = emitInstruction(at: pc) else { return false }
             guard a.position + snippetWords.count * 8 <= maxBytes else { return false }
             pc += length
@@ -769,6 +779,7 @@ struct NativeCompiler {
                 a.mov(.rdi, .r14)
                 a.mov(.rsi, .rbx)
                 a.movImm64(.rdx, UInt64(UInt(bitPattern: words.baseAddress! + pc)))
+                if countsStatistics { count(\.vectorPath) }
                 a.movImm(.rax, NativeTier.simdAddress)
                 a.call(.rax)
                 afterCall()
@@ -1024,6 +1035,7 @@ struct NativeCompiler {
         a.movImm(.rax, NativeTier.outOfLineAddress)
         a.call(.rax)
         outOfLineCount += 1
+        if countsStatistics { count(\.helperCalls) }
         a.test(.rax, .rax, w: false)
         a.jcc(.ne, unwind)
         a.load(.r12, NativeContext.field(\.memoryBase))
@@ -1051,12 +1063,20 @@ struct NativeCompiler {
         return true
     }
 
+    /// Adds one to a counter of `NativeContext.statistics`.
+    private mutating func count(_ counter: KeyPath<NativeStatistics, UInt64>) {
+        let offset = MemoryLayout<NativeContext>.offset(of: \NativeContext.statistics)!
+            + MemoryLayout<NativeStatistics>.offset(of: counter)!
+        a.alu(.add, Mem(base: .r14, disp: Int32(offset)), imm: 1, w: true)
+    }
+
     /// The snippet call of a `call` whose callee has no native code (yet): the interpreter
     /// translates it if needed and runs it (natively, once it has native code). The pinned
     /// locals must be in their slots already (a helper call before may have overwritten
     /// their registers).
     private mutating func emitSnippetCall(at pc: Int, length: Int, helper: UInt64 = NativeTier.runSnippetAddress) {
         snippetCount += 1
+        if countsStatistics { count(\.snippets) }
         let offset = snippetWords.count
         // The function's header without its exception handlers or tier-up count (which other
         // threads may be updating, and which a snippet has no use for).

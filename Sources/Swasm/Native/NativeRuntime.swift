@@ -183,6 +183,16 @@ extension Interpreter {
     }
 }
 
+/// What machine code compiled to collect statistics counts (see `ExecutionStatistics`).
+struct NativeStatistics {
+    /// IR instructions run in machine code, those that went out of line included.
+    var instructions: UInt64 = 0
+    /// Out of line: snippets (calls included), direct helper calls, the vector/GC path.
+    var snippets: UInt64 = 0
+    var helperCalls: UInt64 = 0
+    var vectorPath: UInt64 = 0
+}
+
 /// What native code reads through r14; one per store, filled in when native code is entered.
 struct NativeContext {
     var memoryBase: UnsafeMutableRawPointer
@@ -209,6 +219,9 @@ struct NativeContext {
     var fuel: UInt64
     /// Whether memory 0 has guard regions (1) or not (0), for the fault handler.
     var memoryGuarded: UInt64 = 0
+    /// Counts machine code compiled with `collectsExecutionStatistics` keeps; they stay with the
+    /// store's context when nested entries and snippets put its other fields back.
+    var statistics = NativeStatistics()
 
     static func field<T>(_ path: KeyPath<NativeContext, T>) -> X64Assembler.Mem {
         X64Assembler.Mem(base: .r14, disp: Int32(MemoryLayout<NativeContext>.offset(of: path)!))
@@ -343,7 +356,9 @@ extension ExecutionState {
         // The caller's context comes back with the fuel it had when it left, which Swift code
         // resuming it replaces (`resumeNativeFrame`).
         fuel = context.pointee.fuel
+        let statistics = context.pointee.statistics
         context.pointee = previous
+        context.pointee.statistics = statistics
         self.frameTop = callerTop
         return NativeTier.Status(rawValue: status) ?? .error
     }
@@ -526,7 +541,9 @@ private func resumeNativeFrame(_ context: UnsafeMutablePointer<NativeContext>, s
                                instance: Unmanaged<InstanceState>) {
     stacks.context = callerContext
     stacks.context.reloadMemory()
+    let statistics = context.pointee.statistics
     context.pointee = saved
+    context.pointee.statistics = statistics
     // The snippet or host function ran on the store's fuel (and may have changed it).
     if stacks.meterFuel { context.pointee.fuel = context.pointee.store._withUnsafeGuaranteedRef { $0.remainingFuel } }
     if let memory = instance._withUnsafeGuaranteedRef({ $0.memories.first }) {

@@ -39,6 +39,10 @@ public struct EngineConfiguration: Sendable {
     /// refused, an instance whose memory 0 lacks it runs interpreted. Off, machine code checks
     /// every access. Wasmtime: `Config::signals_based_traps`. On by default.
     public var memoryGuardRegions: Bool = true
+    /// Count, in machine code, the IR instructions it runs and those it sends out of line, for
+    /// ``Store/executionStatistics`` (`swasm run -C stats`). Costs an add per instruction run;
+    /// off by default.
+    public var collectsExecutionStatistics: Bool = false
     /// Maximum depth of nested Wasm calls: `maxCallDepth` frames run and a call from the
     /// deepest traps with "call stack exhausted", whichever tier runs the frames. Host → Wasm
     /// entries count one frame each, so a host function calling back into Wasm shares the limit.
