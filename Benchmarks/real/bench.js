@@ -43,8 +43,8 @@ function sortFloats(n) {
   a.sort((p, q) => p - q);
   return a[n >> 1].toFixed(12);
 }
-console.log("richards", richards(3000000));
-console.log("words", wordCount(300000));
-console.log("sieve", sieve(3000000));
-console.log("json", json(100000));
-console.log("sort", sortFloats(200000));
+console.log("richards", richards(1500000));
+console.log("words", wordCount(150000));
+console.log("sieve", sieve(1500000));
+console.log("json", json(50000));
+console.log("sort", sortFloats(100000));

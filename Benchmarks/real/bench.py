@@ -47,7 +47,7 @@ def nbody(steps):
             a.x += dt * a.vx; a.y += dt * a.vy
     return round(sum(a.vx * a.vx + a.vy * a.vy for a in bodies), 6)
 
-print("primes", sieve(2_000_000))
-print("words", *words(300_000))
-print("pi", pi_digits(1500)[-20:])
-print("nbody", nbody(20_000))
+print("primes", sieve(1_000_000))
+print("words", *words(150_000))
+print("pi", pi_digits(1000)[-20:])
+print("nbody", nbody(8_000))

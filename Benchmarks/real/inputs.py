@@ -42,7 +42,7 @@ def factor_smt2(bits: int = 36) -> str:
     ]) + "\n"
 
 
-def scene_svg(shapes: int = 400) -> str:
+def scene_svg(shapes: int = 250) -> str:
     """A 1000x1000 SVG drawing for resvg: a gradient background, star polygons with
     alpha, radial-gradient glows, dashed cubic strokes, and a Gaussian blur on every 20th."""
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000" viewBox="0 0 1000 1000">',
@@ -78,7 +78,7 @@ def scene_svg(shapes: int = 400) -> str:
     return "\n".join(out) + "\n"
 
 
-def paths_svg(shapes: int = 5000) -> str:
+def paths_svg(shapes: int = 2000) -> str:
     """An SVG of plain paths, as svg-flatten expects after usvg: black and white star
     polygons, overlapping, and round-capped cubic strokes (outlined by svg-flatten)."""
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="200mm" height="200mm" viewBox="0 0 1000 1000">',
@@ -100,7 +100,7 @@ def paths_svg(shapes: int = 5000) -> str:
                        'stroke-linecap="round" stroke-linejoin="round"/>')
     out += ['</g>', '</svg>']
     return "\n".join(out) + "\n"
-def c_source(n: int = 40) -> str:
+def c_source(n: int = 15) -> str:
     """A self-contained C file (no #include) of n groups of functions: a switch-dispatched
     state machine, a struct-walking loop, a CRC, fixed-point arithmetic and a sort."""
     out = ["typedef unsigned char u8; typedef unsigned int u16; typedef unsigned long u32;",
@@ -158,7 +158,7 @@ u32 run_{i}(const u8 *data, u16 len, node *list) {{
     return "\n".join(out) + "\n"
 
 
-def cpp_source(n: int = 20) -> str:
+def cpp_source(n: int = 8) -> str:
     """Self-contained C++ (no #include): class templates, virtual calls, constexpr
     evaluation and lambdas, instantiated n times over different types and constants."""
     out = ["""typedef unsigned char u8; typedef unsigned int u16; typedef unsigned long u32;
