@@ -628,8 +628,7 @@ struct NativeCompiler {
         a.call(.rax)
         a.test(.rax, .rax, w: false)
         a.jcc(.s, notCaught)
-        a.load(.r12, NativeContext.field(\.memoryBase))
-        a.load(.r13, NativeContext.field(\.memorySize))
+        reloadMemory()
         reloadPinned()
         tables.append((handlerTable, targets))
         a.leaRIP(.rcx, handlerTable)
@@ -696,9 +695,17 @@ struct NativeCompiler {
     private mutating func afterCall() {
         a.test(.rax, .rax, w: false)
         a.jcc(.ne, failureTarget())
+        reloadMemory()
+        reloadPinned()
+    }
+
+    /// Reads memory 0's base and size again after code that may have grown it. A memory in a
+    /// guard region grows in place and its size is never compared with, so r12 and r13 (which
+    /// every callee preserves) still hold what they need.
+    private mutating func reloadMemory() {
+        guard !guardedMemory else { return }
         a.load(.r12, NativeContext.field(\.memoryBase))
         a.load(.r13, NativeContext.field(\.memorySize))
-        reloadPinned()
     }
 
     /// Runs the instruction at `pc` (`length` words) in the interpreter.
@@ -1038,8 +1045,7 @@ struct NativeCompiler {
         if countsStatistics { count(\.helperCalls) }
         a.test(.rax, .rax, w: false)
         a.jcc(.ne, unwind)
-        a.load(.r12, NativeContext.field(\.memoryBase))
-        a.load(.r13, NativeContext.field(\.memorySize))
+        reloadMemory()
         for (slot, reg) in saved { a.load(reg, memorySlot(slot)) }
         for (slot, reg) in pinnedDoubles { a.loadFloat(reg, memorySlot(slot), double: true) }
     }

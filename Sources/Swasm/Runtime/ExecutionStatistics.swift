@@ -18,6 +18,7 @@ public struct ExecutionStatistics: Sendable, Equatable {
     /// Instructions sent out of line, of all three kinds.
     public var outOfLine: UInt64 { snippets &+ helperCalls &+ vectorPath }
 
+    /// All counts zero.
     public init() {}
 }
 
