@@ -54,7 +54,7 @@ struct RunCommand {
             OptionSpec("--max-call-depth", value: "N",
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000): N frames run, the next call traps, on either tier."),
             OptionSpec("-C", value: "KEY=VALUE",
-                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 1000; 0 compiles every function at its first call); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
+                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 100; 0 compiles every function at its first call); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
             OptionSpec("-O", value: "KEY=VALUE",
                        help: "Optimization option as in wasmtime: signals-based-traps=y|n (y, the default: machine code leaves 32-bit memories' bounds to guard regions of reserved address space; n checks every access)."),
             OptionSpec("-W", value: "KEY=VALUE",

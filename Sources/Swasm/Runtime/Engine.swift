@@ -31,7 +31,7 @@ public struct EngineConfiguration: Sendable {
     /// it is compiled to machine code (with ``nativeCode``); a running call then continues in
     /// machine code at its next loop iteration. Functions that run a few times cost less to
     /// interpret than to compile. 0 compiles every function on its first call.
-    public var nativeCodeThreshold: Int = 1000
+    public var nativeCodeThreshold: Int = 100
     /// Leave the bounds of 32-bit memories to the hardware in machine code (with
     /// ``nativeCode``): each such memory reserves 8 GiB of address space (no memory is
     /// committed beyond its size), of which all past its size is inaccessible, and an access
