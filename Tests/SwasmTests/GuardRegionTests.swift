@@ -26,26 +26,15 @@ final class GuardRegionTests: XCTestCase {
 
     /// The interpreter, machine code with guard regions, machine code with explicit checks.
     func instances() throws -> [(name: String, instance: Instance)] {
-        var interpreter = EngineConfiguration()
-        interpreter.nativeCode = false
-        var guarded = EngineConfiguration()
-        guarded.nativeCodeThreshold = 0
-        var checked = guarded
+        var checked = EngineConfiguration.nativeAtFirstCall
         checked.memoryGuardRegions = false
-        return try [("interpreter", interpreter), ("guarded", guarded), ("checked", checked)].map { name, configuration in
+        return try [("interpreter", .interpreterOnly), ("guarded", .nativeAtFirstCall), ("checked", checked)].map { name, configuration in
             let engine = Engine(configuration: configuration)
             let module = try Module(engine: engine, bytes: WAT.encode(Self.wat))
             return (name, try Linker().instantiate(store: Store(engine: engine), module: module))
         }
     }
 
-    func outcome(_ instance: Instance, _ name: String, _ arguments: [Value]) throws -> String {
-        do {
-            return "\(try XCTUnwrap(instance.function(name)).call(arguments))"
-        } catch SwasmError.trap(let trap) {
-            return "trap \(trap.reason) at \(trap.backtrace.map(\.functionIndex))"
-        }
-    }
 
     func testMemoriesOfANativeEngineHaveGuardRegions() throws {
         let all = try instances()

@@ -6,22 +6,10 @@ import SwasmText
 /// made, whichever tier runs which frames: interpreted, compiled at the first call, and
 /// compiled after 50 entries or iterations (so the recursion switches tiers on the way down).
 final class NativeDepthTests: XCTestCase {
-    func outcome(_ instance: Instance, _ name: String, _ arguments: [Value]) throws -> String {
-        do {
-            return "\(try XCTUnwrap(instance.function(name)).call(arguments))"
-        } catch SwasmError.trap(let trap) {
-            return "trap \(trap.reason) at depth \(trap.backtrace.count)"
-        }
-    }
-
     func outcomesOnEveryTier(_ wat: String, _ calls: [(String, [Value])]) throws -> [[String]] {
-        var off = EngineConfiguration()
-        off.nativeCode = false
-        var eager = EngineConfiguration()
-        eager.nativeCodeThreshold = 0
         var warmingUp = EngineConfiguration()
         warmingUp.nativeCodeThreshold = 50
-        return try [off, eager, warmingUp].map { configuration in
+        return try [.interpreterOnly, .nativeAtFirstCall, warmingUp].map { configuration in
             let engine = Engine(configuration: configuration)
             let instance = try Linker().instantiate(store: Store(engine: engine),
                                                     module: Module(engine: engine, bytes: WAT.encode(wat)))

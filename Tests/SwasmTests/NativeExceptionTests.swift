@@ -107,21 +107,10 @@ final class NativeExceptionTests: XCTestCase {
     }
 
     func pair() throws -> (native: Instance, interpreted: Instance, module: Module) {
-        var off = EngineConfiguration()
-        off.nativeCode = false
-        var eager = EngineConfiguration()
-        eager.nativeCodeThreshold = 0
-        let native = try instances(Engine(configuration: eager))
-        return (native, try instances(Engine(configuration: off)), native.module)
+        let native = try instances(Engine(configuration: .nativeAtFirstCall))
+        return (native, try instances(Engine(configuration: .interpreterOnly)), native.module)
     }
 
-    func outcome(_ instance: Instance, _ name: String, _ arguments: [Value]) throws -> String {
-        do {
-            return "\(try XCTUnwrap(instance.function(name)).call(arguments))"
-        } catch SwasmError.trap(let trap) {
-            return "trap \(trap.reason) at \(trap.backtrace.map(\.functionIndex))"
-        }
-    }
 
     func testFunctionsWithHandlersCompile() throws {
         guard NativeTier.isAvailable else { throw XCTSkip("no native tier on this platform") }
@@ -179,11 +168,9 @@ final class NativeExceptionTests: XCTestCase {
               (throw $empty))
             (i32.const 7)))
         """
-        var off = EngineConfiguration()
-        off.nativeCode = false
         var results: [String] = []
         var modules: [Module] = []
-        for configuration in [off, EngineConfiguration()] {
+        for configuration in [EngineConfiguration.interpreterOnly, EngineConfiguration()] {
             let engine = Engine(configuration: configuration)
             let module = try Module(engine: engine, bytes: WAT.encode(wat))
             modules.append(module)

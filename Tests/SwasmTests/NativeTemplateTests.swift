@@ -130,35 +130,9 @@ final class NativeTemplateTests: XCTestCase {
                                      1 << 63 | 1 << 39 | 1, 0xFFFF_FFFF_FFFF_F800, 0xFFFF_FFFF_FFFF_FFFF,
                                      0x1234_5678_9ABC_DEF0, 0xAAAA_AAAA_5555_5555]
 
-    func instances(_ wat: String) throws -> (native: Instance, interpreted: Instance) {
-        var off = EngineConfiguration()
-        off.nativeCode = false
-        var eager = EngineConfiguration()
-        eager.nativeCodeThreshold = 0
-        let bytes = try WAT.encode(wat)
-        let nativeEngine = Engine(configuration: eager)
-        let interpreterEngine = Engine(configuration: off)
-        let native = try Linker().instantiate(store: Store(engine: nativeEngine), module: Module(engine: nativeEngine, bytes: bytes))
-        let interpreted = try Linker().instantiate(store: Store(engine: interpreterEngine),
-                                                   module: Module(engine: interpreterEngine, bytes: bytes))
-        return (native, interpreted)
-    }
+    func instances(_ wat: String) throws -> (native: Instance, interpreted: Instance) { try tierPair(wat) }
 
-    /// The result of a call as bits, or its trap and backtrace.
-    func outcome(_ instance: Instance, _ name: String, _ arguments: [Value]) throws -> String {
-        do {
-            return "\(try XCTUnwrap(instance.function(name), name).call(arguments))"
-        } catch SwasmError.trap(let trap) {
-            return "trap \(trap.reason) at \(trap.backtrace.map(\.functionIndex))"
-        }
-    }
 
-    func assertSame(_ name: String, _ arguments: [Value], _ pair: (native: Instance, interpreted: Instance),
-                    file: StaticString = #filePath, line: UInt = #line) throws {
-        let native = try outcome(pair.native, name, arguments)
-        let interpreted = try outcome(pair.interpreted, name, arguments)
-        XCTAssertEqual(native, interpreted, "\(name)\(arguments)", file: file, line: line)
-    }
 
     func testFloatUnaryAndBinaryOperationsMatchTheInterpreter() throws {
         let pair = try instances(Self.numericWat)

@@ -98,36 +98,9 @@ final class NativeTierTests: XCTestCase {
                                            0x8000_0000_0000_0000, UInt64.max, UInt64.max - 6, 0x1234_5678_9ABC_DEF0]
     static let interestingF64: [Double] = [0, -0.0, 1, -1.5, 3.25, .infinity, -.infinity, .nan, 1e300, 5e-324, 2.5]
 
-    func instances() throws -> (native: Instance, interpreted: Instance) {
-        var off = EngineConfiguration()
-        off.nativeCode = false
-        var eager = EngineConfiguration()
-        eager.nativeCodeThreshold = 0
-        let bytes = try WAT.encode(Self.wat)
-        let nativeEngine = Engine(configuration: eager)
-        let nativeModule = try Module(engine: nativeEngine, bytes: bytes)
-        let interpreterEngine = Engine(configuration: off)
-        let native = try Linker().instantiate(store: Store(engine: nativeEngine), module: nativeModule)
-        let interpreted = try Linker().instantiate(store: Store(engine: interpreterEngine),
-                                                   module: Module(engine: interpreterEngine, bytes: bytes))
-        return (native, interpreted)
-    }
+    func instances() throws -> (native: Instance, interpreted: Instance) { try tierPair(Self.wat) }
 
-    /// The result of a call, or its trap and backtrace, as text to compare.
-    func outcome(_ instance: Instance, _ name: String, _ arguments: [Value]) throws -> String {
-        do {
-            return "\(try XCTUnwrap(instance.function(name)).call(arguments))"
-        } catch SwasmError.trap(let trap) {
-            return "trap \(trap.reason) at \(trap.backtrace.map(\.functionIndex))"
-        }
-    }
 
-    func assertSame(_ name: String, _ arguments: [Value], _ pair: (native: Instance, interpreted: Instance),
-                    file: StaticString = #filePath, line: UInt = #line) throws {
-        let native = try outcome(pair.native, name, arguments)
-        let interpreted = try outcome(pair.interpreted, name, arguments)
-        XCTAssertEqual(native, interpreted, "\(name)\(arguments)", file: file, line: line)
-    }
 
     func testFunctionsCompileToNativeCode() throws {
         guard NativeTier.isAvailable else { throw XCTSkip("no native tier on this platform") }
