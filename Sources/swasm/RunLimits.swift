@@ -51,17 +51,23 @@ struct RunLimits {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         switch parts[0] {
         case "signals-based-traps":
-            switch parts.count == 2 ? String(parts[1]) : "y" {
-            case "y", "yes", "true": signalsBasedTraps = true
-            case "n", "no", "false": signalsBasedTraps = false
-            default: throw CLIFailure.error("invalid -O \(text): expected signals-based-traps=y or signals-based-traps=n")
-            }
+            signalsBasedTraps = try Self.switchValue(parts, option: "-O", text: text)
         default:
             throw CLIFailure.error("unsupported -O option '\(parts[0])' (supported: signals-based-traps=y|n)")
         }
     }
 
     static let slotsPerFrame = 8
+
+    /// The value of a `KEY[=y|n]` switch of `option` (`parts`: KEY and its value, if given;
+    /// `text`: the whole option, for the error): y when no value is given.
+    static func switchValue(_ parts: [Substring], option: String, text: String) throws -> Bool {
+        switch parts.count == 2 ? String(parts[1]) : "y" {
+        case "y", "yes", "true": return true
+        case "n", "no", "false": return false
+        default: throw CLIFailure.error("invalid \(option) \(text): expected \(parts[0])=y or \(parts[0])=n")
+        }
+    }
 
     /// The machine stack the guest's thread needs: native frames take 16 bytes of it per call
     /// (docs/native-tier.md), and the runtime, WASI functions and the reserve the engine keeps
@@ -77,11 +83,7 @@ struct RunLimits {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         switch parts[0] {
         case "native":
-            switch parts.count == 2 ? String(parts[1]) : "y" {
-            case "y", "yes", "true": nativeCode = true
-            case "n", "no", "false": nativeCode = false
-            default: throw CLIFailure.error("invalid -C \(text): expected native=y or native=n")
-            }
+            nativeCode = try Self.switchValue(parts, option: "-C", text: text)
         case "native-threshold":
             guard parts.count == 2, let value = Int(String(parts[1]).removingUnderscores), value >= 0 else {
                 throw CLIFailure.error(
@@ -89,11 +91,7 @@ struct RunLimits {
             }
             nativeCodeThreshold = value
         case "stats":
-            switch parts.count == 2 ? String(parts[1]) : "y" {
-            case "y", "yes", "true": statistics = true
-            case "n", "no", "false": statistics = false
-            default: throw CLIFailure.error("invalid -C \(text): expected stats=y or stats=n")
-            }
+            statistics = try Self.switchValue(parts, option: "-C", text: text)
         default:
             throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N, stats=y|n)")
         }
@@ -109,11 +107,10 @@ struct RunLimits {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         let key = String(parts[0])
         if let feature = WasmFeatures(name: key) {
-            let value = parts.count == 2 ? String(parts[1]) : "y"
-            switch value {
-            case "y", "yes", "true": features.insert(feature)
-            case "n", "no", "false": features.remove(feature)
-            default: throw CLIFailure.error("invalid -W \(text): expected \(key)=y or \(key)=n")
+            if try Self.switchValue(parts, option: "-W", text: text) {
+                features.insert(feature)
+            } else {
+                features.remove(feature)
             }
             return
         }
