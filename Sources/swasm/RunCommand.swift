@@ -53,6 +53,8 @@ struct RunCommand {
                        help: "Largest number of elements of each table; table.grow past it returns -1."),
             OptionSpec("--max-call-depth", value: "N",
                        help: "Deepest nesting of calls before the guest traps with \"call stack exhausted\" (default 10000): N frames run, the next call traps, on either tier."),
+            OptionSpec("--profile", value: "STRATEGY",
+                       help: "Profile the guest with an outside tool, as wasmtime's --profile: perfmap writes /tmp/perf-PID.map, naming each function compiled to machine code for Linux perf."),
             OptionSpec("-C", value: "KEY=VALUE",
                        help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 100; 0 compiles every function at its first call); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
             OptionSpec("-O", value: "KEY=VALUE",
@@ -75,6 +77,7 @@ struct RunCommand {
     var maxMemorySize: String?
     var maxTableElements: String?
     var maxCallDepth: String?
+    var profile: String?
     var wasmOptions: [String]
     var codegenOptions: [String]
     var optimizeOptions: [String]
@@ -94,6 +97,7 @@ struct RunCommand {
         maxMemorySize = parsed.last("--max-memory-size")
         maxTableElements = parsed.last("--max-table-elements")
         maxCallDepth = parsed.last("--max-call-depth")
+        profile = parsed.last("--profile")
         wasmOptions = parsed.all("-W")
         codegenOptions = parsed.all("-C")
         optimizeOptions = parsed.all("-O")
@@ -219,6 +223,12 @@ struct RunCommand {
         for option in wasmOptions { try limits.applyWasmOption(option) }
         for option in codegenOptions { try limits.applyCodegenOption(option) }
         for option in optimizeOptions { try limits.applyOptimizeOption(option) }
+        if let profile {
+            guard profile == "perfmap" else {
+                throw CLIFailure.error("unsupported --profile '\(profile)' (supported: perfmap)")
+            }
+            limits.perfMap = true
+        }
         if let fuel { limits.fuel = try RunLimits.parseFuel(fuel, option: "--fuel") }
         if let timeout { limits.timeout = try RunLimits.parseDuration(timeout, option: "--timeout") }
         if let maxMemorySize {

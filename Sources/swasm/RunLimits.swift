@@ -25,6 +25,8 @@ struct RunLimits {
     var signalsBasedTraps = true
     /// Print what machine code ran at exit (`-C stats`).
     var statistics = false
+    /// Write perf's map of generated code (`--profile perfmap`).
+    var perfMap = false
 
     /// The engine settings these limits need; fuel and interruption checks are compiled in
     /// only when asked for, so a run without them pays nothing.
@@ -44,6 +46,7 @@ struct RunLimits {
         if let nativeCodeThreshold { configuration.nativeCodeThreshold = nativeCodeThreshold }
         configuration.memoryGuardRegions = signalsBasedTraps
         configuration.collectsExecutionStatistics = statistics
+        configuration.writesPerfMap = perfMap
     }
 
     /// Applies one `-O KEY=VALUE` option: `signals-based-traps=y|n`.

@@ -36,6 +36,8 @@ final class CodeCache: @unchecked Sendable {
     let checksInterrupts: Bool
     /// Machine code counts what it runs (`EngineConfiguration.collectsExecutionStatistics`).
     let countsStatistics: Bool
+    /// Each function compiled to machine code is added to perf's map (PerfMap.swift).
+    let writesPerfMap: Bool
     private let nativeArena = ExecutableArena()
     /// Functions the native tier could not compile (out of executable memory).
     private var nativeFailed: [Bool]
@@ -66,6 +68,7 @@ final class CodeCache: @unchecked Sendable {
         guardsMemory = compilesNative && configuration.reservesGuardRegions
         checksInterrupts = configuration.interruptible
         countsStatistics = configuration.collectsExecutionStatistics
+        writesPerfMap = configuration.writesPerfMap
         compiled = Array(repeating: nil, count: count)
         nativeFailed = Array(repeating: false, count: count)
     }
@@ -166,6 +169,11 @@ final class CodeCache: @unchecked Sendable {
             function.nativeSnippets = native.snippets
             SharedCodeWord.publish(words + 1, UInt64(UInt(bitPattern: native.code)))
             nativeEntries.publish(native.code, at: definedIndex)
+            if writesPerfMap {
+                PerfMap.shared.record(start: native.code, size: native.codeByteCount, index: function.functionIndex,
+                                      name: sections.names.functionNames[function.functionIndex],
+                                      module: sections.names.moduleName)
+            }
         }
     }
 

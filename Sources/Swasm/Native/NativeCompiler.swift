@@ -122,6 +122,8 @@ struct NativeCompiler {
         var loopEntries: [(index: Int, code: UnsafeRawPointer)]
         /// Bytes of machine code and snippets, reserved from the budget.
         var byteCount: Int
+        /// Bytes of machine code alone (from `code`).
+        var codeByteCount: Int
     }
 
     /// Whether the tier can compile `function`: no tail calls (see `emitInstruction`).
@@ -236,7 +238,8 @@ struct NativeCompiler {
         }
         installed = true
         let loops = compiler.loopStubs.map { ($0.index, code + compiler.a.positionOf($0.label)) }
-        return Output(code: code, snippets: snippets, loopEntries: loops, byteCount: byteCount)
+        return Output(code: code, snippets: snippets, loopEntries: loops, byteCount: byteCount,
+                      codeByteCount: compiler.a.position)
     }
 
     /// How many instructions of `function` its machine code would hand to the interpreter as

@@ -271,10 +271,35 @@ final class ExecutableArena: @unchecked Sendable {
         return unsafeBitCast(symbol, to: MemfdCreate.self)
     }()
 
-    /// A chunk of at least `size` bytes: dual-mapped, or, without `memfd_create`, plain
-    /// writable pages.
+    private typealias Mremap = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int32, UnsafeMutableRawPointer?)
+        -> UnsafeMutableRawPointer?
+    /// glibc's `mremap` (variadic in C, so not imported), called with its optional fifth
+    /// argument.
+    private static let mremap: Mremap? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap") else { return nil }
+        return unsafeBitCast(symbol, to: Mremap.self)
+    }()
+
+    /// A chunk of at least `size` bytes: dual-mapped (one writable view, one executable view of
+    /// the same pages), or, where neither way of dual mapping works, plain writable pages.
+    ///
+    /// The first way maps shared anonymous pages and asks `mremap` for a second mapping of them
+    /// (an old size of 0 does that for a shared mapping). The kernel names such pages
+    /// `/dev/zero`, which Linux `perf` counts as generated code and looks up in its map
+    /// (PerfMap.swift); pages of a `memfd_create` file, the second way, it takes for a file.
     private func newChunk(_ size: Int) -> Chunk? {
         let length = Swift.max(ExecutableArena.chunkSize, (size + pageSize - 1) / pageSize * pageSize)
+        if let remap = ExecutableArena.mremap,
+           let writable = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+           writable != MAP_FAILED {
+            if let alias = remap(writable, 0, length, 1 /* MREMAP_MAYMOVE */, nil), alias != MAP_FAILED {
+                if mprotect(alias, length, PROT_READ | PROT_EXEC) == 0 {
+                    return Chunk(writable: writable, executable: alias, length: length)
+                }
+                munmap(alias, length)
+            }
+            munmap(writable, length)
+        }
         if let create = ExecutableArena.memfdCreate {
             let fd = create("swasm-code", 1 /* MFD_CLOEXEC */)
             if fd >= 0 {

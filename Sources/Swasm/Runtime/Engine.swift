@@ -43,6 +43,10 @@ public struct EngineConfiguration: Sendable {
     /// ``Store/executionStatistics`` (`swasm run -C stats`). Costs an add per instruction run;
     /// off by default.
     public var collectsExecutionStatistics: Bool = false
+    /// Write `/tmp/perf-PID.map`, Linux `perf`'s map of generated code, naming each function
+    /// compiled to machine code (from the name section where it has one), so that profiles
+    /// of a guest show its functions. Wasmtime: `--profile=perfmap`. Off by default.
+    public var writesPerfMap: Bool = false
     /// Maximum depth of nested Wasm calls: `maxCallDepth` frames run and a call from the
     /// deepest traps with "call stack exhausted", whichever tier runs the frames. Host → Wasm
     /// entries count one frame each, so a host function calling back into Wasm shares the limit.
