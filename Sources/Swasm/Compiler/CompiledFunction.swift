@@ -27,9 +27,16 @@ final class CompiledFunction {
     /// The exception handler table, owned here (nil without handlers).
     let handlers: UnsafeMutablePointer<ExceptionHandler>?
 
+    /// Word indices (ascending) of the instructions whose result only the next instruction
+    /// reads (TranslatorSingleUse.swift): machine code keeps it in a register. The
+    /// interpreter does not use it.
+    let singleUseResults: [Int32]
+
     init(code: [UInt64], functionIndex: UInt32, frameSlots: Int, parameterSlots: Int,
-         localSlots: Int, resultSlots: Int, handlers handlerList: [ExceptionHandler] = []) {
+         localSlots: Int, resultSlots: Int, handlers handlerList: [ExceptionHandler] = [],
+         singleUseResults: [Int32] = []) {
         self.functionIndex = functionIndex
+        self.singleUseResults = singleUseResults
         self.frameSlots = frameSlots
         self.parameterSlots = parameterSlots
         self.localSlots = localSlots
@@ -57,7 +64,9 @@ final class CompiledFunction {
 
     /// Bytes this function's IR takes (header and exception handlers included), as the
     /// engine's compiled-code budget counts them.
-    var memoryBytes: Int { wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride }
+    var memoryBytes: Int {
+        wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride + singleUseResults.count * 4
+    }
     private var handlerCount: Int { Int(truncatingIfNeeded: header[2] >> 32) }
 
     /// Bytes of the function's machine code and snippets, once it has them.

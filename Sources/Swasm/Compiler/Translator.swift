@@ -146,6 +146,20 @@ struct Translator {
     var handlers: [ExceptionHandler] = []
     var maxHeight = 0
     var producer: Producer?
+    /// Results read only by the next instruction, by word index (TranslatorSingleUse.swift),
+    /// and the bookkeeping that finds them: the producer whose result `pop()` just took,
+    /// and the last record made (withdrawn if its operand is pushed back).
+    var singleUseResults: [Int32] = []
+    var consumption: Consumption?
+    var lastRecorded: (start: Int, slot: Int)?
+
+    struct Consumption {
+        var producerStart: Int
+        var producerEnd: Int
+        /// The producer's header word, to see that it was not rewritten since.
+        var header: UInt64
+        var slot: Int
+    }
     /// Live (not dead-code) Wasm instructions translated so far, for checkpoint costs.
     var instructionCount = 0
 
@@ -213,6 +227,9 @@ struct Translator {
         handlers.removeAll(keepingCapacity: true)
         maxHeight = 0
         producer = nil
+        singleUseResults.removeAll(keepingCapacity: true)
+        consumption = nil
+        lastRecorded = nil
         instructionCount = 0
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
     }
@@ -255,7 +272,7 @@ struct Translator {
             code: code, functionIndex: validator.functionIndex,
             frameSlots: Swift.max(localSlots + maxHeight, resultSlots, 1),
             parameterSlots: params, localSlots: localSlots, resultSlots: resultSlots,
-            handlers: handlers)
+            handlers: handlers, singleUseResults: singleUseResults)
     }
 
     // MARK: Emission
@@ -278,8 +295,9 @@ struct Translator {
     /// window in which the previous instruction's result may be redirected.
     @discardableResult
     mutating func emit(_ op: IROpcode, _ operand: Int) -> Int {
-        producer = nil
         let start = code.count
+        recordConsumption(by: op, at: start)
+        producer = nil
         code.append(UInt64(op.rawValue) | UInt64(UInt32(truncatingIfNeeded: operand)) << 32)
         return start
     }
@@ -309,6 +327,7 @@ struct Translator {
     @inline(__always)
     mutating func push(_ operand: Operand) {
         let depth = operands.count
+        noteRepush(operand, depth: depth)
         var operand = operand
         if depth < validator.operandCount && validator.operands[depth].slotCount == 2 { operand.width = 2 }
         operands.append(operand)
@@ -319,7 +338,10 @@ struct Translator {
 
     @inline(__always)
     mutating func pushResult() -> Int {
+        // A new value: the consumption the instruction being translated noted still holds.
+        let taken = consumption
         push(.stack)
+        consumption = taken
         return home(operands.count - 1)
     }
 
@@ -328,7 +350,9 @@ struct Translator {
         guard !operands.isEmpty else {
             throw SwasmError.invalid("type mismatch", function: validator.functionIndex, offset: reader.instructionOffset)
         }
-        return operands.removeLast()
+        let operand = operands.removeLast()
+        noteConsumption(of: operand)
+        return operand
     }
 
     /// The slot holding operand `operand` that was at `depth`, materializing a constant

@@ -53,6 +53,22 @@ struct NativeCompiler {
     /// so the register's low 64 bits are the slot's), in xmm2...xmm9.
     private var doublePins: [A.XMM?] = []
     private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
+    /// Results only the next instruction reads (`CompiledFunction.singleUseResults`) stay in
+    /// a register instead of their slot: rsi for a value stored as an integer, xmm15 for a
+    /// float (`held`). Before the instruction that produces one is emitted, `holdSlot` names
+    /// its result slot when the next instruction reads its operands itself and no branch
+    /// reaches it; the write helpers then move the result to the register, the read helpers
+    /// read it from there. The value goes to its slot (`flushHeld`) before anything that may
+    /// read the frame from outside (`spillPinned`, the out-of-line helpers), before an
+    /// instruction that is not a plain reader or is a branch target, and after the next
+    /// instruction if that did not read it.
+    private var singleUse: [Bool]
+    private var holdSlot: Int?
+    private var held: (slot: Int, float: Bool)?
+    private var heldConsumed = false
+    private var heldGeneration = 0
+    static let heldRegister = A.Reg.rsi
+    static let heldXMM = A.XMM(number: 15)
     /// First pass: counting uses instead of choosing. A slot read or written as an integer
     /// and as a float is kept in memory; moves (copies, loads and stores of its bits) count
     /// for either.
@@ -146,6 +162,10 @@ struct NativeCompiler {
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
         isTarget = NativeCompiler.branchTargets(function.code)
+        singleUse = Array(repeating: false, count: function.code.count)
+        for start in function.singleUseResults where start >= 0 && Int(start) < function.code.count {
+            singleUse[Int(start)] = true
+        }
         covered = Array(repeating: false, count: function.code.count + 1)
         let handlers = UnsafePointer(function.header).exceptionHandlers
         if !handlers.isEmpty {
@@ -296,6 +316,10 @@ struct NativeCompiler {
     private mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
         defer { incoming = nil }
         countUse(s)
+        if let float = readHeld(s) {
+            if float { a.movFromXMM(r, Self.heldXMM, w: w) } else { a.mov(r, Self.heldRegister, w: w) }
+            return
+        }
         if let p = pin(of: s) {
             if p != r || !w { a.mov(r, p, w: w) }
             return
@@ -309,8 +333,7 @@ struct NativeCompiler {
 
     /// Stores the instruction's result from rax or rdx, which keeps it for the next one.
     private mutating func storeResult(_ d: Int, _ r: A.Reg) {
-        countUse(d)
-        if let p = pin(of: d) { a.mov(p, r) } else { a.store(memorySlot(d), r) }
+        storeUncached(d, r)
         cached = (d, r)
     }
 
@@ -324,6 +347,10 @@ struct NativeCompiler {
     private mutating func loadFloat(_ x: A.XMM, _ s: Int, double: Bool) {
         defer { incomingDouble = nil }
         countDouble(s)
+        if let float = readHeld(s) {
+            if float { a.movaps(x, Self.heldXMM) } else { a.movToXMM(x, Self.heldRegister, w: true) }
+            return
+        }
         if let p = doublePin(of: s) { a.movaps(x, p); return }
         if let p = pin(of: s) { a.movToXMM(x, p, w: true); return }
         if incomingDouble == s {
@@ -342,7 +369,8 @@ struct NativeCompiler {
         countDouble(d)
         if let x = doublePin(of: d) { a.movaps(x, A.xmm0) }
         else if let p = pin(of: d) { a.movFromXMM(p, A.xmm0, w: true) }
-        else { a.storeFloat(memorySlot(d), A.xmm0, double: true) }
+        else if holds(d, float: true) { a.movaps(Self.heldXMM, A.xmm0) }
+        else { a.storeFloat(memorySlot(d), A.xmm0, double: true); wroteSlot(d) }
         cachedDouble = d
     }
 
@@ -386,6 +414,7 @@ struct NativeCompiler {
 
     /// Writes the pinned locals to their slots (before the frame is read from outside).
     private mutating func spillPinned() {
+        flushHeld()
         for (slot, reg) in pinned { a.store(memorySlot(slot), reg) }
         for (slot, reg) in pinnedDoubles { a.storeFloat(memorySlot(slot), reg, double: true) }
     }
@@ -399,6 +428,11 @@ struct NativeCompiler {
     /// `op xmm0, slot` on an f64 (or f32) slot in a register or in memory.
     private mutating func floatOpSlot(_ op: A.FloatOp, _ s: Int, double: Bool = true) {
         countDouble(s)
+        if let float = readHeld(s) {
+            if !float { a.movToXMM(A.xmm1, Self.heldRegister, w: true) }
+            a.floatOp(op, A.xmm0, float ? Self.heldXMM : A.xmm1, double: double)
+            return
+        }
         if let x = doublePin(of: s) { a.floatOp(op, A.xmm0, x, double: double) }
         else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.floatOp(op, A.xmm0, A.xmm1, double: double) }
         else { a.floatOp(op, A.xmm0, memorySlot(s), double: double) }
@@ -407,6 +441,11 @@ struct NativeCompiler {
     /// `ucomiss`/`ucomisd xmm0, slot`.
     private mutating func compareFloatSlot(_ s: Int, double: Bool) {
         countDouble(s)
+        if let float = readHeld(s) {
+            if !float { a.movToXMM(A.xmm1, Self.heldRegister, w: true) }
+            a.ucomis(A.xmm0, float ? Self.heldXMM : A.xmm1, double: double)
+            return
+        }
         if let r = doublePin(of: s) { a.ucomis(A.xmm0, r, double: double) }
         else if let p = pin(of: s) { a.movToXMM(A.xmm1, p, w: true); a.ucomis(A.xmm0, A.xmm1, double: double) }
         else { a.ucomis(A.xmm0, memorySlot(s), double: double) }
@@ -415,6 +454,10 @@ struct NativeCompiler {
     /// Reads the 64 bits of slot `s` into `r` whatever keeps them (a move: no class).
     private mutating func loadRaw(_ r: A.Reg, _ s: Int, w: Bool) {
         countRaw(s)
+        if let float = readHeld(s) {
+            if float { a.movFromXMM(r, Self.heldXMM, w: w) } else { a.mov(r, Self.heldRegister, w: w) }
+            return
+        }
         if let x = doublePin(of: s) { a.movFromXMM(r, x, w: w) }
         else if let p = pin(of: s) { a.mov(r, p, w: w) }
         else { a.load(r, memorySlot(s), w: w) }
@@ -425,22 +468,26 @@ struct NativeCompiler {
         countRaw(d)
         if let x = doublePin(of: d) { a.movToXMM(x, r, w: true) }
         else if let p = pin(of: d) { a.mov(p, r) }
-        else { a.store(memorySlot(d), r) }
+        else if holds(d, float: false) { a.mov(Self.heldRegister, r) }
+        else { a.store(memorySlot(d), r); wroteSlot(d) }
     }
 
     /// `op r, slot` on a register or memory slot.
     private mutating func aluSlot(_ op: A.ALU, _ r: A.Reg, _ s: Int, w: Bool) {
         countUse(s)
+        if readHeld(s, asInteger: true) { a.alu(op, r, Self.heldRegister, w: w); return }
         if let p = pin(of: s) { a.alu(op, r, p, w: w) } else { a.alu(op, r, memorySlot(s), w: w) }
     }
 
     private mutating func cmpSlot(_ s: Int, imm: Int32, w: Bool) {
         countUse(s)
+        if readHeld(s, asInteger: true) { a.alu(.cmp, Self.heldRegister, imm: imm, w: w); return }
         if let p = pin(of: s) { a.alu(.cmp, p, imm: imm, w: w) } else { a.alu(.cmp, memorySlot(s), imm: imm, w: w) }
     }
 
     private mutating func imulSlot(_ r: A.Reg, _ s: Int, w: Bool) {
         countUse(s)
+        if readHeld(s, asInteger: true) { a.imul(r, Self.heldRegister, w: w); return }
         if let p = pin(of: s) { a.imul(r, p, w: w) } else { a.imul(r, memorySlot(s), w: w) }
     }
 
@@ -448,7 +495,52 @@ struct NativeCompiler {
     /// than rax or rdx, which a template may overwrite before its first read).
     private mutating func storeUncached(_ d: Int, _ r: A.Reg) {
         countUse(d)
-        if let p = pin(of: d) { a.mov(p, r) } else { a.store(memorySlot(d), r) }
+        if let p = pin(of: d) { a.mov(p, r) }
+        else if holds(d, float: false) { a.mov(Self.heldRegister, r) }
+        else { a.store(memorySlot(d), r); wroteSlot(d) }
+    }
+
+    // MARK: Held results
+
+    /// Whether the result being written to `d` is to stay in the held register: the
+    /// instruction's result is read only by the next one (`holdSlot`). A value still held
+    /// for another slot and not read goes to its slot first.
+    private mutating func holds(_ d: Int, float: Bool) -> Bool {
+        guard holdSlot == d else { return false }
+        if let old = held, old.slot != d, !heldConsumed { flushHeld() }
+        held = (d, float)
+        heldConsumed = false
+        heldGeneration += 1
+        return true
+    }
+
+    /// A write to slot `d`'s memory: a value held for it is no longer its latest.
+    @inline(__always) private mutating func wroteSlot(_ d: Int) {
+        if held?.slot == d { held = nil }
+    }
+
+    /// Whether slot `s` is held, and as a float (xmm15) or an integer (rsi); marks it read.
+    @inline(__always) private mutating func readHeld(_ s: Int) -> Bool? {
+        guard let h = held, h.slot == s else { return nil }
+        heldConsumed = true
+        return h.float
+    }
+
+    /// For the integer operand forms: whether slot `s` is held in rsi. A float held in
+    /// xmm15 goes to its slot first, so that the memory operand form reads it.
+    private mutating func readHeld(_ s: Int, asInteger: Bool) -> Bool {
+        guard let h = held, h.slot == s else { return false }
+        guard !h.float else { flushHeld(); return false }
+        heldConsumed = true
+        return true
+    }
+
+    /// Writes the held value to its slot.
+    private mutating func flushHeld() {
+        guard let h = held else { return }
+        if h.float { a.storeFloat(memorySlot(h.slot), Self.heldXMM, double: true) }
+        else { a.store(memorySlot(h.slot), Self.heldRegister) }
+        held = nil
     }
 
     /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
@@ -521,6 +613,17 @@ struct NativeCompiler {
         reloadPinned()
         var pc = 0
         while pc < words.count {
+            let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc]))
+            // A held value never meets a branch target or an instruction that is not a plain
+            // reader of its operands: it is in its slot by then.
+            if held != nil && (isTarget[pc] || !(op?.readsOperandsDirectly ?? false)) { flushHeld() }
+            holdSlot = nil
+            if singleUse[pc], let op, let length = Self.length(of: op, at: pc, in: words), pc + length < words.count,
+               !isTarget[pc + length], let next = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc + length])),
+               next.readsOperandsDirectly {
+                holdSlot = Self.hi(words[pc])
+            }
+            let heldBefore = held != nil ? heldGeneration : nil
             positions[pc] = a.position
             if let l = labels[pc] { a.bind(l) }
             currentWeight = loopWeight[pc]
@@ -536,6 +639,11 @@ struct NativeCompiler {
             }
             guard let length = emitInstruction(at: pc) else { return false }
             guard a.position + snippetWords.count * 8 <= maxBytes else { return false }
+            // The value held for this instruction has served (or, unread, goes to its slot).
+            if let generation = heldBefore, held != nil, heldGeneration == generation {
+                if heldConsumed { held = nil } else { flushHeld() }
+            }
+            holdSlot = nil
             pc += length
         }
         positions[pc] = a.position
@@ -924,7 +1032,9 @@ struct NativeCompiler {
             if let x = doublePin(of: d) {
                 countRaw(source)
                 countRaw(d)
-                if let y = doublePin(of: source) { a.movaps(x, y) }
+                if let float = readHeld(source) {
+                    if float { a.movaps(x, Self.heldXMM) } else { a.movToXMM(x, Self.heldRegister, w: true) }
+                } else if let y = doublePin(of: source) { a.movaps(x, y) }
                 else if let p = pin(of: source) { a.movToXMM(x, p, w: true) }
                 else { a.loadFloat(x, memorySlot(source), double: true) }
             } else {
@@ -935,7 +1045,9 @@ struct NativeCompiler {
             let value = Int64(bitPattern: w1)
             if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
                 countUse(d)
-                if let p = pin(of: d) { a.movImm(p, w1) } else { a.storeImm(memorySlot(d), Int32(value), w: true) }
+                if let p = pin(of: d) { a.movImm(p, w1) }
+                else if doublePin(of: d) == nil && holds(d, float: false) { a.movImm(Self.heldRegister, w1) }
+                else { a.storeImm(memorySlot(d), Int32(value), w: true); wroteSlot(d) }
             } else {
                 a.movImm(.rax, w1)
                 storeResult(d, .rax)
@@ -1035,6 +1147,7 @@ struct NativeCompiler {
     /// and read again after; r15 and rbp keep theirs. Memory 0 is reloaded (`memory.grow`,
     /// or a shared memory grown by another thread).
     private mutating func emitOutOfLine(at pc: Int, _ d: Int, _ w1: UInt64) {
+        flushHeld()
         let operands = [d, Self.lo(w1), Self.hi(w1)]
         let saved = pinned.filter { operands.contains($0.slot) || ($0.reg != .r15 && $0.reg != .rbp) }
         for (slot, reg) in saved { a.store(memorySlot(slot), reg) }
@@ -1060,6 +1173,7 @@ struct NativeCompiler {
     private mutating func emitCopySlots(_ d: Int, _ w1: UInt64) -> Bool {
         let source = Self.lo(w1), count = Self.hi(w1)
         guard d <= source else { return false }
+        flushHeld()
         let read = source..<(source + count), written = d..<(d + count)
         for (slot, reg) in pinned where read.contains(slot) { a.store(memorySlot(slot), reg) }
         for (slot, reg) in pinnedDoubles where read.contains(slot) { a.storeFloat(memorySlot(slot), reg, double: true) }
