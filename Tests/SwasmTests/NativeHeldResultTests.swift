@@ -2,7 +2,7 @@ import XCTest
 import SwasmText
 @testable import Swasm
 
-/// Results only the next instruction reads stay in a register in machine code
+/// Results only one later instruction reads stay in a register in machine code
 /// (`CompiledFunction.singleUseResults`, NativeCompiler's held value). These programs chain
 /// such results through every kind of reader (integer and float operands, first and second
 /// operand, reinterpretation between the two, compare-and-branch, select, memory addresses
@@ -64,6 +64,16 @@ final class NativeHeldResultTests: XCTestCase {
       (type $fn (func (param i32) (result i32)))
       (func $sq (type $fn) (i32.mul (local.get 0) (local.get 0)))
       (elem declare func $sq)
+      (func (export "tags") (param $v i64) (param $w i64) (result i32)
+        ;; 64-bit constants with no immediate form come between a result and its reader.
+        (i32.add
+          (i64.eq (i64.and (i64.mul (local.get $v) (local.get $w)) (i64.const 0xffffffff00000000))
+                  (i64.const 0x400000000))
+          (i32.wrap_i64 (i64.xor (i64.add (local.get $v) (i64.const 0x123456789)) (i64.const -0x7000000000000000)))))
+      (func (export "halves") (param $x i32) (param $y i32) (result i32)
+        (i32.add
+          (f32.gt (f32.mul (f32.reinterpret_i32 (local.get $x)) (f32.reinterpret_i32 (local.get $y))) (f32.const 0.5))
+          (i32.trunc_sat_f64_s (f64.min (f64.convert_i32_s (local.get $x)) (f64.const -3.5)))))
       (func (export "divide") (param $a i32) (param $b i32) (result i32)
         (i32.div_s (i32.add (local.get $a) (i32.const 1)) (i32.sub (local.get $b) (i32.const 1)))))
     """
@@ -81,6 +91,8 @@ final class NativeHeldResultTests: XCTestCase {
                 try assertSame("chain", [.i32(a), .i32(b)], pair)
                 try assertSame("select", [.i32(a), .i32(b)], pair)
                 try assertSame("divide", [.i32(a), .i32(b)], pair)
+                try assertSame("halves", [.i32(a), .i32(b)], pair)
+                try assertSame("tags", [.i64(UInt64(a) << 32 | UInt64(b)), .i64(UInt64(b) &* 0x9e37_79b9_7f4a_7c15)], pair)
                 try assertSame("compare", [.i64(UInt64(a)), .i64(UInt64(b) &* 0x1_0000_0001)], pair)
                 try assertSame("global", [.i64(UInt64(a) << UInt64(b % 40))], pair)
             }
@@ -93,8 +105,8 @@ final class NativeHeldResultTests: XCTestCase {
         for n: UInt32 in [0, 1, 5, 1000] { try assertSame("loop", [.i32(n)], pair) }
     }
 
-    /// The translator marks chains of single-use results; a `br_if` operand that stays on the
-    /// stack and an operand pushed back are not marked.
+    /// The translator marks chains of single-use results, past the constants materialized for
+    /// their reader; an operand pushed back is not marked.
     func testTranslatorMarksOnlyResultsReadOnce() throws {
         let bytes = try WAT.encode(Self.wat)
         let module = try Module(engine: Engine(), bytes: bytes)
@@ -102,15 +114,18 @@ final class NativeHeldResultTests: XCTestCase {
         // chain: add, xor, mul feed the next instruction only (sub reads the mul last).
         let chain = try code.function(1)
         XCTAssertGreaterThanOrEqual(chain.singleUseResults.count, 2, "\(chain.singleUseResults)")
-        for start in chain.singleUseResults {
-            XCTAssertTrue(start >= 0 && Int(start) < chain.code.count)
+        for record in chain.singleUseResults {
+            XCTAssertTrue(record.producer >= 0 && record.producer < record.consumer && Int(record.consumer) < chain.code.count)
         }
         // nulls: br_on_null reads the selected reference and leaves it for call_ref: the
         // select is not marked.
+        // tags: the product's reader comes after the constant materialized for it.
+        let tags = try code.function(13)
+        XCTAssertTrue(tags.singleUseResults.contains { $0.consumer - $0.producer > 3 }, "\(tags.singleUseResults)")
         let nulls = try code.function(11)
         let words = nulls.code
-        for start in nulls.singleUseResults {
-            let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[Int(start)]))
+        for record in nulls.singleUseResults {
+            let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[Int(record.producer)]))
             XCTAssertNotEqual(op, .select, "the reference br_on_null keeps is marked as read once")
             XCTAssertNotEqual(op, .select64, "the reference br_on_null keeps is marked as read once")
         }

@@ -27,14 +27,14 @@ final class CompiledFunction {
     /// The exception handler table, owned here (nil without handlers).
     let handlers: UnsafeMutablePointer<ExceptionHandler>?
 
-    /// Word indices (ascending) of the instructions whose result only the next instruction
-    /// reads (TranslatorSingleUse.swift): machine code keeps it in a register. The
-    /// interpreter does not use it.
-    let singleUseResults: [Int32]
+    /// The instructions whose result only one later instruction reads, with that reader
+    /// (TranslatorSingleUse.swift): machine code keeps such a result in a register. The
+    /// interpreter does not use them.
+    let singleUseResults: [SingleUseResult]
 
     init(code: [UInt64], functionIndex: UInt32, frameSlots: Int, parameterSlots: Int,
          localSlots: Int, resultSlots: Int, handlers handlerList: [ExceptionHandler] = [],
-         singleUseResults: [Int32] = []) {
+         singleUseResults: [SingleUseResult] = []) {
         self.functionIndex = functionIndex
         self.singleUseResults = singleUseResults
         self.frameSlots = frameSlots
@@ -65,7 +65,7 @@ final class CompiledFunction {
     /// Bytes this function's IR takes (header and exception handlers included), as the
     /// engine's compiled-code budget counts them.
     var memoryBytes: Int {
-        wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride + singleUseResults.count * 4
+        wordCount * 8 + handlerCount * MemoryLayout<ExceptionHandler>.stride + singleUseResults.count * MemoryLayout<SingleUseResult>.stride
     }
     private var handlerCount: Int { Int(truncatingIfNeeded: header[2] >> 32) }
 

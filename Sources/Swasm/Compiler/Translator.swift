@@ -146,12 +146,15 @@ struct Translator {
     var handlers: [ExceptionHandler] = []
     var maxHeight = 0
     var producer: Producer?
-    /// Results read only by the next instruction, by word index (TranslatorSingleUse.swift),
-    /// and the bookkeeping that finds them: the producer whose result `pop()` just took,
-    /// and the last record made (withdrawn if its operand is pushed back).
-    var singleUseResults: [Int32] = []
-    var consumption: Consumption?
-    var lastRecorded: (start: Int, slot: Int)?
+    /// Results only one later instruction reads (TranslatorSingleUse.swift), and the
+    /// bookkeeping that finds them: the producer whose result `pop()` just took and the
+    /// constants materialized for the instruction being translated, and the records the last
+    /// `emit` made (withdrawn if their operand is pushed back).
+    var singleUseResults: [SingleUseResult] = []
+    var consumptions: [Consumption] = []
+    var lastRecorded: [(start: Int, slot: Int)] = []
+    /// `slot(of:)` is materializing a constant operand.
+    var materializingOperand = false
 
     struct Consumption {
         var producerStart: Int
@@ -228,8 +231,9 @@ struct Translator {
         maxHeight = 0
         producer = nil
         singleUseResults.removeAll(keepingCapacity: true)
-        consumption = nil
-        lastRecorded = nil
+        consumptions.removeAll(keepingCapacity: true)
+        lastRecorded.removeAll(keepingCapacity: true)
+        materializingOperand = false
         instructionCount = 0
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
     }
@@ -296,7 +300,7 @@ struct Translator {
     @discardableResult
     mutating func emit(_ op: IROpcode, _ operand: Int) -> Int {
         let start = code.count
-        recordConsumption(by: op, at: start)
+        recordConsumptions(by: op, at: start, materializing: materializingOperand && op == .const)
         producer = nil
         code.append(UInt64(op.rawValue) | UInt64(UInt32(truncatingIfNeeded: operand)) << 32)
         return start
@@ -338,10 +342,10 @@ struct Translator {
 
     @inline(__always)
     mutating func pushResult() -> Int {
-        // A new value: the consumption the instruction being translated noted still holds.
-        let taken = consumption
+        // A new value: the consumptions the instruction being translated noted still hold.
+        let taken = consumptions
         push(.stack)
-        consumption = taken
+        consumptions = taken
         return home(operands.count - 1)
     }
 
@@ -362,7 +366,14 @@ struct Translator {
         case .stack: return home(depth)
         case .local: return Int(operand.value)
         case .constant:
+            let start = code.count
+            materializingOperand = true
             emitConstant(operand.value, to: home(depth))
+            materializingOperand = false
+            // Only for an operand popped for the instruction being translated: one read in
+            // place (`br_on_null` and the like) stays on the stack, where a branch target may
+            // expect it in its slot.
+            if depth >= operands.count { noteMaterializedConstant(at: start, slot: home(depth)) }
             return home(depth)
         }
     }

@@ -1,14 +1,16 @@
-/// Results read once, by the next instruction: the native tier keeps such a result in a
-/// register instead of storing it to its slot (NativeCompiler's `held` value).
+/// Results read once, by the next instruction or the one after the constants materialized
+/// for it: the native tier keeps such a result in a register instead of storing it to its
+/// slot (NativeCompiler's `held` values).
 ///
 /// The translator knows what the IR cannot say: a Wasm operand is popped exactly once, so
-/// the value an instruction pushes and the very next instruction pops has no other reader.
+/// the value an instruction pushes and a later instruction pops has no other reader.
 /// `pop()` notes when the operand it returns is the result of the instruction just emitted
-/// (`producer`, whose result is in its header's slot); the next `emit` records the producer
-/// in `singleUseResults` when it is a consumer that reads its operands itself (not a call,
-/// a copy or anything running out of line), nothing was emitted, removed or rewritten in
-/// between, and the operand was not pushed back (a branch that leaves its operand on the
-/// stack, `br_on_null` say, revokes the record).
+/// (`producer`, whose result is in its header's slot), and `slot(of:)` notes each constant it
+/// materializes for the instruction being translated. The next `emit` that is not such a
+/// constant records them in `singleUseResults` when it is a consumer that reads its
+/// operands itself (not a call, a copy or anything running out of line), and nothing but
+/// those constants was emitted, removed or rewritten in between; an operand pushed back (a
+/// branch that leaves its operand on the stack, `br_on_null` say) withdraws the record.
 extension Translator {
     /// Called by `pop()` with the operand just removed, which was at depth `operands.count`.
     @inline(__always)
@@ -17,36 +19,59 @@ extension Translator {
               last.start < code.count else {
             return
         }
-        consumption = Consumption(producerStart: last.start, producerEnd: code.count, header: code[last.start],
-                                  slot: home(operands.count))
+        consumptions.append(Consumption(producerStart: last.start, producerEnd: code.count,
+                                        header: code[last.start], slot: home(operands.count)))
+    }
+
+    /// Called by `slot(of:)` after it materialized a constant operand at `start`, for the
+    /// instruction being translated alone.
+    mutating func noteMaterializedConstant(at start: Int, slot: Int) {
+        consumptions.append(Consumption(producerStart: start, producerEnd: code.count, header: code[start], slot: slot))
     }
 
     /// Called by `emit` for the instruction about to start at `start` (the code is already
-    /// truncated to it when a fusion removed instructions).
+    /// truncated to it when a fusion removed instructions). `materializing`: it is a constant
+    /// `slot(of:)` materializes, which the pending consumptions may look past.
     @inline(__always)
-    mutating func recordConsumption(by op: IROpcode, at start: Int) {
-        while let last = singleUseResults.last, Int(last) >= start { singleUseResults.removeLast() }
-        lastRecorded = nil
-        guard let taken = consumption else { return }
-        consumption = nil
-        guard taken.producerEnd == start, taken.producerStart < start, code[taken.producerStart] == taken.header,
-              op.readsOperandsDirectly, taken.producerStart <= Int(Int32.max) else {
+    mutating func recordConsumptions(by op: IROpcode, at start: Int, materializing: Bool) {
+        while let last = singleUseResults.last, Int(last.consumer) >= start { singleUseResults.removeLast() }
+        if materializing {
+            // Constants take two words; the consumptions ending here extend over this one.
+            for k in consumptions.indices where consumptions[k].producerEnd == start {
+                consumptions[k].producerEnd = start + IROpcode.const.fixedWordCount
+            }
             return
         }
-        singleUseResults.append(Int32(taken.producerStart))
-        lastRecorded = (taken.producerStart, taken.slot)
+        lastRecorded.removeAll(keepingCapacity: true)
+        guard !consumptions.isEmpty else { return }
+        defer { consumptions.removeAll(keepingCapacity: true) }
+        guard op.readsOperandsDirectly, start <= Int(Int32.max) else { return }
+        for taken in consumptions where taken.producerEnd == start && taken.producerStart < start
+            && code[taken.producerStart] == taken.header {
+            singleUseResults.append(SingleUseResult(producer: Int32(taken.producerStart), consumer: Int32(start)))
+            lastRecorded.append((taken.producerStart, taken.slot))
+        }
     }
 
     /// Called by `push` for an operand that is not a new result: a value pushed back into
     /// a slot keeps being read, so a record about that slot made just now is withdrawn.
     @inline(__always)
     mutating func noteRepush(_ operand: Operand, depth: Int) {
-        consumption = nil
-        if operand.kind == .stack, let recorded = lastRecorded, recorded.slot == home(depth) {
-            if let last = singleUseResults.last, Int(last) == recorded.start { singleUseResults.removeLast() }
-            lastRecorded = nil
+        consumptions.removeAll(keepingCapacity: true)
+        guard operand.kind == .stack, !lastRecorded.isEmpty else { return }
+        let slot = home(depth)
+        for recorded in lastRecorded where recorded.slot == slot {
+            singleUseResults.removeAll { Int($0.producer) == recorded.start }
         }
+        lastRecorded.removeAll { $0.slot == slot }
     }
+}
+
+/// An instruction whose result only one later instruction reads.
+struct SingleUseResult: Equatable {
+    /// Word indices of the two instructions.
+    var producer: Int32
+    var consumer: Int32
 }
 
 extension IROpcode {

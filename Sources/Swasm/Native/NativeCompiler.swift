@@ -53,22 +53,37 @@ struct NativeCompiler {
     /// so the register's low 64 bits are the slot's), in xmm2...xmm9.
     private var doublePins: [A.XMM?] = []
     private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
-    /// Results only the next instruction reads (`CompiledFunction.singleUseResults`) stay in
-    /// a register instead of their slot: rsi for a value stored as an integer, xmm15 for a
-    /// float (`held`). Before the instruction that produces one is emitted, `holdSlot` names
-    /// its result slot when the next instruction reads its operands itself and no branch
-    /// reaches it; the write helpers then move the result to the register, the read helpers
-    /// read it from there. The value goes to its slot (`flushHeld`) before anything that may
-    /// read the frame from outside (`spillPinned`, the out-of-line helpers), before an
-    /// instruction that is not a plain reader or is a branch target, and after the next
-    /// instruction if that did not read it.
-    private var singleUse: [Bool]
+    /// Results read by one later instruction only (`CompiledFunction.singleUseResults`: the
+    /// next one, or the one after the constants materialized for it) stay in a register
+    /// instead of their slot: rsi or rdi for a value stored as an integer, xmm15 or xmm14
+    /// for a float (`held`). Before the instruction that produces one is emitted,
+    /// `holdSlot` names its result slot when its reader is a plain reader of its operands,
+    /// only constants come between, and no branch reaches any of them; the write helpers
+    /// then move the result to a free held register, the read helpers read it from there.
+    /// Held values go to their slots (`flushHeld`) before anything that may read the frame
+    /// from outside (`spillPinned`, the out-of-line helpers), before an instruction that is
+    /// neither a plain reader nor a constant or is a branch target, and after their reader
+    /// if it did not read them.
+    private var consumerOf: [Int32]
     private var holdSlot: Int?
-    private var held: (slot: Int, float: Bool)?
-    private var heldConsumed = false
-    private var heldGeneration = 0
-    static let heldRegister = A.Reg.rsi
-    static let heldXMM = A.XMM(number: 15)
+    private var holdConsumer = 0
+    private var held: [Held] = []
+    struct Held {
+        var slot: Int
+        var float: Bool
+        /// Index in `heldRegisters` or `heldXMMs`.
+        var register: Int
+        /// Word index of the instruction that reads it.
+        var consumer: Int
+        var consumed = false
+    }
+    static let heldRegisters: [A.Reg] = [.rsi, .rdi]
+    static let heldXMMs: [A.XMM] = [A.XMM(number: 15), A.XMM(number: 14)]
+    /// Where a held value is.
+    enum HeldLocation {
+        case integer(A.Reg)
+        case float(A.XMM)
+    }
     /// First pass: counting uses instead of choosing. A slot read or written as an integer
     /// and as a float is kept in memory; moves (copies, loads and stores of its bits) count
     /// for either.
@@ -162,9 +177,9 @@ struct NativeCompiler {
         labels = Array(repeating: nil, count: function.code.count + 1)
         positions = Array(repeating: -1, count: function.code.count + 1)
         isTarget = NativeCompiler.branchTargets(function.code)
-        singleUse = Array(repeating: false, count: function.code.count)
-        for start in function.singleUseResults where start >= 0 && Int(start) < function.code.count {
-            singleUse[Int(start)] = true
+        consumerOf = Array(repeating: -1, count: function.code.count)
+        for record in function.singleUseResults where record.producer >= 0 && Int(record.producer) < function.code.count {
+            consumerOf[Int(record.producer)] = record.consumer
         }
         covered = Array(repeating: false, count: function.code.count + 1)
         let handlers = UnsafePointer(function.header).exceptionHandlers
@@ -316,8 +331,11 @@ struct NativeCompiler {
     private mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
         defer { incoming = nil }
         countUse(s)
-        if let float = readHeld(s) {
-            if float { a.movFromXMM(r, Self.heldXMM, w: w) } else { a.mov(r, Self.heldRegister, w: w) }
+        if let location = readHeld(s) {
+            switch location {
+            case .float(let x): a.movFromXMM(r, x, w: w)
+            case .integer(let h): a.mov(r, h, w: w)
+            }
             return
         }
         if let p = pin(of: s) {
@@ -347,8 +365,11 @@ struct NativeCompiler {
     private mutating func loadFloat(_ x: A.XMM, _ s: Int, double: Bool) {
         defer { incomingDouble = nil }
         countDouble(s)
-        if let float = readHeld(s) {
-            if float { a.movaps(x, Self.heldXMM) } else { a.movToXMM(x, Self.heldRegister, w: true) }
+        if let location = readHeld(s) {
+            switch location {
+            case .float(let h): a.movaps(x, h)
+            case .integer(let h): a.movToXMM(x, h, w: true)
+            }
             return
         }
         if let p = doublePin(of: s) { a.movaps(x, p); return }
@@ -369,7 +390,7 @@ struct NativeCompiler {
         countDouble(d)
         if let x = doublePin(of: d) { a.movaps(x, A.xmm0) }
         else if let p = pin(of: d) { a.movFromXMM(p, A.xmm0, w: true) }
-        else if holds(d, float: true) { a.movaps(Self.heldXMM, A.xmm0) }
+        else if case .float(let h)? = holds(d, float: true) { a.movaps(h, A.xmm0) }
         else { a.storeFloat(memorySlot(d), A.xmm0, double: true); wroteSlot(d) }
         cachedDouble = d
     }
@@ -428,9 +449,11 @@ struct NativeCompiler {
     /// `op xmm0, slot` on an f64 (or f32) slot in a register or in memory.
     private mutating func floatOpSlot(_ op: A.FloatOp, _ s: Int, double: Bool = true) {
         countDouble(s)
-        if let float = readHeld(s) {
-            if !float { a.movToXMM(A.xmm1, Self.heldRegister, w: true) }
-            a.floatOp(op, A.xmm0, float ? Self.heldXMM : A.xmm1, double: double)
+        if let location = readHeld(s) {
+            switch location {
+            case .float(let h): a.floatOp(op, A.xmm0, h, double: double)
+            case .integer(let h): a.movToXMM(A.xmm1, h, w: true); a.floatOp(op, A.xmm0, A.xmm1, double: double)
+            }
             return
         }
         if let x = doublePin(of: s) { a.floatOp(op, A.xmm0, x, double: double) }
@@ -441,9 +464,11 @@ struct NativeCompiler {
     /// `ucomiss`/`ucomisd xmm0, slot`.
     private mutating func compareFloatSlot(_ s: Int, double: Bool) {
         countDouble(s)
-        if let float = readHeld(s) {
-            if !float { a.movToXMM(A.xmm1, Self.heldRegister, w: true) }
-            a.ucomis(A.xmm0, float ? Self.heldXMM : A.xmm1, double: double)
+        if let location = readHeld(s) {
+            switch location {
+            case .float(let h): a.ucomis(A.xmm0, h, double: double)
+            case .integer(let h): a.movToXMM(A.xmm1, h, w: true); a.ucomis(A.xmm0, A.xmm1, double: double)
+            }
             return
         }
         if let r = doublePin(of: s) { a.ucomis(A.xmm0, r, double: double) }
@@ -454,8 +479,11 @@ struct NativeCompiler {
     /// Reads the 64 bits of slot `s` into `r` whatever keeps them (a move: no class).
     private mutating func loadRaw(_ r: A.Reg, _ s: Int, w: Bool) {
         countRaw(s)
-        if let float = readHeld(s) {
-            if float { a.movFromXMM(r, Self.heldXMM, w: w) } else { a.mov(r, Self.heldRegister, w: w) }
+        if let location = readHeld(s) {
+            switch location {
+            case .float(let x): a.movFromXMM(r, x, w: w)
+            case .integer(let h): a.mov(r, h, w: w)
+            }
             return
         }
         if let x = doublePin(of: s) { a.movFromXMM(r, x, w: w) }
@@ -468,26 +496,26 @@ struct NativeCompiler {
         countRaw(d)
         if let x = doublePin(of: d) { a.movToXMM(x, r, w: true) }
         else if let p = pin(of: d) { a.mov(p, r) }
-        else if holds(d, float: false) { a.mov(Self.heldRegister, r) }
+        else if case .integer(let h)? = holds(d, float: false) { a.mov(h, r) }
         else { a.store(memorySlot(d), r); wroteSlot(d) }
     }
 
     /// `op r, slot` on a register or memory slot.
     private mutating func aluSlot(_ op: A.ALU, _ r: A.Reg, _ s: Int, w: Bool) {
         countUse(s)
-        if readHeld(s, asInteger: true) { a.alu(op, r, Self.heldRegister, w: w); return }
+        if let h = readHeldInteger(s) { a.alu(op, r, h, w: w); return }
         if let p = pin(of: s) { a.alu(op, r, p, w: w) } else { a.alu(op, r, memorySlot(s), w: w) }
     }
 
     private mutating func cmpSlot(_ s: Int, imm: Int32, w: Bool) {
         countUse(s)
-        if readHeld(s, asInteger: true) { a.alu(.cmp, Self.heldRegister, imm: imm, w: w); return }
+        if let h = readHeldInteger(s) { a.alu(.cmp, h, imm: imm, w: w); return }
         if let p = pin(of: s) { a.alu(.cmp, p, imm: imm, w: w) } else { a.alu(.cmp, memorySlot(s), imm: imm, w: w) }
     }
 
     private mutating func imulSlot(_ r: A.Reg, _ s: Int, w: Bool) {
         countUse(s)
-        if readHeld(s, asInteger: true) { a.imul(r, Self.heldRegister, w: w); return }
+        if let h = readHeldInteger(s) { a.imul(r, h, w: w); return }
         if let p = pin(of: s) { a.imul(r, p, w: w) } else { a.imul(r, memorySlot(s), w: w) }
     }
 
@@ -496,51 +524,88 @@ struct NativeCompiler {
     private mutating func storeUncached(_ d: Int, _ r: A.Reg) {
         countUse(d)
         if let p = pin(of: d) { a.mov(p, r) }
-        else if holds(d, float: false) { a.mov(Self.heldRegister, r) }
+        else if case .integer(let h)? = holds(d, float: false) { a.mov(h, r) }
         else { a.store(memorySlot(d), r); wroteSlot(d) }
     }
 
     // MARK: Held results
 
-    /// Whether the result being written to `d` is to stay in the held register: the
-    /// instruction's result is read only by the next one (`holdSlot`). A value still held
-    /// for another slot and not read goes to its slot first.
-    private mutating func holds(_ d: Int, float: Bool) -> Bool {
-        guard holdSlot == d else { return false }
-        if let old = held, old.slot != d, !heldConsumed { flushHeld() }
-        held = (d, float)
-        heldConsumed = false
-        heldGeneration += 1
-        return true
+    /// Where the result being written to `d` is to stay, when it is held: the instruction's
+    /// result has one later reader (`holdSlot`) and a held register of its kind is free. A
+    /// value held for `d` before is replaced.
+    private mutating func holds(_ d: Int, float: Bool) -> HeldLocation? {
+        guard holdSlot == d else { return nil }
+        held.removeAll { $0.slot == d }
+        let pool = float ? Self.heldXMMs.count : Self.heldRegisters.count
+        guard let free = (0..<pool).first(where: { k in !held.contains { $0.float == float && $0.register == k } }) else {
+            wroteSlot(d)
+            return nil
+        }
+        held.append(Held(slot: d, float: float, register: free, consumer: holdConsumer))
+        return float ? .float(Self.heldXMMs[free]) : .integer(Self.heldRegisters[free])
     }
 
     /// A write to slot `d`'s memory: a value held for it is no longer its latest.
     @inline(__always) private mutating func wroteSlot(_ d: Int) {
-        if held?.slot == d { held = nil }
+        if !held.isEmpty { held.removeAll { $0.slot == d } }
     }
 
-    /// Whether slot `s` is held, and as a float (xmm15) or an integer (rsi); marks it read.
-    @inline(__always) private mutating func readHeld(_ s: Int) -> Bool? {
-        guard let h = held, h.slot == s else { return nil }
-        heldConsumed = true
-        return h.float
+    /// Where slot `s` is held, if it is; marks it read.
+    @inline(__always) private mutating func readHeld(_ s: Int) -> HeldLocation? {
+        guard !held.isEmpty, let k = held.firstIndex(where: { $0.slot == s }) else { return nil }
+        held[k].consumed = true
+        return held[k].float ? .float(Self.heldXMMs[held[k].register]) : .integer(Self.heldRegisters[held[k].register])
     }
 
-    /// For the integer operand forms: whether slot `s` is held in rsi. A float held in
-    /// xmm15 goes to its slot first, so that the memory operand form reads it.
-    private mutating func readHeld(_ s: Int, asInteger: Bool) -> Bool {
-        guard let h = held, h.slot == s else { return false }
-        guard !h.float else { flushHeld(); return false }
-        heldConsumed = true
-        return true
+    /// For the integer operand forms: the register holding slot `s`, if one does. A float
+    /// held in an xmm register goes to its slot first, so that the memory operand form reads it.
+    private mutating func readHeldInteger(_ s: Int) -> A.Reg? {
+        guard !held.isEmpty, let k = held.firstIndex(where: { $0.slot == s }) else { return nil }
+        guard !held[k].float else { flushHeld(at: k); return nil }
+        held[k].consumed = true
+        return Self.heldRegisters[held[k].register]
     }
 
-    /// Writes the held value to its slot.
+    /// Writes the held value `k` to its slot.
+    private mutating func flushHeld(at k: Int) {
+        let h = held.remove(at: k)
+        if h.float { a.storeFloat(memorySlot(h.slot), Self.heldXMMs[h.register], double: true) }
+        else { a.store(memorySlot(h.slot), Self.heldRegisters[h.register]) }
+    }
+
+    /// Writes every held value to its slot.
     private mutating func flushHeld() {
-        guard let h = held else { return }
-        if h.float { a.storeFloat(memorySlot(h.slot), Self.heldXMM, double: true) }
-        else { a.store(memorySlot(h.slot), Self.heldRegister) }
-        held = nil
+        while !held.isEmpty { flushHeld(at: held.count - 1) }
+    }
+
+    /// After the instruction at `pc`: the values it was to read have served (or, unread, go
+    /// to their slots).
+    private mutating func retireHeld(after pc: Int) {
+        var k = held.count - 1
+        while k >= 0 {
+            if held[k].consumer <= pc {
+                if held[k].consumed { held.remove(at: k) } else { flushHeld(at: k) }
+            }
+            k -= 1
+        }
+    }
+
+    /// The reader of the result of the instruction at `pc` (`length` words) when that result
+    /// can be held until it: a plain reader, with only constants between, and no branch
+    /// reaching any of them.
+    private func heldConsumer(of pc: Int, length: Int) -> Int? {
+        let consumer = Int(consumerOf[pc])
+        guard consumer > pc, consumer < words.count else { return nil }
+        var next = pc + length
+        while next < consumer {
+            guard !isTarget[next], UInt16(truncatingIfNeeded: words[next]) == IROpcode.const.rawValue else { return nil }
+            next += IROpcode.const.fixedWordCount
+        }
+        guard next == consumer, !isTarget[consumer],
+              let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[consumer])), op.readsOperandsDirectly else {
+            return nil
+        }
+        return consumer
     }
 
     /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
@@ -616,14 +681,15 @@ struct NativeCompiler {
             let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc]))
             // A held value never meets a branch target or an instruction that is not a plain
             // reader of its operands: it is in its slot by then.
-            if held != nil && (isTarget[pc] || !(op?.readsOperandsDirectly ?? false)) { flushHeld() }
-            holdSlot = nil
-            if singleUse[pc], let op, let length = Self.length(of: op, at: pc, in: words), pc + length < words.count,
-               !isTarget[pc + length], let next = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc + length])),
-               next.readsOperandsDirectly {
-                holdSlot = Self.hi(words[pc])
+            if !held.isEmpty && (isTarget[pc] || !(op.map { $0.readsOperandsDirectly || $0 == .const } ?? false)) {
+                flushHeld()
             }
-            let heldBefore = held != nil ? heldGeneration : nil
+            holdSlot = nil
+            if consumerOf[pc] >= 0, let op, let length = Self.length(of: op, at: pc, in: words),
+               let consumer = heldConsumer(of: pc, length: length) {
+                holdSlot = Self.hi(words[pc])
+                holdConsumer = consumer
+            }
             positions[pc] = a.position
             if let l = labels[pc] { a.bind(l) }
             currentWeight = loopWeight[pc]
@@ -639,10 +705,7 @@ struct NativeCompiler {
             }
             guard let length = emitInstruction(at: pc) else { return false }
             guard a.position + snippetWords.count * 8 <= maxBytes else { return false }
-            // The value held for this instruction has served (or, unread, goes to its slot).
-            if let generation = heldBefore, held != nil, heldGeneration == generation {
-                if heldConsumed { held = nil } else { flushHeld() }
-            }
+            if !held.isEmpty { retireHeld(after: pc) }
             holdSlot = nil
             pc += length
         }
@@ -1032,8 +1095,11 @@ struct NativeCompiler {
             if let x = doublePin(of: d) {
                 countRaw(source)
                 countRaw(d)
-                if let float = readHeld(source) {
-                    if float { a.movaps(x, Self.heldXMM) } else { a.movToXMM(x, Self.heldRegister, w: true) }
+                if let location = readHeld(source) {
+                    switch location {
+                    case .float(let h): a.movaps(x, h)
+                    case .integer(let h): a.movToXMM(x, h, w: true)
+                    }
                 } else if let y = doublePin(of: source) { a.movaps(x, y) }
                 else if let p = pin(of: source) { a.movToXMM(x, p, w: true) }
                 else { a.loadFloat(x, memorySlot(source), double: true) }
@@ -1046,7 +1112,7 @@ struct NativeCompiler {
             if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
                 countUse(d)
                 if let p = pin(of: d) { a.movImm(p, w1) }
-                else if doublePin(of: d) == nil && holds(d, float: false) { a.movImm(Self.heldRegister, w1) }
+                else if doublePin(of: d) == nil, case .integer(let h)? = holds(d, float: false) { a.movImm(h, w1) }
                 else { a.storeImm(memorySlot(d), Int32(value), w: true); wroteSlot(d) }
             } else {
                 a.movImm(.rax, w1)
