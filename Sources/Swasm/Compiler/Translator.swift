@@ -20,6 +20,9 @@ struct Translator {
         var kind: Kind
         /// Slots the value occupies: 2 for a `v128` (never a `.constant`), else 1. Set by `push`.
         var width: UInt8 = 1
+        /// `.stack`: word index of the instruction that wrote the value to its home slot,
+        /// when known (-1 otherwise; TranslatorSingleUse.swift).
+        var producedAt: Int32 = -1
         /// The local's first slot, or constant bits.
         var value: UInt64
 
@@ -145,7 +148,14 @@ struct Translator {
     /// The exception handler table (see TranslatorExceptions.swift).
     var handlers: [ExceptionHandler] = []
     var maxHeight = 0
-    var producer: Producer?
+    var producer: Producer? {
+        didSet {
+            // The operand the producer wrote remembers it, for `noteConsumption`.
+            if let written = producer, written.depth < operands.count, operands[written.depth].kind == .stack {
+                operands[written.depth].producedAt = Int32(truncatingIfNeeded: written.start)
+            }
+        }
+    }
     /// Results only one later instruction reads (TranslatorSingleUse.swift), and the
     /// bookkeeping that finds them: the producer whose result `pop()` just took and the
     /// constants materialized for the instruction being translated, and the records the last
@@ -155,10 +165,12 @@ struct Translator {
     var lastRecorded: [(start: Int, slot: Int)] = []
     /// `slot(of:)` is materializing a constant operand.
     var materializingOperand = false
+    /// Word index of the last instruction `emit` started: a later one starting at or before
+    /// it means code was removed.
+    var lastEmitStart = -1
 
     struct Consumption {
         var producerStart: Int
-        var producerEnd: Int
         /// The producer's header word, to see that it was not rewritten since.
         var header: UInt64
         var slot: Int
@@ -234,6 +246,7 @@ struct Translator {
         consumptions.removeAll(keepingCapacity: true)
         lastRecorded.removeAll(keepingCapacity: true)
         materializingOperand = false
+        lastEmitStart = -1
         instructionCount = 0
         labels.append(Label(kind: .function, height: 0, parameterCount: 0, resultCount: resultCount))
     }

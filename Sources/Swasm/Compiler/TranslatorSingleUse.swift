@@ -1,32 +1,32 @@
-/// Results read once, by the next instruction or the one after the constants materialized
-/// for it: the native tier keeps such a result in a register instead of storing it to its
-/// slot (NativeCompiler's `held` values).
+/// Results read once, by a later instruction: the native tier keeps such a result in a
+/// register instead of storing it to its slot (NativeCompiler's `held` values).
 ///
 /// The translator knows what the IR cannot say: a Wasm operand is popped exactly once, so
-/// the value an instruction pushes and a later instruction pops has no other reader.
-/// `pop()` notes when the operand it returns is the result of the instruction just emitted
-/// (`producer`, whose result is in its header's slot), and `slot(of:)` notes each constant it
-/// materializes for the instruction being translated. The next `emit` that is not such a
-/// constant records them in `singleUseResults` when it is a consumer that reads its
-/// operands itself (not a call, a copy or anything running out of line), and nothing but
-/// those constants was emitted, removed or rewritten in between; an operand pushed back (a
-/// branch that leaves its operand on the stack, `br_on_null` say) withdraws the record.
+/// the value an instruction pushes and a later instruction pops has no other reader. Each
+/// `.stack` operand remembers the instruction that wrote it (`producedAt`, set when
+/// `producer` is); `pop()` notes the consumption when that instruction is still there and
+/// still writes the operand's slot, and `slot(of:)` notes each constant it materializes for
+/// the instruction being translated. The next `emit` that is not such a constant records
+/// them all in `singleUseResults` when it is a consumer that reads its operands itself (not
+/// a call, a copy or anything running out of line) and the producers were not removed or
+/// rewritten since; otherwise they are dropped. An operand pushed back (a branch that leaves
+/// its operand on the stack, `br_on_null` say) withdraws the record. What lies between a
+/// producer and its reader the native compiler checks itself before holding.
 extension Translator {
-    /// Called by `pop()` with the operand just removed, which was at depth `operands.count`.
+    /// Called by `pop()` with the operand just removed, which was at depth `operands.count`:
+    /// a value whose producer is known (and still there, writing this slot) is consumed.
     @inline(__always)
     mutating func noteConsumption(of operand: Operand) {
-        guard operand.kind == .stack, let last = producer, last.depth == operands.count,
-              last.start < code.count else {
-            return
-        }
-        consumptions.append(Consumption(producerStart: last.start, producerEnd: code.count,
-                                        header: code[last.start], slot: home(operands.count)))
+        guard operand.kind == .stack, operand.producedAt >= 0 else { return }
+        let start = Int(operand.producedAt), slot = home(operands.count)
+        guard start < code.count, code[start] >> 32 == UInt64(UInt32(truncatingIfNeeded: slot)) else { return }
+        consumptions.append(Consumption(producerStart: start, header: code[start], slot: slot))
     }
 
     /// Called by `slot(of:)` after it materialized a constant operand at `start`, for the
     /// instruction being translated alone.
     mutating func noteMaterializedConstant(at start: Int, slot: Int) {
-        consumptions.append(Consumption(producerStart: start, producerEnd: code.count, header: code[start], slot: slot))
+        consumptions.append(Consumption(producerStart: start, header: code[start], slot: slot))
     }
 
     /// Called by `emit` for the instruction about to start at `start` (the code is already
@@ -35,19 +35,18 @@ extension Translator {
     @inline(__always)
     mutating func recordConsumptions(by op: IROpcode, at start: Int, materializing: Bool) {
         while let last = singleUseResults.last, Int(last.consumer) >= start { singleUseResults.removeLast() }
-        if materializing {
-            // Constants take two words; the consumptions ending here extend over this one.
-            for k in consumptions.indices where consumptions[k].producerEnd == start {
-                consumptions[k].producerEnd = start + IROpcode.const.fixedWordCount
-            }
-            return
+        if start <= lastEmitStart {
+            // Code was removed (a fusion): what was known about instructions from here is not.
+            for k in operands.indices where Int(operands[k].producedAt) >= start { operands[k].producedAt = -1 }
+            consumptions.removeAll { $0.producerStart >= start }
         }
+        lastEmitStart = start
+        if materializing { return }
         lastRecorded.removeAll(keepingCapacity: true)
         guard !consumptions.isEmpty else { return }
         defer { consumptions.removeAll(keepingCapacity: true) }
         guard op.readsOperandsDirectly, start <= Int(Int32.max) else { return }
-        for taken in consumptions where taken.producerEnd == start && taken.producerStart < start
-            && code[taken.producerStart] == taken.header {
+        for taken in consumptions where taken.producerStart < start && code[taken.producerStart] == taken.header {
             singleUseResults.append(SingleUseResult(producer: Int32(taken.producerStart), consumer: Int32(start)))
             lastRecorded.append((taken.producerStart, taken.slot))
         }
@@ -97,6 +96,17 @@ extension IROpcode {
             return true
         default:
             return false
+        }
+    }
+
+    /// Conditional branches and branch tables among the plain readers (and `br`): what may
+    /// leave the straight line.
+    var branches: Bool {
+        let raw = rawValue
+        if raw >= IROpcode.brIfI32Eq.rawValue && raw <= IROpcode.brIfI64GeUImm.rawValue { return true }
+        switch self {
+        case .br, .brIfNez, .brIfEqz, .brIfI64Nez, .brIfI64Eqz, .brTable, .returnValue, .return: return true
+        default: return false
         }
     }
 }

@@ -53,13 +53,13 @@ struct NativeCompiler {
     /// so the register's low 64 bits are the slot's), in xmm2...xmm9.
     private var doublePins: [A.XMM?] = []
     private var pinnedDoubles: [(slot: Int, reg: A.XMM)] = []
-    /// Results read by one later instruction only (`CompiledFunction.singleUseResults`: the
-    /// next one, or the one after the constants materialized for it) stay in a register
-    /// instead of their slot: rsi or rdi for a value stored as an integer, xmm15 or xmm14
-    /// for a float (`held`). Before the instruction that produces one is emitted,
-    /// `holdSlot` names its result slot when its reader is a plain reader of its operands,
-    /// only constants come between, and no branch reaches any of them; the write helpers
-    /// then move the result to a free held register, the read helpers read it from there.
+    /// Results read by one later instruction only (`CompiledFunction.singleUseResults`) stay
+    /// in a register instead of their slot: rsi or rdi for a value stored as an integer,
+    /// xmm15 or xmm14 for a float (`held`). Before the instruction that produces one is
+    /// emitted, `holdSlot` names its result slot when its reader is a plain reader of its
+    /// operands a few instructions on, everything between is plain and does not branch, and
+    /// no branch reaches any of them (`heldConsumer`); the write helpers then move the
+    /// result to a free held register (none free: its slot), the read helpers read it there.
     /// Held values go to their slots (`flushHeld`) before anything that may read the frame
     /// from outside (`spillPinned`, the out-of-line helpers), before an instruction that is
     /// neither a plain reader nor a constant or is a branch target, and after their reader
@@ -591,15 +591,21 @@ struct NativeCompiler {
     }
 
     /// The reader of the result of the instruction at `pc` (`length` words) when that result
-    /// can be held until it: a plain reader, with only constants between, and no branch
-    /// reaching any of them.
+    /// can be held until it: a plain reader, no more than `maxHeldDistance` instructions on,
+    /// with only plain instructions that do not branch (or constants) between, and no
+    /// branch reaching any of them. A branch between could carry the value to a target
+    /// that reads its slot.
     private func heldConsumer(of pc: Int, length: Int) -> Int? {
         let consumer = Int(consumerOf[pc])
         guard consumer > pc, consumer < words.count else { return nil }
-        var next = pc + length
+        var next = pc + length, count = 0
         while next < consumer {
-            guard !isTarget[next], UInt16(truncatingIfNeeded: words[next]) == IROpcode.const.rawValue else { return nil }
-            next += IROpcode.const.fixedWordCount
+            count += 1
+            guard count < Self.maxHeldDistance, !isTarget[next],
+                  let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[next])),
+                  op == .const || (op.readsOperandsDirectly && !op.branches),
+                  let length = Self.length(of: op, at: next, in: words) else { return nil }
+            next += length
         }
         guard next == consumer, !isTarget[consumer],
               let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[consumer])), op.readsOperandsDirectly else {
@@ -607,6 +613,8 @@ struct NativeCompiler {
         }
         return consumer
     }
+
+    static let maxHeldDistance = 12
 
     /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
     static func loopWeights(_ words: UnsafeBufferPointer<UInt64>) -> [Int] {
