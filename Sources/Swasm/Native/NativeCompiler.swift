@@ -85,8 +85,8 @@ struct NativeCompiler {
         case float(A.XMM)
     }
     /// First pass: counting uses instead of choosing. A slot read or written as an integer
-    /// and as a float is kept in memory; moves (copies, loads and stores of its bits) count
-    /// for either.
+    /// and as a float can only have a general register; moves (copies, loads and stores of
+    /// its bits) count for either.
     private var counting = false
     private var uses: [Int] = []
     private var doubleUses: [Int] = []
@@ -415,11 +415,13 @@ struct NativeCompiler {
     }
 
     /// Slots to keep in registers: the most used, integers in general registers and floats
-    /// in xmm registers (a slot used both ways stays in memory).
+    /// in xmm registers. A slot used both ways (bit tricks on floats) competes for a general
+    /// register with all its uses: a float helper reads it with a `movq`, which costs less
+    /// than a trip through memory.
     func choosePins() -> (integers: [(slot: Int, reg: A.Reg)], doubles: [(slot: Int, reg: A.XMM)]) {
         let free = 0..<uses.count
-        let integers = free.filter { uses[$0] > 0 && doubleUses[$0] == 0 }
-            .map { ($0, uses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        let integers = free.filter { uses[$0] > 0 }
+            .map { ($0, uses[$0] + doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         let doubles = free.filter { doubleUses[$0] > 0 && uses[$0] == 0 }
             .map { ($0, doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         return (zip(integers.map(\.0), NativeCompiler.pinnableRegisters).map { ($0, $1) },
