@@ -315,6 +315,45 @@ extension NativeCompiler {
             a.vector(.pxor, x0, x0)
             a.vector(sub, x0, x1)
             vstore(d, x0)
+        case .i64x2Mul:
+            // lo(a)·lo(b) + ((hi(a)·lo(b) + lo(a)·hi(b)) << 32), modulo 2^64, from pmuludq.
+            let x3 = Self.x3
+            vload(x0, a1)
+            vload(x1, b)
+            a.movaps(x2, x0)
+            a.vectorShift(0x73, digit: 2, x2, 32)
+            a.vector(.pmuludq, x2, x1)
+            a.movaps(x3, x1)
+            a.vectorShift(0x73, digit: 2, x3, 32)
+            a.vector(.pmuludq, x3, x0)
+            a.vector(.paddq, x2, x3)
+            a.vectorShift(0x73, digit: 6, x2, 32)
+            a.vector(.pmuludq, x0, x1)
+            a.vector(.paddq, x0, x2)
+            vstore(d, x0)
+        case .i64x2Abs:
+            // (x ^ s) - s with s each lane's sign (its high dword's, spread).
+            vload(x0, a1)
+            a.vector(.pshufd, x1, x0, imm: 0xF5)
+            a.vectorShift(0x72, digit: 4, x1, 31)
+            a.vector(.pxor, x0, x1)
+            a.vector(.psubq, x0, x1)
+            vstore(d, x0)
+        case .i8x16Popcnt:
+            // The count of each nibble from a 16-byte table (pshufb), low plus high.
+            let x3 = Self.x3
+            vload(x0, a1)
+            splat32(x3, 0x0F0F_0F0F)
+            a.movaps(x1, x0)
+            a.vectorShift(0x71, digit: 2, x1, 4)
+            a.vector(.pand, x1, x3)
+            a.vector(.pand, x0, x3)
+            constant(x2, low: 0x0302_0201_0201_0100, high: 0x0403_0302_0302_0201)
+            a.movaps(x3, x2)
+            a.vector(.pshufb, x2, x0)
+            a.vector(.pshufb, x3, x1)
+            a.vector(.paddb, x2, x3)
+            vstore(d, x2)
         case .i8x16Abs: unary(.pabsb, d, a1)
         case .i16x8Abs: unary(.pabsw, d, a1)
         case .i32x4Abs: unary(.pabsd, d, a1)
@@ -401,7 +440,7 @@ extension NativeCompiler {
         case .i16x8NarrowI32x4S: binary(.packssdw, d, a1, b)
         case .i16x8NarrowI32x4U: binary(.packusdw, d, a1, b)
 
-        // Shifts (i8x16 and i64x2.shr_s have no x86 form: out of line).
+        // Shifts (x86 has no byte shifts and no 64-bit arithmetic shift: those four below).
         case .i16x8Shl: shift(.psllw, width: 16, d, a1, count: b)
         case .i16x8ShrS: shift(.psraw, width: 16, d, a1, count: b)
         case .i16x8ShrU: shift(.psrlw, width: 16, d, a1, count: b)
@@ -410,6 +449,51 @@ extension NativeCompiler {
         case .i32x4ShrU: shift(.psrld, width: 32, d, a1, count: b)
         case .i64x2Shl: shift(.psllq, width: 64, d, a1, count: b)
         case .i64x2ShrU: shift(.psrlq, width: 64, d, a1, count: b)
+        case .i8x16Shl, .i8x16ShrU:
+            // A 16-bit shift, then the bits that crossed into a neighbouring byte cleared
+            // (the mask 0xFF << n or 0xFF >> n in every byte).
+            loadSlot(.rcx, b, w: false)
+            a.alu(.and, .rcx, imm: 7, w: false)
+            a.vector(.movdToXMM, reg: x1.number, rm: A.Reg.rcx.rawValue)
+            a.movImm(.rax, 0xFF)
+            a.shift(op == .i8x16Shl ? .shl : .shr, .rax, w: false)
+            a.movzx8(.rax, .rax)
+            a.imul(.rax, .rax, imm: 0x0101_0101, w: false)
+            a.vector(.movdToXMM, reg: x2.number, rm: A.Reg.rax.rawValue)
+            a.vector(.pshufd, x2, x2, imm: 0)
+            vload(x0, a1)
+            a.vector(op == .i8x16Shl ? .psllw : .psrlw, x0, x1)
+            a.vector(.pand, x0, x2)
+            vstore(d, x0)
+        case .i8x16ShrS:
+            // Each byte doubled into a word (b << 8 | b), shifted right arithmetically by
+            // n + 8, and packed back (the results fit a byte).
+            loadSlot(.rcx, b, w: false)
+            a.alu(.and, .rcx, imm: 7, w: false)
+            a.alu(.add, .rcx, imm: 8, w: false)
+            a.vector(.movdToXMM, reg: x1.number, rm: A.Reg.rcx.rawValue)
+            vload(x0, a1)
+            a.movaps(x2, x0)
+            a.vector(.punpcklbw, x0, x0)
+            a.vector(.punpckhbw, x2, x2)
+            a.vector(.psraw, x0, x1)
+            a.vector(.psraw, x2, x1)
+            a.vector(.packsswb, x0, x2)
+            vstore(d, x0)
+        case .i64x2ShrS:
+            // A logical shift, then the sign extended from bit 63 - n: (t ^ m) - m with m the
+            // sign bit shifted alike.
+            loadSlot(.rcx, b, w: false)
+            a.alu(.and, .rcx, imm: 63, w: false)
+            a.vector(.movdToXMM, reg: x1.number, rm: A.Reg.rcx.rawValue)
+            vload(x0, a1)
+            a.vector(.psrlq, x0, x1)
+            allOnes(x2)
+            a.vectorShift(0x73, digit: 6, x2, 63)
+            a.vector(.psrlq, x2, x1)
+            a.vector(.pxor, x0, x2)
+            a.vector(.psubq, x0, x2)
+            vstore(d, x0)
 
         // Integer comparisons: signed from pcmpgt, unsigned from min/max and pcmpeq.
         case .i8x16Eq: binary(.pcmpeqb, d, a1, b)
@@ -594,8 +678,8 @@ extension NativeCompiler {
             a.vector(.cvttpd2dq, x0, x0)
             vstore(d, x0)
         default:
-            // popcnt, i8x16 shifts, i64x2 shr_s/mul/abs, the unsigned float → int and u32 →
-            // f32 conversions, relaxed multiply-adds and dot products.
+            // The unsigned float → int and u32 → f32 conversions, relaxed multiply-adds and
+            // dot products.
             return false
         }
         return true

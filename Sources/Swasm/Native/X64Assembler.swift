@@ -350,6 +350,7 @@ struct X64Assembler {
         static let packsswb = VectorOp(0x66, nil, 0x63), packuswb = VectorOp(0x66, nil, 0x67)
         static let packssdw = VectorOp(0x66, nil, 0x6B), packusdw = VectorOp(0x66, 0x38, 0x2B)
         static let punpcklqdq = VectorOp(0x66, nil, 0x6C)
+        static let punpcklbw = VectorOp(0x66, nil, 0x60), punpckhbw = VectorOp(0x66, nil, 0x68)
         static let pshufb = VectorOp(0x66, 0x38, 0x00)
         /// pshufd/pshuflw with an imm8 lane order.
         static let pshufd = VectorOp(0x66, nil, 0x70), pshuflw = VectorOp(0xF2, nil, 0x70)
