@@ -6,11 +6,14 @@
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
 /// Every scalar numeric instruction has a template (rounding and popcnt need SSE4.1 and
-/// POPCNT, checked once). Memory, table and segment instructions and `ref.func` call
-/// `nativeOutOfLine` directly. The rest runs in the interpreter: the instructions of its
-/// out-of-line SIMD path (SIMD, GC, atomics, 64-bit and multiple memories) through that path's
-/// executor, calls it cannot make directly (callees without machine code, other tables,
-/// imports) as snippets.
+/// POPCNT, checked once), and so do most SIMD instructions on memory 0 and the frame's v128
+/// slots, in SSE4.1 code (NativeCompilerSIMD.swift: a v128 is two slots never pinned, read and
+/// written with `movdqu`; xmm10 and xmm11 are scratch there too). Memory, table and segment
+/// instructions and `ref.func` call `nativeOutOfLine` directly. The rest runs in the
+/// interpreter: the other instructions of its out-of-line SIMD path (the SIMD ops without a
+/// template, or all of them on a CPU without SSSE3 and SSE4.1; GC, atomics, 64-bit and
+/// multiple memories) through that path's executor, calls it cannot make directly (callees
+/// without machine code, other tables, imports) as snippets.
 /// Functions with tail calls stay in the interpreter. Exceptions unwind native frames as
 /// failures, and a handler covering the failed instruction catches them in its own frame
 /// (NativeExceptions.swift).
@@ -24,8 +27,8 @@ struct NativeCompiler {
     typealias A = X64Assembler
     typealias Mem = A.Mem
 
-    private var a = A()
-    private let words: UnsafeBufferPointer<UInt64>
+    var a = A()
+    let words: UnsafeBufferPointer<UInt64>
     private let header: UnsafePointer<UInt64>
     private let definedIndex: Int
     private var labels: [A.Label?]
@@ -36,7 +39,7 @@ struct NativeCompiler {
     /// A slot the last instruction stored whose value is still in rax or rdx (or xmm0, for an
     /// f32 or f64), so that the next instruction reads the register instead of the slot it was just
     /// stored to (store-to-load forwarding would lengthen every dependency chain).
-    private var cached: (slot: Int, reg: A.Reg)?
+    var cached: (slot: Int, reg: A.Reg)?
     private var cachedDouble: Int?
     /// The same, as seen by the instruction being emitted; used by its first read only.
     private var incoming: (slot: Int, reg: A.Reg)?
@@ -87,7 +90,7 @@ struct NativeCompiler {
     /// First pass: counting uses instead of choosing. A slot read or written as an integer
     /// and as a float can only have a general register; moves (copies, loads and stores of
     /// its bits) count for either.
-    private var counting = false
+    var counting = false
     private var uses: [Int] = []
     private var doubleUses: [Int] = []
     private var rawUses: [Int] = []
@@ -143,6 +146,14 @@ struct NativeCompiler {
     /// and direct calls of `nativeOutOfLine`, for `outOfLineCounts`.
     private var snippetCount = 0
     private var outOfLineCount = 0
+    /// Instructions compiled to calls of the out-of-line SIMD executor, for `outOfLineCounts`.
+    private var vectorPathCount = 0
+
+    /// Slots a vector template reads or writes as half of a v128 (NativeCompilerSIMD.swift):
+    /// gathered by the survey, never pinned. `vectorConflict`: a pinned one was met anyway, and
+    /// the compilation fails.
+    var vectorSlots: [Bool] = []
+    var vectorConflict = false
 
     /// The native code of a function: its entry point and the snippets it runs (owned by the
     /// caller, which frees them with the function).
@@ -211,6 +222,7 @@ struct NativeCompiler {
         uses = Array(repeating: 0, count: localSlots)
         doubleUses = Array(repeating: 0, count: localSlots)
         rawUses = Array(repeating: 0, count: localSlots)
+        vectorSlots = Array(repeating: false, count: localSlots)
         loopWeight = NativeCompiler.loopWeights(function.code)
         entry = a.newLabel()
         epilogue = a.newLabel()
@@ -279,13 +291,15 @@ struct NativeCompiler {
 
     /// How many instructions of `function` its machine code would hand to the interpreter as
     /// snippets, and how many it runs through `nativeOutOfLine`; nil when the tier would not
-    /// compile it. The SIMD path and the instructions compiled to templates count in neither.
-    static func outOfLineCounts(_ function: CompiledFunction) -> (snippets: Int, helpers: Int)? {
+    /// compile it. The instructions compiled to templates count in neither; `vector` counts the
+    /// calls of the out-of-line SIMD executor (SIMD without a template, GC, atomics, 64-bit and
+    /// multiple memories).
+    static func outOfLineCounts(_ function: CompiledFunction) -> (snippets: Int, helpers: Int, vector: Int)? {
         guard isEligible(function) else { return nil }
         var survey = NativeCompiler(function: function, definedIndex: -1)
         survey.counting = true
         guard survey.emitFunction() else { return nil }
-        return (survey.snippetCount, survey.outOfLineCount)
+        return (survey.snippetCount, survey.outOfLineCount, survey.vectorPathCount)
     }
 
     /// Walks the IR: `instruction` gets each instruction's word index and opcode, `branch` each
@@ -328,7 +342,7 @@ struct NativeCompiler {
     /// Reads slot `s` into `r`: from the register still holding it when the previous
     /// instruction stored it (only the first read of an instruction may, before anything is
     /// overwritten).
-    private mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
+    mutating func loadSlot(_ r: A.Reg, _ s: Int, w: Bool = true) {
         defer { incoming = nil }
         countUse(s)
         if let location = readHeld(s) {
@@ -350,7 +364,7 @@ struct NativeCompiler {
     }
 
     /// Stores the instruction's result from rax or rdx, which keeps it for the next one.
-    private mutating func storeResult(_ d: Int, _ r: A.Reg) {
+    mutating func storeResult(_ d: Int, _ r: A.Reg) {
         storeUncached(d, r)
         cached = (d, r)
     }
@@ -397,10 +411,10 @@ struct NativeCompiler {
 
     // MARK: Helpers
 
-    private func memorySlot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
+    func memorySlot(_ s: Int) -> Mem { Mem(base: .rbx, disp: Int32(truncatingIfNeeded: s &* 8)) }
 
-    @inline(__always) private func pin(of s: Int) -> A.Reg? { s >= 0 && s < pins.count ? pins[s] : nil }
-    @inline(__always) private func doublePin(of s: Int) -> A.XMM? { s >= 0 && s < doublePins.count ? doublePins[s] : nil }
+    @inline(__always) func pin(of s: Int) -> A.Reg? { s >= 0 && s < pins.count ? pins[s] : nil }
+    @inline(__always) func doublePin(of s: Int) -> A.XMM? { s >= 0 && s < doublePins.count ? doublePins[s] : nil }
 
     private mutating func countUse(_ s: Int) {
         if counting && s >= 0 && s < uses.count { uses[s] += currentWeight }
@@ -419,7 +433,7 @@ struct NativeCompiler {
     /// register with all its uses: a float helper reads it with a `movq`, which costs less
     /// than a trip through memory.
     func choosePins() -> (integers: [(slot: Int, reg: A.Reg)], doubles: [(slot: Int, reg: A.XMM)]) {
-        let free = 0..<uses.count
+        let free = (0..<uses.count).filter { !vectorSlots[$0] }
         let integers = free.filter { uses[$0] > 0 }
             .map { ($0, uses[$0] + doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         let doubles = free.filter { doubleUses[$0] > 0 && uses[$0] == 0 }
@@ -479,7 +493,7 @@ struct NativeCompiler {
     }
 
     /// Reads the 64 bits of slot `s` into `r` whatever keeps them (a move: no class).
-    private mutating func loadRaw(_ r: A.Reg, _ s: Int, w: Bool) {
+    mutating func loadRaw(_ r: A.Reg, _ s: Int, w: Bool) {
         countRaw(s)
         if let location = readHeld(s) {
             switch location {
@@ -494,7 +508,7 @@ struct NativeCompiler {
     }
 
     /// Writes the 64 bits in `r` to slot `d` wherever it is kept (a move: no class).
-    private mutating func storeRaw(_ d: Int, _ r: A.Reg) {
+    mutating func storeRaw(_ d: Int, _ r: A.Reg) {
         countRaw(d)
         if let x = doublePin(of: d) { a.movToXMM(x, r, w: true) }
         else if let p = pin(of: d) { a.mov(p, r) }
@@ -509,7 +523,7 @@ struct NativeCompiler {
         if let p = pin(of: s) { a.alu(op, r, p, w: w) } else { a.alu(op, r, memorySlot(s), w: w) }
     }
 
-    private mutating func cmpSlot(_ s: Int, imm: Int32, w: Bool) {
+    mutating func cmpSlot(_ s: Int, imm: Int32, w: Bool) {
         countUse(s)
         if let h = readHeldInteger(s) { a.alu(.cmp, h, imm: imm, w: w); return }
         if let p = pin(of: s) { a.alu(.cmp, p, imm: imm, w: w) } else { a.alu(.cmp, memorySlot(s), imm: imm, w: w) }
@@ -636,8 +650,8 @@ struct NativeCompiler {
         return weights
     }
 
-    private static func lo(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
-    private static func hi(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w >> 32)) }
+    static func lo(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
+    static func hi(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w >> 32)) }
     private static func loSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w)) }
     private static func hiSigned(_ w: UInt64) -> Int { Int(Int32(truncatingIfNeeded: w >> 32)) }
 
@@ -778,7 +792,7 @@ struct NativeCompiler {
             a.bind(table.label)
             for _ in table.targets { a.imm32(0) }
         }
-        return true
+        return !vectorConflict
     }
 
     /// The stubs of instructions a handler covers and the dispatch they share: a failure
@@ -959,13 +973,18 @@ struct NativeCompiler {
             return length
         case .simd:
             // `prepareCallRef` names the `callImport` after it: the two run as one snippet.
-            // SIMD, GC, atomics, 64-bit and multiple memories have no templates: each runs
-            // through the interpreter's own out-of-line executor, called directly (a snippet
-            // would cost a pass through the interpreter loop per instruction).
+            // SIMD instructions with a template are compiled in line (NativeCompilerSIMD.swift);
+            // the other SIMD ones, GC, atomics, 64-bit and multiple memories run through the
+            // interpreter's own out-of-line executor, called directly (a snippet would cost a
+            // pass through the interpreter loop per instruction).
             if SIMDIROpcode(header: w0) == .copySlots {
                 return emitCopySlots(d, w1) ? length : nil
             }
+            if let simd = SIMDIROpcode(header: w0), simd != .prepareCallRef, emitVector(simd, at: pc, d, w1, w2) {
+                return length
+            }
             guard SIMDIROpcode(header: w0) == .prepareCallRef else {
+                vectorPathCount += 1
                 spillPinned()
                 a.mov(.rdi, .r14)
                 a.mov(.rsi, .rbx)
@@ -1741,7 +1760,7 @@ struct NativeCompiler {
 
     /// Checks that [rax + offset, + width) lies in memory 0 (rax: the zero-extended address)
     /// and returns the operand addressing it.
-    private mutating func checkedAddress(offset: UInt32, width: Int) -> Mem {
+    mutating func checkedAddress(offset: UInt32, width: Int) -> Mem {
         if guardedMemory {
             // The address, offset and width stay within the reservation's 8 GiB + 64 KiB.
             if offset <= UInt32(Int32.max) { return Mem(base: .r12, index: .rax, scale: 0, disp: Int32(offset)) }

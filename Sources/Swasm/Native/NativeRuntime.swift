@@ -43,6 +43,12 @@ enum NativeTier {
     static let hasSSE41 = cpuFeatures & (1 << 19) != 0
     /// `popcnt`: the same for `i32.popcnt` and `i64.popcnt`.
     static let hasPOPCNT = cpuFeatures & (1 << 23) != 0
+    /// SSSE3 (`pshufb`, `pabsb`, `pmaddubsw`, `pmulhrsw`) and SSE4.2 (`pcmpgtq`): with SSE4.1,
+    /// the SIMD instructions' templates (NativeCompilerSIMD.swift) need the first, the signed
+    /// i64x2 comparisons the second; without, those instructions go on running out of line.
+    static let hasSSSE3 = cpuFeatures & (1 << 9) != 0
+    static let hasSSE42 = cpuFeatures & (1 << 20) != 0
+    static let hasVectorTemplates = hasSSE41 && hasSSSE3
 
     /// How a native call ended (eax). Traps raised by native code itself have their own codes;
     /// anything else (a trap or error from a snippet) is left in `ExecutionState.nativeError`.

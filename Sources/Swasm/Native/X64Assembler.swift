@@ -303,6 +303,124 @@ struct X64Assembler {
     mutating func popcnt(_ d: Reg, _ s: Reg, w: Bool) { op(0xF3, w: w, 0x0FB8, reg: d.rawValue, rm: s.rawValue) }
     /// `cpuid`: leaf eax (subleaf ecx) into eax, ebx, ecx, edx.
     mutating func cpuid() { byte(0x0F); byte(0xA2) }
+
+    // MARK: Packed SSE...SSE4.1 (the vector templates, used only when CPUID reports them)
+
+    /// A packed instruction: mandatory prefix (66, F2, F3 or none), the escape 0F, an optional
+    /// second escape byte (38 or 3A) and the opcode. The ModRM reg field is the first operand
+    /// of the Intel syntax, except for the forms noted as storing.
+    struct VectorOp {
+        let prefix: UInt8?
+        let escape: UInt8?
+        let code: UInt8
+        init(_ prefix: UInt8?, _ escape: UInt8?, _ code: UInt8) { self.prefix = prefix; self.escape = escape; self.code = code }
+
+        // Moves (movdqu loads and stores need no alignment; the other m128 forms would).
+        static let movdquLoad = VectorOp(0xF3, nil, 0x6F), movdquStore = VectorOp(0xF3, nil, 0x7F)
+        /// movq xmm, xmm/m64 (zeroing bits 64...127), movq m64, xmm.
+        static let movqLoad = VectorOp(0xF3, nil, 0x7E), movqStore = VectorOp(0x66, nil, 0xD6)
+        /// movd/movq xmm, r/m32 (r/m64 with REX.W): zero-extends.
+        static let movdToXMM = VectorOp(0x66, nil, 0x6E)
+        static let movdqa = VectorOp(0x66, nil, 0x6F)
+        // Integer lanes.
+        static let paddb = VectorOp(0x66, nil, 0xFC), paddw = VectorOp(0x66, nil, 0xFD)
+        static let paddd = VectorOp(0x66, nil, 0xFE), paddq = VectorOp(0x66, nil, 0xD4)
+        static let psubb = VectorOp(0x66, nil, 0xF8), psubw = VectorOp(0x66, nil, 0xF9)
+        static let psubd = VectorOp(0x66, nil, 0xFA), psubq = VectorOp(0x66, nil, 0xFB)
+        static let paddsb = VectorOp(0x66, nil, 0xEC), paddsw = VectorOp(0x66, nil, 0xED)
+        static let paddusb = VectorOp(0x66, nil, 0xDC), paddusw = VectorOp(0x66, nil, 0xDD)
+        static let psubsb = VectorOp(0x66, nil, 0xE8), psubsw = VectorOp(0x66, nil, 0xE9)
+        static let psubusb = VectorOp(0x66, nil, 0xD8), psubusw = VectorOp(0x66, nil, 0xD9)
+        static let pmullw = VectorOp(0x66, nil, 0xD5), pmulld = VectorOp(0x66, 0x38, 0x40)
+        static let pmuludq = VectorOp(0x66, nil, 0xF4), pmuldq = VectorOp(0x66, 0x38, 0x28)
+        static let pmaddwd = VectorOp(0x66, nil, 0xF5), pmaddubsw = VectorOp(0x66, 0x38, 0x04)
+        static let pmulhrsw = VectorOp(0x66, 0x38, 0x0B)
+        static let pand = VectorOp(0x66, nil, 0xDB), pandn = VectorOp(0x66, nil, 0xDF)
+        static let por = VectorOp(0x66, nil, 0xEB), pxor = VectorOp(0x66, nil, 0xEF)
+        static let pcmpeqb = VectorOp(0x66, nil, 0x74), pcmpeqw = VectorOp(0x66, nil, 0x75)
+        static let pcmpeqd = VectorOp(0x66, nil, 0x76), pcmpeqq = VectorOp(0x66, 0x38, 0x29)
+        static let pcmpgtb = VectorOp(0x66, nil, 0x64), pcmpgtw = VectorOp(0x66, nil, 0x65)
+        static let pcmpgtd = VectorOp(0x66, nil, 0x66), pcmpgtq = VectorOp(0x66, 0x38, 0x37)  // SSE4.2
+        static let pminsb = VectorOp(0x66, 0x38, 0x38), pminsw = VectorOp(0x66, nil, 0xEA), pminsd = VectorOp(0x66, 0x38, 0x39)
+        static let pminub = VectorOp(0x66, nil, 0xDA), pminuw = VectorOp(0x66, 0x38, 0x3A), pminud = VectorOp(0x66, 0x38, 0x3B)
+        static let pmaxsb = VectorOp(0x66, 0x38, 0x3C), pmaxsw = VectorOp(0x66, nil, 0xEE), pmaxsd = VectorOp(0x66, 0x38, 0x3D)
+        static let pmaxub = VectorOp(0x66, nil, 0xDE), pmaxuw = VectorOp(0x66, 0x38, 0x3E), pmaxud = VectorOp(0x66, 0x38, 0x3F)
+        static let pavgb = VectorOp(0x66, nil, 0xE0), pavgw = VectorOp(0x66, nil, 0xE3)
+        static let pabsb = VectorOp(0x66, 0x38, 0x1C), pabsw = VectorOp(0x66, 0x38, 0x1D), pabsd = VectorOp(0x66, 0x38, 0x1E)
+        static let packsswb = VectorOp(0x66, nil, 0x63), packuswb = VectorOp(0x66, nil, 0x67)
+        static let packssdw = VectorOp(0x66, nil, 0x6B), packusdw = VectorOp(0x66, 0x38, 0x2B)
+        static let punpcklqdq = VectorOp(0x66, nil, 0x6C)
+        static let punpcklbw = VectorOp(0x66, nil, 0x60), punpckhbw = VectorOp(0x66, nil, 0x68)
+        static let pshufb = VectorOp(0x66, 0x38, 0x00)
+        /// pshufd/pshuflw with an imm8 lane order.
+        static let pshufd = VectorOp(0x66, nil, 0x70), pshuflw = VectorOp(0xF2, nil, 0x70)
+        static let pmovsxbw = VectorOp(0x66, 0x38, 0x20), pmovsxwd = VectorOp(0x66, 0x38, 0x23), pmovsxdq = VectorOp(0x66, 0x38, 0x25)
+        static let pmovzxbw = VectorOp(0x66, 0x38, 0x30), pmovzxwd = VectorOp(0x66, 0x38, 0x33), pmovzxdq = VectorOp(0x66, 0x38, 0x35)
+        /// Shifts by the count in the low 64 bits of an xmm register.
+        static let psllw = VectorOp(0x66, nil, 0xF1), pslld = VectorOp(0x66, nil, 0xF2), psllq = VectorOp(0x66, nil, 0xF3)
+        static let psrlw = VectorOp(0x66, nil, 0xD1), psrld = VectorOp(0x66, nil, 0xD2), psrlq = VectorOp(0x66, nil, 0xD3)
+        static let psraw = VectorOp(0x66, nil, 0xE1), psrad = VectorOp(0x66, nil, 0xE2)
+        static let ptest = VectorOp(0x66, 0x38, 0x17)
+        /// pmovmskb/movmskps/movmskpd r32, xmm (reg: the general register).
+        static let pmovmskb = VectorOp(0x66, nil, 0xD7), movmskps = VectorOp(nil, nil, 0x50), movmskpd = VectorOp(0x66, nil, 0x50)
+        /// pinsrb/pinsrd(q with REX.W) xmm, r/m, imm8; pinsrw likewise.
+        static let pinsrb = VectorOp(0x66, 0x3A, 0x20), pinsrw = VectorOp(0x66, nil, 0xC4), pinsrd = VectorOp(0x66, 0x3A, 0x22)
+        // Float lanes.
+        static let addps = VectorOp(nil, nil, 0x58), addpd = VectorOp(0x66, nil, 0x58)
+        static let subps = VectorOp(nil, nil, 0x5C), subpd = VectorOp(0x66, nil, 0x5C)
+        static let mulps = VectorOp(nil, nil, 0x59), mulpd = VectorOp(0x66, nil, 0x59)
+        static let divps = VectorOp(nil, nil, 0x5E), divpd = VectorOp(0x66, nil, 0x5E)
+        static let minps = VectorOp(nil, nil, 0x5D), minpd = VectorOp(0x66, nil, 0x5D)
+        static let maxps = VectorOp(nil, nil, 0x5F), maxpd = VectorOp(0x66, nil, 0x5F)
+        static let sqrtps = VectorOp(nil, nil, 0x51), sqrtpd = VectorOp(0x66, nil, 0x51)
+        static let andps = VectorOp(nil, nil, 0x54), andnps = VectorOp(nil, nil, 0x55)
+        static let orps = VectorOp(nil, nil, 0x56)
+        /// cmpps/cmppd with an imm8 predicate (0 eq, 1 lt, 2 le, 3 unord, 4 neq, 7 ord).
+        static let cmpps = VectorOp(nil, nil, 0xC2), cmppd = VectorOp(0x66, nil, 0xC2)
+        /// roundps/roundpd with an imm8 mode (as `round`).
+        static let roundps = VectorOp(0x66, 0x3A, 0x08), roundpd = VectorOp(0x66, 0x3A, 0x09)
+        static let cvtdq2ps = VectorOp(nil, nil, 0x5B), cvttps2dq = VectorOp(0xF3, nil, 0x5B)
+        static let cvtdq2pd = VectorOp(0xF3, nil, 0xE6), cvttpd2dq = VectorOp(0x66, nil, 0xE6)
+        static let cvtps2pd = VectorOp(nil, nil, 0x5A), cvtpd2ps = VectorOp(0x66, nil, 0x5A)
+    }
+
+    /// A packed instruction on `reg` (ModRM reg field) and the register `rm`, then `imm`.
+    mutating func vector(_ o: VectorOp, reg: UInt8, rm: UInt8, w: Bool = false, imm: UInt8? = nil) {
+        if let p = o.prefix { bytes.append(p) }
+        rex(w: w, r: reg, x: false, b: rm >= 8)
+        bytes.append(0x0F)
+        if let e = o.escape { bytes.append(e) }
+        bytes.append(o.code)
+        bytes.append(0xC0 | (reg & 7) << 3 | (rm & 7))
+        if let imm { bytes.append(imm) }
+    }
+
+    /// The same with a memory operand.
+    mutating func vector(_ o: VectorOp, reg: UInt8, _ m: Mem, w: Bool = false, imm: UInt8? = nil) {
+        if let p = o.prefix { bytes.append(p) }
+        rex(w: w, r: reg, x: m.index?.extended ?? false, b: m.base.extended)
+        bytes.append(0x0F)
+        if let e = o.escape { bytes.append(e) }
+        bytes.append(o.code)
+        modrm(reg: reg, m)
+        if let imm { bytes.append(imm) }
+    }
+
+    mutating func vector(_ o: VectorOp, _ x: XMM, _ y: XMM, imm: UInt8? = nil) { vector(o, reg: x.number, rm: y.number, imm: imm) }
+    mutating func vector(_ o: VectorOp, _ x: XMM, _ m: Mem, imm: UInt8? = nil) { vector(o, reg: x.number, m, imm: imm) }
+    /// movdqu x, [m] and movdqu [m], x.
+    mutating func movdqu(_ x: XMM, _ m: Mem) { vector(.movdquLoad, x, m) }
+    mutating func movdqu(_ m: Mem, _ x: XMM) { vector(.movdquStore, reg: x.number, m) }
+    /// Shifts of every lane by an immediate: `digit` 6 left, 2 logical right, 4 arithmetic
+    /// right (3 and 7: the whole register right or left by bytes, with `lanes` 0x73);
+    /// `lanes` 0x71 (words), 0x72 (dwords), 0x73 (qwords).
+    mutating func vectorShift(_ lanes: UInt8, digit: UInt8, _ x: XMM, _ count: UInt8) {
+        bytes.append(0x66)
+        rex(w: false, r: 0, x: false, b: x.number >= 8)
+        bytes.append(0x0F); bytes.append(lanes)
+        bytes.append(0xC0 | digit << 3 | (x.number & 7))
+        bytes.append(count)
+    }
 }
 
 /// A growable byte buffer without Swift array checks: the assembler appends a byte at a time.
