@@ -163,8 +163,9 @@ struct Translator {
     var singleUseResults: [SingleUseResult] = []
     var consumptions: [Consumption] = []
     var lastRecorded: [(start: Int, slot: Int)] = []
-    /// `slot(of:)` is materializing a constant operand.
+    /// `slot(of:)` is materializing a constant operand; `pushResult` is pushing a new value.
     var materializingOperand = false
+    var pushingResult = false
     /// Word index of the last instruction `emit` started: a later one starting at or before
     /// it means code was removed.
     var lastEmitStart = -1
@@ -344,7 +345,7 @@ struct Translator {
     @inline(__always)
     mutating func push(_ operand: Operand) {
         let depth = operands.count
-        noteRepush(operand, depth: depth)
+        if !pushingResult { noteRepush(operand, depth: depth) }
         var operand = operand
         if depth < validator.operandCount && validator.operands[depth].slotCount == 2 { operand.width = 2 }
         operands.append(operand)
@@ -356,9 +357,9 @@ struct Translator {
     @inline(__always)
     mutating func pushResult() -> Int {
         // A new value: the consumptions the instruction being translated noted still hold.
-        let taken = consumptions
+        pushingResult = true
         push(.stack)
-        consumptions = taken
+        pushingResult = false
         return home(operands.count - 1)
     }
 

@@ -56,7 +56,7 @@ extension Translator {
     /// a slot keeps being read, so a record about that slot made just now is withdrawn.
     @inline(__always)
     mutating func noteRepush(_ operand: Operand, depth: Int) {
-        consumptions.removeAll(keepingCapacity: true)
+        if !consumptions.isEmpty { consumptions.removeAll(keepingCapacity: true) }
         guard operand.kind == .stack, !lastRecorded.isEmpty else { return }
         let slot = home(depth)
         for recorded in lastRecorded where recorded.slot == slot {

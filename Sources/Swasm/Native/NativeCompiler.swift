@@ -243,14 +243,18 @@ struct NativeCompiler {
                         countsStatistics: Bool = false) -> Output? {
         guard NativeTier.isAvailable, function.frameSlots < 1 << 26 else { return nil }
         let maxBytes = budget.remainingBytes
-        var survey = NativeCompiler(function: function, definedIndex: definedIndex)
+        // Both passes start from the same analysis of the code (branch targets, loop
+        // weights, coverage by handlers): made once, copied.
+        let fresh = NativeCompiler(function: function, definedIndex: definedIndex)
+        var survey = fresh
+        survey.a = fresh.a.copy()
         survey.counting = true
         survey.maxBytes = maxBytes
         survey.guardedMemory = guardedMemory
         survey.checksInterrupts = checksInterrupts
         survey.countsStatistics = countsStatistics
         guard survey.emitFunction() else { return nil }
-        var compiler = NativeCompiler(function: function, definedIndex: definedIndex)
+        var compiler = fresh
         compiler.maxBytes = maxBytes
         compiler.guardedMemory = guardedMemory
         compiler.checksInterrupts = checksInterrupts

@@ -36,14 +36,22 @@ struct X64Assembler {
     struct Label { let id: Int }
 
     /// The code written so far.
-    let bytes = CodeBuffer()
+    private(set) var bytes: CodeBuffer
     private var labelPositions: [Int] = []
     /// rel32 fields to patch: (field position, label).
     private var fixups: [(at: Int, label: Int)] = []
 
     var position: Int { bytes.count }
 
-    init() {}
+    init() { bytes = CodeBuffer() }
+
+    /// An assembler in this one's state (labels, fixups, bytes written) with a buffer of its
+    /// own: the buffer is a class, which copying the struct would share.
+    func copy() -> X64Assembler {
+        var other = self
+        other.bytes = CodeBuffer(copying: bytes)
+        return other
+    }
 
     // MARK: Labels
 
@@ -433,6 +441,12 @@ final class CodeBuffer {
     @exclusivity(unchecked) private var capacity = 1024
 
     init() { base = .allocate(capacity: capacity) }
+    init(copying other: CodeBuffer) {
+        capacity = Swift.max(other.capacity, 1)
+        base = .allocate(capacity: capacity)
+        base.initialize(from: other.base, count: other.count)
+        count = other.count
+    }
     deinit { base.deallocate() }
 
     @inline(__always) func append(_ byte: UInt8) {
