@@ -635,6 +635,8 @@ struct NativeCompiler {
     }
 
     static let maxHeldDistance = 12
+    /// Locals zeroed by unrolled 16-byte stores at entry; more take `rep stosq`.
+    static let maxUnrolledZeroing = 96
 
     /// Weight of each IR word index: 1, times 8 per enclosing loop (up to three).
     static func loopWeights(_ words: UnsafeBufferPointer<UInt64>) -> [Int] {
@@ -695,8 +697,13 @@ struct NativeCompiler {
         a.jcc(.a, exhausted)
         if locals > 0 {
             a.alu(.xor, .rax, .rax, w: false)
-            if locals <= 16 {
+            if locals <= 4 {
                 for i in 0..<locals { a.store(memorySlot(first + i), .rax) }
+            } else if locals <= Self.maxUnrolledZeroing {
+                // 16 bytes a store (`rep stos` costs tens of cycles to start, a call's worth).
+                a.vector(.pxor, A.xmm0, A.xmm0)
+                for i in stride(from: 0, to: locals - 1, by: 2) { a.movdqu(memorySlot(first + i), A.xmm0) }
+                if locals % 2 == 1 { a.store(memorySlot(first + locals - 1), .rax) }
             } else {
                 a.lea(.rdi, memorySlot(first))
                 a.movImm(.rcx, UInt64(locals))
