@@ -1,8 +1,9 @@
 /// The native tier: translates a function's register IR (IROpcode.swift) to x86-64, one
 /// template per instruction, with every slot operand addressed in the frame as the interpreter
 /// addresses it. Registers: rbx the frame base, r12/r13 memory 0's base and size, r14 the
-/// `NativeContext`; r8-r11, r15, rbp and xmm2-xmm9 keep the function's most used slots; rax,
-/// rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
+/// `NativeContext`; r8-r11, r15, rbp (and r13 when memory 0 is in a guard region) and
+/// xmm2-xmm9 keep the function's most used slots; rsi, rdi, xmm14 and xmm15 hold results on
+/// their way to their reader; rax, rcx, rdx and xmm0/xmm1 are scratch. A function is entered by `call`
 /// with rbx at its frame and returns its status in eax (0, or a `NativeTier.Status`).
 ///
 /// Every scalar numeric instruction has a template (rounding and popcnt need SSE4.1 and
@@ -97,6 +98,9 @@ struct NativeCompiler {
     private var loopWeight: [Int] = []
     private var currentWeight = 1
     static let pinnableRegisters: [A.Reg] = [.r8, .r9, .r10, .r11, .r15, .rbp]
+    /// With memory 0 in a guard region nothing compares with its size, and r13 keeps a slot
+    /// too.
+    var pinnable: [A.Reg] { guardedMemory ? Self.pinnableRegisters + [.r13] : Self.pinnableRegisters }
     static let pinnableDoubleRegisters: [A.XMM] = (2...9).map { A.XMM(number: UInt8($0)) }
     private let entry: A.Label
     private let epilogue: A.Label
@@ -442,7 +446,7 @@ struct NativeCompiler {
             .map { ($0, uses[$0] + doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         let doubles = free.filter { doubleUses[$0] > 0 && uses[$0] == 0 }
             .map { ($0, doubleUses[$0] + rawUses[$0]) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        return (zip(integers.map(\.0), NativeCompiler.pinnableRegisters).map { ($0, $1) },
+        return (zip(integers.map(\.0), pinnable).map { ($0, $1) },
                 zip(doubles.map(\.0), NativeCompiler.pinnableDoubleRegisters).map { ($0, $1) })
     }
 
@@ -1250,12 +1254,12 @@ struct NativeCompiler {
     /// with the IR instruction at `pc` as its operands, without the interpreter. The slots it
     /// may read or write are the instruction's own, so of the pinned slots only those and the
     /// ones in registers a C call clobbers (r8-r11, the xmm registers) are written back before
-    /// and read again after; r15 and rbp keep theirs. Memory 0 is reloaded (`memory.grow`,
+    /// and read again after; r15, rbp and r13 keep theirs. Memory 0 is reloaded (`memory.grow`,
     /// or a shared memory grown by another thread).
     private mutating func emitOutOfLine(at pc: Int, _ d: Int, _ w1: UInt64) {
         flushHeld()
         let operands = [d, Self.lo(w1), Self.hi(w1)]
-        let saved = pinned.filter { operands.contains($0.slot) || ($0.reg != .r15 && $0.reg != .rbp) }
+        let saved = pinned.filter { operands.contains($0.slot) || ![.r15, .rbp, .r13].contains($0.reg) }
         for (slot, reg) in saved { a.store(memorySlot(slot), reg) }
         for (slot, reg) in pinnedDoubles { a.storeFloat(memorySlot(slot), reg, double: true) }
         a.mov(.rdi, .r14)
