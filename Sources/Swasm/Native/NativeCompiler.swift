@@ -552,6 +552,16 @@ struct NativeCompiler {
         else { a.store(memorySlot(d), r); wroteSlot(d) }
     }
 
+    /// The register to compute `d = x op ...` in, in place, when `d` is `x` and that slot is
+    /// pinned to a general register (a 32-bit operation there clears bits 32...63 as the
+    /// slot's value needs); nothing is then left in rax for the next instruction.
+    private mutating func inPlace(_ d: Int, _ x: Int) -> A.Reg? {
+        guard d == x, let p = pin(of: d) else { return nil }
+        incoming = nil
+        cached = nil
+        return p
+    }
+
     // MARK: Held results
 
     /// Where the result being written to `d` is to stay, when it is held: the instruction's
@@ -1414,6 +1424,7 @@ struct NativeCompiler {
             case .i32Or, .i64Or: alu = .or
             default: alu = .xor
             }
+            if let p = inPlace(d, x) { aluSlot(alu, p, y, w: wide); return true }
             loadSlot(.rax, x, w: wide)
             aluSlot(alu, .rax, y, w: wide)
             storeResult(d, .rax)
@@ -1754,6 +1765,7 @@ struct NativeCompiler {
         switch index {
         case 0, 1, 7, 8, 9:  // add sub and or xor
             let alu: [A.ALU] = [.add, .sub, .add, .add, .add, .add, .add, .and, .or, .xor]
+            if let p = inPlace(d, x) { a.alu(alu[index], p, imm: imm, w: wide); return }
             loadSlot(.rax, x, w: wide)
             a.alu(alu[index], .rax, imm: imm, w: wide)
             storeResult(d, .rax)
@@ -1765,6 +1777,10 @@ struct NativeCompiler {
             a.movImm(.rcx, wide ? UInt64(bitPattern: Int64(imm)) : UInt64(UInt32(bitPattern: imm)))
             emitDivision(op, d, x)
         default:  // shifts and rotations
+            if let p = inPlace(d, x) {
+                a.shift(Self.shiftKind(op), p, imm: UInt8(truncatingIfNeeded: imm) & (wide ? 63 : 31), w: wide)
+                return
+            }
             loadSlot(.rax, x, w: wide)
             a.shift(Self.shiftKind(op), .rax, imm: UInt8(truncatingIfNeeded: imm) & (wide ? 63 : 31), w: wide)
             storeResult(d, .rax)
