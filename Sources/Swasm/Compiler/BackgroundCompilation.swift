@@ -40,7 +40,7 @@ final class BackgroundCompiler: @unchecked Sendable {
     private var idleWorkers = 0
     /// Functions queued, and jobs workers finished (compiled, found compiled, or skipped).
     private var queuedCount = 0
-    private var compiledCount = 0
+    private var finishedCount = 0
 
     init(maxWorkers: Int = BackgroundCompiler.defaultWorkerLimit) {
         self.maxWorkers = Swift.max(0, maxWorkers)
@@ -81,7 +81,7 @@ final class BackgroundCompiler: @unchecked Sendable {
     var counts: (queued: Int, done: Int) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return (queuedCount, compiledCount)
+        return (queuedCount, finishedCount)
     }
 
     private func work() {
@@ -97,6 +97,10 @@ final class BackgroundCompiler: @unchecked Sendable {
             if next == jobs.count {
                 jobs.removeAll(keepingCapacity: true)
                 next = 0
+            } else if next >= 1024 && next * 2 >= jobs.count {
+                // A queue that never drains drops its taken half now and then.
+                jobs.removeFirst(next)
+                next = 0
             }
             pthread_mutex_unlock(mutex)
             // The strong reference lives until `compileNative` has published the code.
@@ -104,7 +108,7 @@ final class BackgroundCompiler: @unchecked Sendable {
                 cache.compileNative(job.definedIndex, waits: false)
             }
             pthread_mutex_lock(mutex)
-            compiledCount += 1
+            finishedCount += 1
         }
     }
 
