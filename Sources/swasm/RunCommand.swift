@@ -56,7 +56,7 @@ struct RunCommand {
             OptionSpec("--profile", value: "STRATEGY",
                        help: "Profile the guest with an outside tool, as wasmtime's --profile: perfmap writes /tmp/perf-PID.map, naming each function compiled to machine code for Linux perf."),
             OptionSpec("-C", value: "KEY=VALUE",
-                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 100; 0 compiles every function at its first call); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
+                       help: "Code generation option: native=y|n (on x86-64 Linux functions run as native code by default; n runs everything in the interpreter); native-threshold=N (entries and loop iterations a function runs interpreted before it is compiled, default 100; 0 compiles every function at its first call); background-compile=y|n (compile functions to machine code on other threads while the guest runs on, default y on machines with more than one core; n has the guest wait for each function's code); stats (print at exit how many IR instructions ran as machine code and how many of them went out of line)."),
             OptionSpec("-O", value: "KEY=VALUE",
                        help: "Optimization option as in wasmtime: signals-based-traps=y|n (y, the default: machine code leaves 32-bit memories' bounds to guard regions of reserved address space; n checks every access)."),
             OptionSpec("-W", value: "KEY=VALUE",

@@ -20,6 +20,9 @@ struct RunLimits {
     /// Entries and loop iterations a function runs interpreted before it is compiled
     /// (`-C native-threshold=N`; 0 compiles each function at its first call).
     var nativeCodeThreshold: Int?
+    /// Compile functions to machine code on background threads while the guest runs on
+    /// (`-C background-compile=n` compiles each on the guest's thread, which waits for it).
+    var compilesInBackground = true
     /// Leave 32-bit memories' bounds to guard regions in machine code
     /// (`-O signals-based-traps=n` checks every access).
     var signalsBasedTraps = true
@@ -44,6 +47,7 @@ struct RunLimits {
         configuration.features = features
         configuration.nativeCode = nativeCode
         if let nativeCodeThreshold { configuration.nativeCodeThreshold = nativeCodeThreshold }
+        configuration.compilesInBackground = compilesInBackground
         configuration.memoryGuardRegions = signalsBasedTraps
         configuration.collectsExecutionStatistics = statistics
         configuration.writesPerfMap = perfMap
@@ -81,7 +85,8 @@ struct RunLimits {
         return overflow ? Int.max : frames + (2 << 20)
     }
 
-    /// Applies one `-C KEY=VALUE` code generation option: `native=y|n` or `native-threshold=N`.
+    /// Applies one `-C KEY=VALUE` code generation option: `native=y|n`, `native-threshold=N`,
+    /// `background-compile=y|n` or `stats=y|n`.
     mutating func applyCodegenOption(_ text: String) throws {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         switch parts[0] {
@@ -93,10 +98,12 @@ struct RunLimits {
                     "invalid -C \(text): expected native-threshold=N, the entries and loop iterations a function runs interpreted before it is compiled (0: at its first call)")
             }
             nativeCodeThreshold = value
+        case "background-compile":
+            compilesInBackground = try Self.switchValue(parts, option: "-C", text: text)
         case "stats":
             statistics = try Self.switchValue(parts, option: "-C", text: text)
         default:
-            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N, stats=y|n)")
+            throw CLIFailure.error("unsupported -C option '\(parts[0])' (supported: native=y|n, native-threshold=N, background-compile=y|n, stats=y|n)")
         }
     }
 

@@ -255,6 +255,17 @@ final class CLILimitsTests: XCTestCase {
         }
     }
 
+    func testBackgroundCompileOption() throws {
+        let path = try write("counted.wat", Self.countedRecursion)
+        for value in ["background-compile", "background-compile=y", "background-compile=n"] {
+            let outcome = try swasm.run(["run", "-C", "native-threshold=5", "-C", value, path, "--invoke", "down", "3000"])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            XCTAssertEqual(outcome.stdout, "3000\n", value)
+        }
+        try assertOneLineError(["run", "-C", "background-compile=later", path, "--invoke", "down", "1"],
+                               containing: "background-compile")
+    }
+
     func testBadValues() throws {
         let path = try write("spin.wat", Self.spin)
         let bad: [([String], String)] = [

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The compiled code of one module, shared by all its instances: each function body is
 /// validated and translated on first use (or all at once by `compileAll`) and kept.
 ///
@@ -11,7 +19,9 @@
 /// once, from nil to a header that is never freed before the cache, with a releasing store
 /// that the interpreter's acquiring load pairs with (SharedCodeWords.swift), so a reader that
 /// sees it non-nil sees a complete function. Machine code is published the same way: into
-/// the function's `native` and `loopEntry` words and `nativeEntries`.
+/// the function's `native` and `loopEntry` words and `nativeEntries`; it is compiled outside
+/// the lock, by one thread per function (a background worker's or the guest's, see
+/// `compileNative`).
 final class CodeCache: @unchecked Sendable {
     private let lock = Lock()
     let sections: ModuleSections
@@ -38,9 +48,17 @@ final class CodeCache: @unchecked Sendable {
     let countsStatistics: Bool
     /// Each function compiled to machine code is added to perf's map (PerfMap.swift).
     let writesPerfMap: Bool
+    /// Functions that reach the native tier's threshold are queued for `BackgroundCompiler`'s
+    /// workers instead of being compiled by the thread that runs them
+    /// (`EngineConfiguration.compilesInBackground`, with a threshold above 0 and more than
+    /// one core).
+    let compilesInBackground: Bool
     private let nativeArena = ExecutableArena()
-    /// Functions the native tier could not compile (out of executable memory).
-    private var nativeFailed: [Bool]
+    /// Where each function's machine code is (under `lock`): not compiled, or compiled (see
+    /// `CompiledFunction.nativeCode`), `.compiling` on some thread, or `.failed` (out of
+    /// executable memory or of the budget): then it stays interpreted.
+    private var nativeStates: [NativeState]
+    private enum NativeState: UInt8 { case none, compiling, failed }
     private var compiled: [CompiledFunction?]
     /// A translator kept between lazy translations (under `lock`; nil while one is in use).
     private var spareTranslator: Translator?
@@ -69,8 +87,10 @@ final class CodeCache: @unchecked Sendable {
         checksInterrupts = configuration.interruptible
         countsStatistics = configuration.collectsExecutionStatistics
         writesPerfMap = configuration.writesPerfMap
+        compilesInBackground = compilesNative && configuration.compilesInBackground
+            && configuration.nativeCodeThreshold > 0 && BackgroundCompiler.shared.isAvailable
         compiled = Array(repeating: nil, count: count)
-        nativeFailed = Array(repeating: false, count: count)
+        nativeStates = Array(repeating: .none, count: count)
     }
 
     /// The module's engine-wide type ids, copied once into memory the interpreter can index
@@ -149,17 +169,45 @@ final class CodeCache: @unchecked Sendable {
 
     /// Compiles translated function `definedIndex` to machine code, if it can be and has not
     /// been: its `native` and `loopEntry` instructions then lead there.
-    func compileNative(_ definedIndex: Int) {
-        lock.withLock {
-            guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
-                  function.hasTierChecks, function.nativeCode == nil, !nativeFailed[definedIndex] else { return }
-            guard let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
-                                                      budget: budget, guardedMemory: guardsMemory,
-                                                      checksInterrupts: checksInterrupts,
-                                                      countsStatistics: countsStatistics) else {
-                nativeFailed[definedIndex] = true
-                return
+    ///
+    /// The compilation runs outside `lock` (translations of other functions go on meanwhile),
+    /// on one thread per function: a thread that finds the function being compiled elsewhere
+    /// waits for that result when `waits` (it returns with the code there, or none if it
+    /// failed) and otherwise returns at once (a background worker, which has other work).
+    @discardableResult
+    func compileNative(_ definedIndex: Int, waits: Bool = true) -> Bool {
+        var spins = 0
+        var claimed: CompiledFunction?
+        while true {
+            let busy = lock.withLock { () -> Bool in
+                guard definedIndex >= 0, definedIndex < count, let function = compiled[definedIndex],
+                      function.hasTierChecks, function.nativeCode == nil else { return false }
+                switch nativeStates[definedIndex] {
+                case .failed: return false
+                case .compiling: return true
+                case .none:
+                    nativeStates[definedIndex] = .compiling
+                    claimed = function
+                    return false
+                }
             }
+            guard busy, waits else { break }
+            // Compilations take microseconds to milliseconds: yield to the compiling thread
+            // a while, then sleep between looks.
+            spins += 1
+            if spins < 64 { sched_yield() } else { usleep(50) }
+        }
+        guard let function = claimed else { return false }
+        let native = NativeCompiler.compile(function, definedIndex: definedIndex, into: nativeArena,
+                                            budget: budget, guardedMemory: guardsMemory,
+                                            checksInterrupts: checksInterrupts,
+                                            countsStatistics: countsStatistics)
+        return lock.withLock {
+            guard let native else {
+                nativeStates[definedIndex] = .failed
+                return false
+            }
+            nativeStates[definedIndex] = .none
             reservedBytes += native.byteCount
             function.nativeCodeBytes = native.byteCount
             let words = UnsafeMutablePointer(mutating: function.entry)
@@ -174,7 +222,14 @@ final class CodeCache: @unchecked Sendable {
                                       name: sections.names.functionNames[function.functionIndex],
                                       module: sections.names.moduleName)
             }
+            return true
         }
+    }
+
+    /// Has defined function `definedIndex` compiled to machine code by a background worker
+    /// (see `compilesInBackground`); false when no worker could take it.
+    func requestNative(_ definedIndex: Int) -> Bool {
+        BackgroundCompiler.shared.enqueue(self, definedIndex)
     }
 
     /// The function index (in the module's index space) of the function whose machine code

@@ -212,8 +212,9 @@ enum IROpcode: UInt16, CaseIterable {
     /// [op][code]: the first instruction of a function the native tier may compile
     /// (Native/). While `code` is 0 the interpreter counts the function's entries and loop
     /// iterations in its header's tier-up count and runs on; past
-    /// `EngineConfiguration.nativeCodeThreshold` it has the function compiled, and from then on
-    /// entering it runs its machine code at `code`.
+    /// `EngineConfiguration.nativeCodeThreshold` it has the function compiled (or queued for a
+    /// background worker, see `Interpreter.tierUp`), and once `code` is set, entering it runs
+    /// its machine code there.
     case native
     /// [op][code]: a loop header of such a function: counts an iteration, and once the function
     /// has machine code, continues the running call there (`code` enters the loop).

@@ -127,6 +127,14 @@ enum NativeTier {
     }()
 }
 
+/// Values of a function's tier-up count (`UnsafePointer.tierUpCount`) past any threshold.
+enum TierUpCount {
+    /// The function is queued for a background worker; the count goes on from here.
+    static let queued: UInt64 = 1 << 62
+    /// The function could not be compiled: it stays interpreted without looking again.
+    static let givenUp: UInt64 = .max
+}
+
 extension Interpreter {
     /// A `native` (function entry) or `loopEntry` instruction at `pc` of the running function
     /// `fn`, frame `sp`: counts the entry or iteration and, past the engine's threshold, has
@@ -145,15 +153,36 @@ extension Interpreter {
             // Threads running the module share the count: an increment lost to another
             // thread's only delays compilation.
             let count = SharedCodeWord.loadCount(fn.tierUpCount)
-            if count < stacks.nativeCodeThreshold {
+            let threshold = stacks.nativeCodeThreshold
+            if count < threshold {
                 SharedCodeWord.storeCount(fn.tierUpCount, count &+ 1)
                 return .success(pc + 2)
             }
+            if count >= TierUpCount.queued {
+                // Queued for a background worker: count on, without a lock, until the worker
+                // publishes the code or the threshold is reached again. Given up: interpret.
+                if count == TierUpCount.givenUp { return .success(pc + 2) }
+                if count &- TierUpCount.queued < threshold {
+                    SharedCodeWord.storeCount(fn.tierUpCount, count &+ 1)
+                    return .success(pc + 2)
+                }
+            }
             let module = instance._withUnsafeGuaranteedRef { $0.module }
-            let definedIndex = Int(fn.functionIndex) - module.code.context.importedFunctionCount
-            module.code.compileNative(definedIndex)
+            let cache = module.code
+            let definedIndex = Int(fn.functionIndex) - cache.context.importedFunctionCount
+            if count < TierUpCount.queued && cache.compilesInBackground {
+                SharedCodeWord.storeCount(fn.tierUpCount, TierUpCount.queued)
+                if cache.requestNative(definedIndex) { return .success(pc + 2) }
+            }
+            // Compiled here: at the threshold without background compilation, or after waiting
+            // for a worker as long again (or for the worker already compiling it).
+            cache.compileNative(definedIndex)
             code = SharedCodeWord.acquire(pc + 1)
-            if code == 0 { return .success(pc + 2) }
+            if code == 0 {
+                // The native tier could not compile it (see `CodeCache.compileNative`).
+                SharedCodeWord.storeCount(fn.tierUpCount, TierUpCount.givenUp)
+                return .success(pc + 2)
+            }
         }
         let status = stacks.enterNative(UnsafeRawPointer(bitPattern: UInt(code))!, sp: sp, instance: instance,
                                         frameTop: fp + 1, store: store)

@@ -32,6 +32,18 @@ public struct EngineConfiguration: Sendable {
     /// machine code at its next loop iteration. Functions that run a few times cost less to
     /// interpret than to compile. 0 compiles every function on its first call.
     public var nativeCodeThreshold: Int = 100
+    /// Compile functions to machine code on background threads (with ``nativeCode``): a
+    /// function that reaches ``nativeCodeThreshold`` is queued for a worker and goes on in
+    /// the interpreter, lock-free, until its code is ready; its next entry or loop iteration
+    /// then runs the machine code. If it reaches the threshold a second time before a worker
+    /// got to it, the thread running it compiles it itself, so no function stays interpreted
+    /// for more than twice the threshold for lack of a worker. Workers are shared by the
+    /// process: one fewer than the machine's cores (at most 16), started as functions are
+    /// queued. Off, on a single core, or with a threshold of 0, the thread that runs a
+    /// function compiles it, waiting for its code. Only timing changes: results, fuel,
+    /// interruption, traps and backtraces are the same whichever tier runs a call. On by
+    /// default.
+    public var compilesInBackground: Bool = true
     /// Leave the bounds of 32-bit memories to the hardware in machine code (with
     /// ``nativeCode``): each such memory reserves 8 GiB of address space (no memory is
     /// committed beyond its size), of which all past its size is inaccessible, and an access
