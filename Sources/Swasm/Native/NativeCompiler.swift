@@ -584,9 +584,14 @@ struct NativeCompiler {
         if !held.isEmpty { held.removeAll { $0.slot == d } }
     }
 
+    /// The entry of `held` for slot `s`, if it has one.
+    @inline(__always) private func heldIndex(of s: Int) -> Int? {
+        held.isEmpty ? nil : held.firstIndex { $0.slot == s }
+    }
+
     /// Where slot `s` is held, if it is; marks it read.
     @inline(__always) private mutating func readHeld(_ s: Int) -> HeldLocation? {
-        guard !held.isEmpty, let k = held.firstIndex(where: { $0.slot == s }) else { return nil }
+        guard let k = heldIndex(of: s) else { return nil }
         held[k].consumed = true
         return held[k].float ? .float(Self.heldXMMs[held[k].register]) : .integer(Self.heldRegisters[held[k].register])
     }
@@ -594,7 +599,7 @@ struct NativeCompiler {
     /// For the integer operand forms: the register holding slot `s`, if one does. A float
     /// held in an xmm register goes to its slot first, so that the memory operand form reads it.
     private mutating func readHeldInteger(_ s: Int) -> A.Reg? {
-        guard !held.isEmpty, let k = held.firstIndex(where: { $0.slot == s }) else { return nil }
+        guard let k = heldIndex(of: s) else { return nil }
         guard !held[k].float else { flushHeld(at: k); return nil }
         held[k].consumed = true
         return Self.heldRegisters[held[k].register]
@@ -747,8 +752,7 @@ struct NativeCompiler {
             cached = nil
             cachedDouble = nil
             currentPC = pc
-            if countsStatistics, let op = IROpcode(rawValue: UInt16(truncatingIfNeeded: words[pc])),
-               op != .native && op != .loopEntry {
+            if countsStatistics, let op, op != .native && op != .loopEntry {
                 // Touches no register (the previous result may still be in one), only flags.
                 count(\.instructions)
             }
